@@ -1,0 +1,24 @@
+// Public API of @stash/db. Test helpers live in '@stash/db/testing'.
+
+export { type CreateDbOptions, createDb, type Db, type QueryEvent } from './client';
+export { type EmbeddedOptions, type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
+export * from './generated/prisma/client';
+export {
+  type MigrationResult,
+  MigrationStateError,
+  type RunMigrationsOptions,
+  runMigrations,
+} from './migrate';
+export { type OpenDatabaseOptions, type OpenedDatabase, openDatabase } from './open';
+export { seedDatabase } from './seed';
+export {
+  CATEGORIES,
+  type Category,
+  DEFAULT_SEED_OPTIONS,
+  DEMO_PASSWORD,
+  DEMO_USER_PROFILES,
+  DEMO_USERS,
+  type SeedOptions,
+  type SeedProgress,
+  type SeedSummary,
+} from './seed/options';

@@ -1,0 +1,7 @@
+export { checksumOf, defaultMigrationsDir, type MigrationFile, readMigrations } from './files';
+export {
+  type MigrationResult,
+  MigrationStateError,
+  type RunMigrationsOptions,
+  runMigrations,
+} from './runner';
