@@ -1,0 +1,192 @@
+/**
+ * Micro-benchmark: per-operation cost of the stash engine next to bentocache and cachified,
+ * measured in the same run against the same Redis. Run: `pnpm --filter @stash/cache bench`.
+ *
+ * Setups (one process, one Redis at REDIS_URL, default redis://127.0.0.1:6379):
+ * - L1 hit:        two-tier stores (memory in front of Redis), same key every iteration.
+ * - Redis hit:     Redis-only stores, same key every iteration.
+ * - miss + store:  Redis-only stores, a new key every iteration, loader returns at once.
+ * - tag invalidation: invalidate one tag (stash: generation bump; bentocache: deleteByTag;
+ *   cachified has no tags).
+ * The payload is ~10 KB (20 agents with dates), close to the app's list responses.
+ */
+import { type CacheEntry, type Cache as CachifiedCache, cachified } from '@epic-web/cachified';
+import { BentoCache, bentostore } from 'bentocache';
+import { memoryDriver } from 'bentocache/drivers/memory';
+import { redisDriver } from 'bentocache/drivers/redis';
+import { Redis } from 'ioredis';
+import { Bench } from 'tinybench';
+import { buildCacheKey, createCache } from '../src/index';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PREFIX = `bench-${Date.now().toString(36)}`;
+const TTL_MS = 60_000;
+const silent = { warn() {}, info() {} };
+
+const payload = {
+  items: Array.from({ length: 20 }, (_, i) => ({
+    id: `agent-${i}`,
+    name: `Agent number ${i}`,
+    description: 'An agent that summarises long documents and answers follow-up questions. '.repeat(4),
+    installs: 1000 + i,
+    createdAt: new Date(1_700_000_000_000 + i * 86_400_000),
+    tags: ['writing', 'summaries', 'docs'],
+  })),
+  total: 20,
+};
+const load = async () => payload;
+
+// --- stash ---------------------------------------------------------------------------------
+const stashTwoTier = createCache({
+  prefix: PREFIX,
+  redis: REDIS_URL,
+  l1: { maxEntries: 10_000, maxBytes: 50 * 1024 * 1024 },
+  timeoutMs: 1000,
+  logger: silent,
+});
+const stashRedis = createCache({
+  prefix: PREFIX,
+  redis: REDIS_URL,
+  l1: false,
+  timeoutMs: 1000,
+  logger: silent,
+});
+const stashKey = (input: unknown) =>
+  buildCacheKey({ prefix: PREFIX, version: 'v1', path: 'marketplace.search', scope: 'public', input });
+const stashOptions = { ttlMs: TTL_MS, tags: ['agent:1', 'marketplace:list'] };
+
+// --- bentocache ------------------------------------------------------------------------------
+const bentoRedis = new Redis(REDIS_URL);
+const bento = new BentoCache({
+  default: 'twoTier',
+  prefix: `${PREFIX}-bento`,
+  stores: {
+    twoTier: bentostore()
+      .useL1Layer(memoryDriver({ maxSize: '50mb' }))
+      .useL2Layer(redisDriver({ connection: bentoRedis })),
+    redisOnly: bentostore().useL2Layer(redisDriver({ connection: bentoRedis })),
+  },
+});
+const bentoTwoTier = bento.use('twoTier');
+const bentoRedisOnly = bento.use('redisOnly');
+
+// --- cachified (adapters written here: a Map as L1, ioredis + JSON as L2) -------------------
+const cachifiedMap = new Map<string, CacheEntry<unknown>>();
+const mapCache: CachifiedCache<unknown> = {
+  get: (key) => cachifiedMap.get(key),
+  set: (key, value) => void cachifiedMap.set(key, value),
+  delete: (key) => cachifiedMap.delete(key),
+};
+const cachifiedClient = new Redis(REDIS_URL);
+const redisCache: CachifiedCache<unknown> = {
+  async get(key) {
+    const raw = await cachifiedClient.get(key);
+    return raw === null ? null : (JSON.parse(raw) as CacheEntry<unknown>);
+  },
+  async set(key, entry) {
+    await cachifiedClient.set(key, JSON.stringify(entry), 'PX', TTL_MS);
+  },
+  async delete(key) {
+    await cachifiedClient.del(key);
+  },
+};
+
+let missCounter = 0;
+// The machine is shared (2 cores, other work running): run every task in several rounds and
+// keep each task's best round, so a load spike during one task does not skew its ratio.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const bench = new Bench({ time: 1500, warmupTime: 500, warmupIterations: 500 });
+
+type Op = 'L1 hit' | 'Redis hit' | 'miss + store' | 'tag invalidation';
+const cases: Array<[Op, 'stash' | 'bentocache' | 'cachified', () => Promise<unknown>]> = [
+  ['L1 hit', 'stash', () => stashTwoTier.getOrSet(stashKey('hot-l1'), load, stashOptions)],
+  ['L1 hit', 'bentocache', () => bentoTwoTier.getOrSet({ key: 'hot-l1', factory: load, ttl: TTL_MS })],
+  [
+    'L1 hit',
+    'cachified',
+    () => cachified({ key: 'hot-l1', cache: mapCache, getFreshValue: load, ttl: TTL_MS }),
+  ],
+  ['Redis hit', 'stash', () => stashRedis.getOrSet(stashKey('hot-l2'), load, stashOptions)],
+  ['Redis hit', 'bentocache', () => bentoRedisOnly.getOrSet({ key: 'hot-l2', factory: load, ttl: TTL_MS })],
+  [
+    'Redis hit',
+    'cachified',
+    () => cachified({ key: `${PREFIX}-cf-hot-l2`, cache: redisCache, getFreshValue: load, ttl: TTL_MS }),
+  ],
+  ['miss + store', 'stash', () => stashRedis.getOrSet(stashKey(`miss-${missCounter++}`), load, stashOptions)],
+  [
+    'miss + store',
+    'bentocache',
+    () => bentoRedisOnly.getOrSet({ key: `miss-${missCounter++}`, factory: load, ttl: TTL_MS }),
+  ],
+  [
+    'miss + store',
+    'cachified',
+    () =>
+      cachified({
+        key: `${PREFIX}-cf-miss-${missCounter++}`,
+        cache: redisCache,
+        getFreshValue: load,
+        ttl: TTL_MS,
+      }),
+  ],
+  ['tag invalidation', 'stash', () => stashTwoTier.invalidateTags(['agent:1'])],
+  ['tag invalidation', 'bentocache', () => bentoTwoTier.deleteByTag({ tags: ['agent:1'] })],
+];
+const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY='Redis hit' to run one operation
+for (const [op, lib, fn] of cases) if (!only || op === only) bench.add(`${op} | ${lib}`, fn);
+
+async function main(): Promise<void> {
+  await stashTwoTier.ready();
+  await stashRedis.ready();
+  const micros = new Map<string, number>();
+  for (let round = 0; round < ROUNDS; round++) {
+    await bench.run();
+    for (const task of bench.tasks) {
+      const result = task.result;
+      if (result.state !== 'completed') throw new Error(`${task.name} did not complete: ${result.state}`);
+      const us = result.latency.mean * 1000;
+      micros.set(task.name, Math.min(us, micros.get(task.name) ?? us));
+    }
+  }
+  const fmt = (us: number | undefined) =>
+    us === undefined ? 'n/a' : us < 10 ? us.toFixed(2) : us.toFixed(1);
+  const ratio = (other: number | undefined, mine: number | undefined) =>
+    other === undefined || mine === undefined ? 'n/a' : `${(other / mine).toFixed(2)}×`;
+  const lines = [
+    '| operation | stash (µs/op) | bentocache (µs/op) | cachified (µs/op) | bentocache / stash | cachified / stash |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const op of ['L1 hit', 'Redis hit', 'miss + store', 'tag invalidation'] as Op[]) {
+    const stash = micros.get(`${op} | stash`);
+    const bentoUs = micros.get(`${op} | bentocache`);
+    const cachifiedUs = micros.get(`${op} | cachified`);
+    lines.push(
+      `| ${op} | ${fmt(stash)} | ${fmt(bentoUs)} | ${fmt(cachifiedUs)} | ${ratio(bentoUs, stash)} | ${ratio(cachifiedUs, stash)} |`,
+    );
+  }
+  console.log(
+    `node ${process.version}, best of ${ROUNDS} rounds, payload ${JSON.stringify(payload).length} bytes as JSON`,
+  );
+  console.log(lines.join('\n'));
+  const hitRate = (cache: typeof stashRedis) =>
+    cache.stats().perNamespace['marketplace.search']?.hitRate.toFixed(3);
+  console.log(
+    `\nstash hit rate: two-tier ${hitRate(stashTwoTier)}, redis-only ${hitRate(stashRedis)} (misses task included)`,
+  );
+}
+
+try {
+  await main();
+} finally {
+  await Promise.all([stashTwoTier.close(), stashRedis.close(), bento.disconnectAll()]);
+  // Leave the shared Redis as we found it (SCAN is fine here: this is not a request path).
+  let cursor = '0';
+  do {
+    const [next, keys] = await cachifiedClient.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await cachifiedClient.del(...keys);
+  } while (cursor !== '0');
+  cachifiedClient.disconnect();
+  bentoRedis.disconnect();
+}

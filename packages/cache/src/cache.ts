@@ -1,0 +1,314 @@
+/**
+ * The engine: orchestrates L1 -> store (Redis or memory) -> loader.
+ *
+ * Read path: L1 (fresh entries only, and only while the bus is up) -> single-flight per key ->
+ * one store read returning entry + current tag generations -> judged fresh / stale / miss.
+ * Stale: served, one background refresh (deduplicated in-process and by the lease). Miss: the
+ * lease decides who runs the loader across processes (fill.ts); the write is conditional
+ * (tags.ts). Every store call goes through `guarded`: timeout + circuit breaker + latency
+ * metrics. Any cache failure degrades to "run the loader"; it is never thrown at the caller.
+ */
+import { randomUUID } from 'node:crypto';
+import { BreakerOpenError, CircuitBreaker } from './breaker';
+import { type BusMessage, InvalidationBus } from './bus';
+import { type FillContext, Filler, type Outcome } from './fill';
+import { normalizePrefix, prefixTag, prefixTagsOf, slotNamespaceOf } from './keys';
+import { Metrics } from './metrics';
+import { deserialize } from './serializer';
+import { SingleFlight } from './single-flight';
+import { type LruEntry, MemoryLru } from './stores/memory-lru';
+import { MemoryStore } from './stores/memory-store';
+import { createRedisClient } from './stores/redis-client';
+import { RedisStore } from './stores/redis-store';
+import type { Store } from './stores/store';
+import { NamespaceRegistry } from './tags';
+import { withTimeout } from './timeout';
+import type {
+  Cache,
+  CacheEvent,
+  CacheLogger,
+  CacheOptions,
+  CacheStats,
+  FetchOptions,
+  FetchResult,
+  StoreOp,
+} from './types';
+
+export interface L1Entry extends LruEntry {
+  payload: string;
+}
+
+const DEFAULT_LIMITS = { maxEntries: 10_000, maxBytes: 50 * 1024 * 1024 };
+
+export class CacheEngine implements Cache {
+  readonly metrics = new Metrics();
+  private readonly store: Store;
+  private readonly memory?: MemoryStore;
+  private readonly redis?: RedisStore;
+  private readonly l1?: MemoryLru<L1Entry>;
+  private readonly bus?: InvalidationBus;
+  private readonly registry?: NamespaceRegistry;
+  private readonly breaker: CircuitBreaker;
+  private readonly filler: Filler;
+  private readonly flights = new SingleFlight<Outcome>();
+  private readonly logger: CacheLogger;
+  private readonly timeoutMs: number;
+  private readonly origin = randomUUID();
+  /** Remote invalidations that failed; replayed before the next read (read-your-writes). */
+  private readonly pendingInvalidations = new Map<string, boolean>();
+  /** Bumped by every invalidation seen here; an L2 read older than a bump may not fill L1. */
+  private invalidationSeq = 0;
+  private closed = false;
+
+  constructor(options: CacheOptions) {
+    this.logger = options.logger ?? console;
+    this.timeoutMs = options.timeoutMs ?? 50;
+    this.breaker = new CircuitBreaker(
+      options.breaker?.failureThreshold ?? 5,
+      options.breaker?.resetAfterMs ?? 2000,
+      (state, previous, error) => {
+        const meta = { previous, error: error instanceof Error ? error.message : undefined };
+        if (state === 'open') this.logger.warn(`cache: redis circuit breaker ${state}`, meta);
+        else this.logger.info(`cache: redis circuit breaker ${state}`, meta);
+        this.metrics.emit({ type: 'breaker', state, previous });
+      },
+    );
+    const limits = options.l1 === false || options.l1 === undefined ? DEFAULT_LIMITS : options.l1;
+    if (options.redis === undefined) {
+      this.memory = new MemoryStore(limits);
+      this.store = this.memory;
+    } else {
+      const client = createRedisClient(options.redis, 'command');
+      const redis = new RedisStore(client, options.prefix);
+      this.redis = redis;
+      this.store = redis;
+      this.registry = new NamespaceRegistry(redis, options.namespaces ?? []);
+      let connectedBefore = false;
+      client.on('ready', () => {
+        // Redis may have restarted empty: register namespaces again on next use.
+        if (connectedBefore) this.registry?.forgetRegistrations();
+        connectedBefore = true;
+      });
+      if (options.l1 !== false && options.l1 !== undefined) this.l1 = new MemoryLru(options.l1);
+      this.bus = new InvalidationBus(options.redis, redis.channel, {
+        message: (message) => this.onBusMessage(message),
+        up: () => this.logger.info('cache: invalidation bus up'),
+        down: () => {
+          // Messages sent while we are not listening are lost: forget every L1 copy.
+          this.invalidationSeq++;
+          this.l1?.clear();
+          if (!this.closed) this.logger.warn('cache: invalidation bus down, L1 cleared and bypassed');
+        },
+      });
+    }
+    this.filler = new Filler({
+      store: this.store,
+      metrics: this.metrics,
+      leaseMs: options.leaseMs ?? 5000,
+      timeoutMs: this.timeoutMs,
+      guarded: (op, fn) => this.guarded(op, fn),
+      prepare: (ctx) => this.prepare(ctx),
+      fillL1: (key, entry, seq) => this.fillL1(key, entry, seq),
+      seq: () => this.invalidationSeq,
+      isClosed: () => this.closed,
+    });
+  }
+
+  /** @internal for tests (socket-level assertions); not exported from the package. */
+  get redisClient() {
+    return this.redis?.client;
+  }
+
+  async fetch<T>(
+    key: string,
+    loader: () => Promise<T> | T,
+    options: FetchOptions<T>,
+  ): Promise<FetchResult<T>> {
+    if (!(options.ttlMs > 0) || !Number.isFinite(options.ttlMs)) {
+      throw new RangeError(`cache ttlMs must be a positive finite number, got ${options.ttlMs}`);
+    }
+    const ctx = this.context(key, loader, options);
+    const mode = this.closed ? 'bypass' : (options.mode ?? 'normal');
+    let outcome: Outcome;
+    if (mode === 'bypass') {
+      outcome = { value: await this.filler.runLoader(ctx), status: 'bypass', tier: 'loader' };
+    } else if (mode === 'refresh') {
+      outcome = await this.flights.run(`refresh\u0000${key}`, () => this.filler.refreshNow(ctx));
+    } else {
+      outcome = this.readL1(ctx) ?? (await this.flights.run(key, () => this.filler.resolve(ctx)));
+    }
+    this.metrics.recordCall(ctx.namespace, key, outcome.status, outcome.tier);
+    return outcome as FetchResult<T>;
+  }
+
+  async getOrSet<T>(key: string, loader: () => Promise<T> | T, options: FetchOptions<T>): Promise<T> {
+    return (await this.fetch(key, loader, options)).value;
+  }
+
+  async invalidateTags(tags: string[], options: { soft?: boolean } = {}): Promise<void> {
+    const unique = [...new Set(tags)];
+    if (unique.length === 0) return;
+    const soft = options.soft === true;
+    this.dropLocal(unique, []);
+    let ok = true;
+    if (this.memory) {
+      await this.memory.invalidate(unique, soft);
+    } else {
+      try {
+        await this.guarded('invalidate', () => this.invalidateRemote(unique, soft));
+      } catch (error) {
+        ok = false;
+        // Keep it, so this process never reads Redis again before the bump has landed.
+        for (const tag of unique)
+          this.pendingInvalidations.set(tag, soft && this.pendingInvalidations.get(tag) !== false);
+        this.logger.warn('cache: tag invalidation deferred until redis is reachable', {
+          tags: unique,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      // Reads that started before the bump landed must not fill L1.
+      this.invalidationSeq++;
+    }
+    this.metrics.emit({ type: 'invalidate', tags: unique, soft, ok });
+  }
+
+  async invalidatePrefix(prefix: string): Promise<void> {
+    await this.invalidateTags([prefixTag(normalizePrefix(prefix))]);
+  }
+
+  async delete(key: string): Promise<void> {
+    const slotNs = slotNamespaceOf(key);
+    this.dropLocal([], [key]);
+    const redis = this.redis;
+    if (!redis) return this.memory?.delete(slotNs, key);
+    const message = JSON.stringify({ o: this.origin, k: [key] } satisfies BusMessage);
+    try {
+      await this.guarded('delete', () =>
+        Promise.all([redis.delete(slotNs, key), redis.publish(message)]).then(() => undefined),
+      );
+    } catch {
+      // The entry expires by its TTL; the breaker has already logged the outage.
+    }
+    this.invalidationSeq++;
+  }
+
+  stats(): CacheStats {
+    const l1 = this.l1 ?? this.memory;
+    return this.metrics.snapshot(
+      this.breaker.state,
+      l1 ? { entries: l1 instanceof MemoryStore ? l1.entries : l1.size, bytes: l1.bytes } : null,
+    );
+  }
+
+  onEvent(listener: (event: CacheEvent) => void): () => void {
+    return this.metrics.onEvent(listener);
+  }
+
+  async ready(waitMs = 3000): Promise<void> {
+    if (!this.redis) return;
+    const deadline = Date.now() + waitMs;
+    await this.redis.readiness.wait(waitMs);
+    while (this.bus && !this.bus.isUp && Date.now() < deadline && !this.closed) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.filler.drain(1000);
+    await this.flights.drain();
+    await Promise.all([this.bus?.close(), this.redis?.close()]);
+    this.l1?.clear();
+    this.memory?.clear();
+  }
+
+  private context<T>(key: string, loader: () => Promise<T> | T, options: FetchOptions<T>): FillContext {
+    const slotNs = slotNamespaceOf(key);
+    const tags = [...new Set([...(options.tags ?? []), ...prefixTagsOf(key)])];
+    return {
+      key,
+      slotNs,
+      namespace: options.namespace ?? slotNs,
+      tags,
+      loader: loader as () => Promise<unknown> | unknown,
+      options: options as FetchOptions<unknown>,
+    };
+  }
+
+  private readL1(ctx: FillContext): Outcome | undefined {
+    if (!this.l1 || !this.bus?.isUp) return undefined;
+    const entry = this.l1.get(ctx.key, Date.now());
+    if (!entry) return undefined;
+    return { value: deserialize(entry.payload), status: 'hit', tier: 'l1' };
+  }
+
+  private fillL1(key: string, entry: L1Entry, seq: number): void {
+    if (!this.l1 || !this.bus?.isUp || seq !== this.invalidationSeq || this.closed) return;
+    this.l1.set(key, entry);
+  }
+
+  private dropLocal(tags: readonly string[], keys: readonly string[]): void {
+    this.invalidationSeq++;
+    if (!this.l1) return;
+    this.l1.deleteByTags(tags);
+    for (const key of keys) this.l1.delete(key);
+  }
+
+  private onBusMessage(message: BusMessage): void {
+    if (message.n) this.registry?.learn(message.n);
+    if (message.o === this.origin) return;
+    if (!message.t && !message.k) return;
+    this.dropLocal(message.t ?? [], message.k ?? []);
+    this.metrics.emit({ type: 'bus-invalidation', tags: message.t ?? [], keys: message.k ?? [] });
+  }
+
+  /** Work that must precede the first read: namespace registration, deferred invalidations. */
+  private async prepare(ctx: FillContext): Promise<void> {
+    const registering = this.registry?.ensure(ctx.slotNs, (message) =>
+      this.redis ? this.redis.publish(JSON.stringify({ o: this.origin, ...message })) : Promise.resolve(),
+    );
+    if (registering) await registering;
+    if (this.pendingInvalidations.size > 0) await this.replayInvalidations();
+  }
+
+  private async replayInvalidations(): Promise<void> {
+    const pending = [...this.pendingInvalidations];
+    for (const soft of [false, true]) {
+      const tags = pending.filter(([, isSoft]) => isSoft === soft).map(([tag]) => tag);
+      if (tags.length > 0) await this.invalidateRemote(tags, soft);
+    }
+    for (const [tag, soft] of pending) {
+      if (this.pendingInvalidations.get(tag) === soft) this.pendingInvalidations.delete(tag);
+    }
+    this.invalidationSeq++;
+  }
+
+  private invalidateRemote(tags: readonly string[], soft: boolean): Promise<void> {
+    const registry = this.registry;
+    if (!registry) return Promise.resolve();
+    const message = JSON.stringify({ o: this.origin, t: [...tags], s: soft } satisfies BusMessage);
+    return registry.invalidate(tags, soft, message);
+  }
+
+  /** Timeout + breaker + latency for remote operations; the memory store needs none of it. */
+  private async guarded<R>(op: StoreOp, fn: () => Promise<R>): Promise<R> {
+    if (!this.store.remote) return fn();
+    if (!this.breaker.allow()) throw new BreakerOpenError();
+    const started = performance.now();
+    try {
+      const result = await withTimeout(fn(), this.timeoutMs, op);
+      this.breaker.success();
+      this.metrics.recordStoreOp(op, performance.now() - started, true);
+      return result;
+    } catch (error) {
+      this.breaker.failure(error);
+      this.metrics.recordStoreOp(op, performance.now() - started, false);
+      throw error;
+    }
+  }
+}
+
+export function createCache(options: CacheOptions): Cache {
+  return new CacheEngine(options);
+}

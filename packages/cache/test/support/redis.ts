@@ -1,0 +1,189 @@
+/**
+ * Test helpers: the shared Redis URL, unique prefixes (runs never see each other's keys), and
+ * throw-away redis-server processes / a 3-master cluster on spare ports, always killed by stop().
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Redis } from 'ioredis';
+import type { Cache, CacheLogger } from '../../src/types';
+
+const run = promisify(execFile);
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function uniquePrefix(label = 't'): string {
+  return `test-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+export interface LogLine {
+  level: 'warn' | 'info';
+  msg: string;
+}
+
+export function memoryLogger(): CacheLogger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    warn: (msg) => lines.push({ level: 'warn', msg }),
+    info: (msg) => lines.push({ level: 'info', msg }),
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port that is free, and whose cluster bus port (+10000) is free too. */
+export async function sparePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    if ((await portIsFree(port)) && (await portIsFree(port + 10_000))) return port;
+  }
+  throw new Error('no spare port found');
+}
+
+async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const { stdout } = await run('redis-cli', ['-p', String(port), 'ping']);
+      if (stdout.trim() === 'PONG') return;
+    } catch {
+      // not up yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`redis-server on ${port} did not start`);
+}
+
+export interface RedisProcess {
+  port: number;
+  url: string;
+  /** Kills the server (SIGKILL: no graceful shutdown, like a crash). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty: no persistence). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function killProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess> {
+  const port = await sparePort();
+  let child: ChildProcess | undefined;
+  const proc: RedisProcess = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn(
+        'redis-server',
+        ['--port', String(port), '--save', '', '--appendonly', 'no', ...extraArgs],
+        {
+          stdio: 'ignore',
+        },
+      );
+      await waitForPing(port);
+    },
+    kill: () => killProcess(child),
+    stop: () => killProcess(child),
+  };
+  await proc.start();
+  return proc;
+}
+
+export interface RedisClusterProcess {
+  nodes: Array<{ host: string; port: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(): Promise<RedisClusterProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'stash-cluster-'));
+  const children: ChildProcess[] = [];
+  const ports: number[] = [];
+  const stop = async () => {
+    await Promise.all(children.map((child) => killProcess(child)));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      const port = await sparePort();
+      ports.push(port);
+      children.push(
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            join(dir, `nodes-${port}.conf`),
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--dir',
+            dir,
+          ],
+          { stdio: 'ignore' },
+        ),
+      );
+    }
+    await Promise.all(ports.map((port) => waitForPing(port)));
+    const addresses = ports.map((port) => `127.0.0.1:${port}`);
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
+    const deadline = Date.now() + 20_000;
+    for (const port of ports) {
+      for (;;) {
+        const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+        if (stdout.includes('cluster_state:ok')) break;
+        if (Date.now() > deadline) throw new Error('cluster did not reach cluster_state:ok');
+        await sleep(100);
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+}
+
+/** Resolves when `cache` has applied the next invalidation another instance sent on the bus. */
+export function busMessage(cache: Cache): Promise<void> {
+  return new Promise((resolve) => {
+    const off = cache.onEvent((event) => {
+      if (event.type !== 'bus-invalidation') return;
+      off();
+      resolve();
+    });
+  });
+}
+
+/** Test cleanup only (SCAN is never on the request path): drops every key of a test prefix. */
+export async function deletePrefix(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await client.del(...keys);
+  } while (cursor !== '0');
+}
