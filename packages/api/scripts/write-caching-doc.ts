@@ -1,0 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderCachingDoc } from '../src/caching/docs';
+
+const target = fileURLToPath(new URL('../../../docs/caching.md', import.meta.url));
+writeFileSync(target, renderCachingDoc());
+console.log(`wrote ${target}`);

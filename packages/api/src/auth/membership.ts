@@ -1,0 +1,52 @@
+/**
+ * Workspace authorization. Reads go through a cached, user-scoped membership list so that a
+ * cache hit on a workspace page still authorizes without SQL; writes check the database.
+ */
+import { buildCacheKey } from '@stash/cache';
+import type { WorkspaceRole } from '@stash/db';
+import { TRPCError } from '@trpc/server';
+import { TTL } from '../caching/policy';
+import { tags } from '../caching/tags';
+import type { Context } from '../context';
+import { membershipsOf } from '../queries/workspaces';
+
+function notFound(): TRPCError {
+  // NOT_FOUND rather than FORBIDDEN: non-members cannot even learn that the workspace exists.
+  return new TRPCError({ code: 'NOT_FOUND', message: 'No such workspace.' });
+}
+
+function requireSession(ctx: Context) {
+  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this.' });
+  return ctx.session;
+}
+
+/** For reads: the caller's role in the workspace, from the membership cache. */
+export async function requireMemberCached(ctx: Context, workspaceId: number): Promise<WorkspaceRole> {
+  const { userId } = requireSession(ctx);
+  const key = buildCacheKey({
+    prefix: ctx.cacheKeyPrefix,
+    version: 'v1',
+    path: 'auth.memberships',
+    scope: `user:${userId}`,
+    input: null,
+  });
+  const memberships = await ctx.cache.getOrSet(key, () => membershipsOf(ctx.prisma, userId), {
+    ttlMs: TTL.workspaces,
+    tags: [tags.userMemberships(userId)],
+    namespace: 'auth.memberships',
+  });
+  const membership = memberships.find((m) => m.workspaceId === workspaceId);
+  if (!membership) throw notFound();
+  return membership.role;
+}
+
+/** For writes: checked against the database, never the cache. */
+export async function requireMemberFresh(ctx: Context, workspaceId: number): Promise<WorkspaceRole> {
+  const { userId } = requireSession(ctx);
+  const membership = await ctx.prisma.workspaceMember.findUnique({
+    where: { workspaceId_userId: { workspaceId, userId } },
+    select: { role: true },
+  });
+  if (!membership) throw notFound();
+  return membership.role;
+}

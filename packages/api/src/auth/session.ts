@@ -1,0 +1,65 @@
+/**
+ * The session lives in one sealed (encrypted + signed) httpOnly cookie, so reading it costs
+ * no database or cache round trip. iron-session's seal format does the crypto.
+ */
+import { sealData, unsealData } from 'iron-session';
+
+export interface Session {
+  userId: number;
+  email: string;
+  name: string;
+}
+
+export const SESSION_COOKIE = 'stash_session';
+const SESSION_TTL_SECONDS = 60 * 60 * 24 * 7;
+
+function isSession(value: unknown): value is Session {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.userId === 'number' && typeof v.email === 'string' && typeof v.name === 'string';
+}
+
+export async function sealSession(session: Session, secret: string): Promise<string> {
+  return sealData(session, { password: secret, ttl: SESSION_TTL_SECONDS });
+}
+
+export async function unsealSession(sealed: string, secret: string): Promise<Session | null> {
+  try {
+    const data: unknown = await unsealData(sealed, { password: secret, ttl: SESSION_TTL_SECONDS });
+    return isSession(data) ? data : null;
+  } catch {
+    // Tampered, expired or sealed with another secret: treat as signed out.
+    return null;
+  }
+}
+
+export function readCookie(cookieHeader: string | null, name: string): string | null {
+  if (!cookieHeader) return null;
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+export async function readSessionFromCookieHeader(
+  cookieHeader: string | null,
+  secret: string,
+): Promise<Session | null> {
+  const sealed = readCookie(cookieHeader, SESSION_COOKIE);
+  return sealed ? unsealSession(sealed, secret) : null;
+}
+
+export function sessionCookie(sealed: string, secure: boolean): string {
+  const attrs = [`${SESSION_COOKIE}=${encodeURIComponent(sealed)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+  attrs.push(`Max-Age=${SESSION_TTL_SECONDS}`);
+  if (secure) attrs.push('Secure');
+  return attrs.join('; ');
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  const attrs = [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0'];
+  if (secure) attrs.push('Secure');
+  return attrs.join('; ');
+}

@@ -1,0 +1,96 @@
+/**
+ * `cached(resolver, policy)` turns a resolver into a cached one. It is passed to `.query()`
+ * after `.input()`, so it sees the zod-parsed input (defaults applied) and its input/output
+ * types are exactly the resolver's: tRPC infers them from the procedure builder, no casts.
+ * Why a resolver wrapper and not a middleware: docs/architecture.md.
+ */
+import { buildCacheKey } from '@stash/cache';
+import { TRPCError } from '@trpc/server';
+import type { Context } from '../context';
+import { type CachePolicy, registerPolicy } from './policy';
+import { kindOfTag, type TagKind } from './tags';
+
+export type CacheMode = 'normal' | 'bypass' | 'refresh';
+export type CacheStatus = 'hit' | 'miss' | 'stale' | 'bypass' | 'error';
+/** path -> outcome of the last cached call on this context (a batch can hold several). */
+export type CacheReport = Map<string, CacheStatus>;
+
+interface ResolverOptions<TCtx, TInput> {
+  ctx: TCtx;
+  input: TInput;
+  signal: AbortSignal | undefined;
+  path: string;
+}
+
+const checkTags = process.env.NODE_ENV !== 'production';
+
+function assertDeclaredTags(path: string, produced: string[], allowed: readonly TagKind[]): void {
+  for (const tag of produced) {
+    if (!kindOfTag(tag, allowed)) {
+      throw new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `${path} produced tag "${tag}" that its policy does not declare (tagKinds).`,
+      });
+    }
+  }
+}
+
+// The resolver comes first so TypeScript infers the output type from it before it checks the
+// policy's `tagsFromOutput`; input and context types come from `.query()` itself.
+export function cached<TCtx extends Context, TInput, TOutput>(
+  resolver: (opts: ResolverOptions<TCtx, TInput>) => Promise<TOutput>,
+  policy: CachePolicy<TInput, TOutput>,
+): (opts: ResolverOptions<TCtx, TInput>) => Promise<TOutput> {
+  registerPolicy({
+    path: policy.path,
+    version: policy.version,
+    ttlMs: policy.ttlMs,
+    graceMs: policy.graceMs ?? 0,
+    scope: policy.scope,
+    tagKinds: policy.tagKinds,
+  });
+
+  return async (opts) => {
+    const { ctx, input, path } = opts;
+    if (path !== policy.path) {
+      throw new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `Cache policy path "${policy.path}" is mounted at "${path}".`,
+      });
+    }
+    let scope: 'public' | `user:${number}` = 'public';
+    if (policy.scope === 'user') {
+      if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this.' });
+      scope = `user:${ctx.session.userId}`;
+    }
+    // Authorization before the cache: a cached answer never reaches someone who could not get it fresh.
+    await policy.authorize?.(ctx, input);
+
+    const inputTags = policy.tags(input, ctx);
+    const key = buildCacheKey({ prefix: ctx.cacheKeyPrefix, version: policy.version, path, scope, input });
+    const load = async () => {
+      const value = await resolver(opts);
+      if (checkTags) {
+        const produced = [...inputTags, ...(policy.tagsFromOutput?.(value) ?? [])];
+        assertDeclaredTags(path, produced, policy.tagKinds);
+      }
+      return value;
+    };
+    const result = await ctx.cache.fetch<TOutput>(key, load, {
+      ttlMs: policy.ttlMs,
+      graceMs: policy.graceMs,
+      tags: inputTags,
+      tagsFromValue: policy.tagsFromOutput,
+      mode: ctx.cacheMode,
+      namespace: path,
+    });
+    ctx.cacheReport.set(path, result.status);
+    return result.value;
+  };
+}
+
+/** `x-stash-cache: marketplace.search=hit, workspaces.byId=miss` for the calls of one request. */
+export function formatCacheReport(report: CacheReport): string | null {
+  if (report.size === 0) return null;
+  return [...report].map(([path, status]) => `${path}=${status}`).join(', ');
+}

@@ -1,0 +1,46 @@
+/**
+ * Every cache tag the API uses, in one place. A tag names something a cached entry depends on;
+ * invalidating it (hard: gone now, soft: served once more while one refresh runs) is how
+ * mutations make stale reads disappear. Patterns are what docs/caching.md shows, and what
+ * cached procedures and mutations are checked against at run time outside production.
+ */
+export const tags = {
+  /** Every entry that shows this agent's own fields (detail, workspace pages). */
+  agent: (agentId: number) => `agent:${agentId}`,
+  /** Marketplace search/browse pages: soft, so a burst of installs does not empty them. */
+  marketplaceLists: () => 'marketplace:lists',
+  /** Category counts. */
+  marketplaceCategories: () => 'marketplace:categories',
+  template: (templateId: number) => `template:${templateId}`,
+  templateCategory: (category: string) => `templates:category:${category}`,
+  workspace: (workspaceId: number) => `workspace:${workspaceId}`,
+  /** The list of workspaces a user belongs to, and their memberships (used to authorize). */
+  userMemberships: (userId: number) => `user:${userId}:memberships`,
+} as const;
+
+export type TagKind = keyof typeof tags;
+
+export const TAG_PATTERNS: Record<TagKind, string> = {
+  agent: 'agent:{agentId}',
+  marketplaceLists: 'marketplace:lists',
+  marketplaceCategories: 'marketplace:categories',
+  template: 'template:{templateId}',
+  templateCategory: 'templates:category:{category}',
+  workspace: 'workspace:{workspaceId}',
+  userMemberships: 'user:{userId}:memberships',
+};
+
+const patternRegex = new Map<TagKind, RegExp>(
+  (Object.keys(TAG_PATTERNS) as TagKind[]).map((kind) => {
+    const source = TAG_PATTERNS[kind]
+      .split(/\{[a-zA-Z]+\}/)
+      .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^:]+');
+    return [kind, new RegExp(`^${source}$`)];
+  }),
+);
+
+/** Which declared kind a concrete tag belongs to, or null when it matches none. */
+export function kindOfTag(tag: string, allowed: readonly TagKind[]): TagKind | null {
+  return allowed.find((kind) => patternRegex.get(kind)?.test(tag)) ?? null;
+}

@@ -1,0 +1,67 @@
+import type { Cache } from '@stash/cache';
+import type { PrismaClient } from '@stash/db';
+import { readSessionFromCookieHeader, type Session } from './auth/session';
+import type { CacheMode, CacheReport } from './caching/cached';
+
+/** Long-lived things a context borrows: one of each per process. */
+export interface ApiDeps {
+  prisma: PrismaClient;
+  cache: Cache;
+  /** First segment of every cache key (`stash` in production; unique per test run). */
+  cacheKeyPrefix: string;
+  /** Secret for sealing the session cookie (at least 32 characters). */
+  sessionSecret: string;
+  /** Users allowed to bypass or force-refresh the cache per call. */
+  adminEmails: readonly string[];
+  /** Set the `Secure` attribute on cookies (true behind HTTPS). */
+  secureCookies?: boolean;
+}
+
+export interface Context extends ApiDeps {
+  session: Session | null;
+  /** How cached procedures treat the cache on this call (admins and tests only). */
+  cacheMode: CacheMode;
+  /** Filled by cached procedures: path -> hit/miss/stale..., turned into a response header. */
+  cacheReport: CacheReport;
+  /** Headers to add to the HTTP response (Set-Cookie on sign-in/out). */
+  resHeaders: Headers;
+}
+
+/**
+ * Builds a context without any HTTP: tests and server components call this directly.
+ * Only admins may change the cache mode; anyone else silently gets 'normal'.
+ */
+export function createContextInner(
+  deps: ApiDeps,
+  opts: { session?: Session | null; cacheMode?: CacheMode; resHeaders?: Headers } = {},
+): Context {
+  const session = opts.session ?? null;
+  const isAdmin = session !== null && deps.adminEmails.includes(session.email);
+  return {
+    ...deps,
+    session,
+    cacheMode: isAdmin ? (opts.cacheMode ?? 'normal') : 'normal',
+    cacheReport: new Map(),
+    resHeaders: opts.resHeaders ?? new Headers(),
+  };
+}
+
+const CACHE_MODE_HEADER = 'x-stash-cache-mode';
+
+function parseCacheMode(value: string | null): CacheMode {
+  return value === 'bypass' || value === 'refresh' ? value : 'normal';
+}
+
+/** The HTTP entry point: session from the cookie, cache mode from a header (admins only). */
+export async function createContextFromRequest(
+  deps: ApiDeps,
+  req: Request,
+  resHeaders: Headers,
+): Promise<Context> {
+  const session = await readSessionFromCookieHeader(req.headers.get('cookie'), deps.sessionSecret);
+  return createContextInner(deps, {
+    session,
+    cacheMode: parseCacheMode(req.headers.get(CACHE_MODE_HEADER)),
+    resHeaders,
+  });
+}

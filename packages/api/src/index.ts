@@ -1,0 +1,13 @@
+export type { Session } from './auth/session';
+export { SESSION_COOKIE } from './auth/session';
+export type { CacheMode, CacheReport, CacheStatus } from './caching/cached';
+export { formatCacheReport } from './caching/cached';
+export { INVALIDATIONS } from './caching/invalidate';
+export { registeredPolicies, TTL } from './caching/policy';
+export { TAG_PATTERNS, tags } from './caching/tags';
+export { type ApiConfig, loadConfig } from './config';
+export { type ApiDeps, type Context, createContextFromRequest, createContextInner } from './context';
+export { CACHE_HEADER, handleTrpcRequest } from './http';
+export { type AppRouter, appRouter, createCaller } from './root';
+export { type ApiRuntime, createApiRuntime, createCacheFromConfig } from './runtime';
+export type { RouterInputs, RouterOutputs } from './types';

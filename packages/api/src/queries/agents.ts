@@ -1,0 +1,98 @@
+/** Agent reads, shaped for the marketplace. Kept apart from routers so they stay one screen. */
+import type { Prisma, PrismaClient } from '@stash/db';
+import { type Cursor, encodeCursor } from './cursor';
+
+export const SORTS = ['trending', 'newest', 'rating', 'installs'] as const;
+export type AgentSort = (typeof SORTS)[number];
+
+const SORT_COLUMN = {
+  trending: 'trendingScore',
+  newest: 'createdAt',
+  rating: 'rating',
+  installs: 'installCount',
+} as const satisfies Record<AgentSort, keyof Prisma.AgentWhereInput>;
+
+export const agentCardSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  description: true,
+  category: true,
+  tags: true,
+  rating: true,
+  ratingCount: true,
+  installCount: true,
+  trendingScore: true,
+  createdAt: true,
+  author: { select: { id: true, name: true } },
+} as const satisfies Prisma.AgentSelect;
+
+export type AgentCard = Prisma.AgentGetPayload<{ select: typeof agentCardSelect }>;
+
+export interface SearchAgentsParams {
+  query: string;
+  category?: string | undefined;
+  sortBy: AgentSort;
+  limit: number;
+  cursor?: Cursor | undefined;
+}
+
+function cursorValueOf(agent: AgentCard, sortBy: AgentSort): number | string {
+  const value = agent[SORT_COLUMN[sortBy]];
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function afterCursor(sortBy: AgentSort, cursor: Cursor): Prisma.AgentWhereInput {
+  const column = SORT_COLUMN[sortBy];
+  const value = column === 'createdAt' ? new Date(String(cursor.value)) : Number(cursor.value);
+  // Rows strictly after the cursor in (column desc, id desc) order.
+  return { OR: [{ [column]: { lt: value } }, { [column]: value, id: { lt: cursor.id } }] };
+}
+
+export async function searchAgents(prisma: PrismaClient, params: SearchAgentsParams) {
+  const { query, category, sortBy, limit, cursor } = params;
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+  const where: Prisma.AgentWhereInput = {
+    published: true,
+    ...(category ? { category } : {}),
+    AND: [
+      // Every word must appear in the name, the description or the tags (ILIKE, trigram-indexed).
+      ...words.map((word) => ({
+        OR: [
+          { name: { contains: word, mode: 'insensitive' as const } },
+          { description: { contains: word, mode: 'insensitive' as const } },
+          { tags: { has: word } },
+        ],
+      })),
+      ...(cursor ? [afterCursor(sortBy, cursor)] : []),
+    ],
+  };
+  const rows = await prisma.agent.findMany({
+    where,
+    orderBy: [{ [SORT_COLUMN[sortBy]]: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+    select: agentCardSelect,
+  });
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor({ value: cursorValueOf(last, sortBy), id: last.id }) : null;
+  return { items, nextCursor };
+}
+
+export async function findAgent(prisma: PrismaClient, by: { id: number } | { slug: string }) {
+  return prisma.agent.findFirst({
+    where: { ...by, published: true },
+    select: { ...agentCardSelect, updatedAt: true },
+  });
+}
+
+export async function categoryCounts(prisma: PrismaClient) {
+  const groups = await prisma.agent.groupBy({
+    by: ['category'],
+    where: { published: true },
+    _count: { _all: true },
+    orderBy: { category: 'asc' },
+  });
+  return groups.map((g) => ({ category: g.category, count: g._count._all }));
+}

@@ -1,0 +1,41 @@
+/**
+ * Opaque keyset cursors: base64url of [sortValue, id]. Decoding is part of input validation,
+ * so a malformed cursor is a BAD_REQUEST before anything touches the cache or the database.
+ */
+import { z } from 'zod';
+
+export type CursorValue = number | string;
+export interface Cursor {
+  value: CursorValue;
+  id: number;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.value, cursor.id])).toString('base64url');
+}
+
+function decode(raw: string): Cursor | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
+    const [value, id] = parsed as unknown[];
+    if (!Number.isSafeInteger(id) || (id as number) < 1) return null;
+    if (typeof value === 'number' && Number.isFinite(value)) return { value, id: id as number };
+    if (typeof value === 'string' && value.length <= 64) return { value, id: id as number };
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+export const cursorSchema = z
+  .string()
+  .max(200, 'Cursor is too long')
+  .transform((raw, ctx) => {
+    const cursor = decode(raw);
+    if (!cursor) {
+      ctx.addIssue({ code: 'custom', message: 'Malformed cursor: pass back nextCursor unchanged' });
+      return z.NEVER;
+    }
+    return cursor;
+  });

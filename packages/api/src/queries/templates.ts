@@ -1,0 +1,51 @@
+import type { Prisma, PrismaClient } from '@stash/db';
+import { type Cursor, encodeCursor } from './cursor';
+
+export const templateSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  description: true,
+  category: true,
+  steps: true,
+  createdAt: true,
+  updatedAt: true,
+  author: { select: { id: true, name: true } },
+} as const satisfies Prisma.WorkflowTemplateSelect;
+
+export async function listTemplates(
+  prisma: PrismaClient,
+  params: { category: string; limit: number; cursor?: Cursor | undefined },
+) {
+  const { category, limit, cursor } = params;
+  const after: Prisma.WorkflowTemplateWhereInput | undefined = cursor
+    ? {
+        OR: [
+          { updatedAt: { lt: new Date(String(cursor.value)) } },
+          { updatedAt: new Date(String(cursor.value)), id: { lt: cursor.id } },
+        ],
+      }
+    : undefined;
+  const rows = await prisma.workflowTemplate.findMany({
+    where: { category, ...(after ? { AND: [after] } : {}) },
+    orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+    select: templateSelect,
+  });
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor({ value: last.updatedAt.toISOString(), id: last.id }) : null;
+  return { items, nextCursor };
+}
+
+export function slugify(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'template'
+  );
+}

@@ -1,0 +1,36 @@
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { verifyPassword } from '../auth/password';
+import { clearedSessionCookie, sealSession, sessionCookie } from '../auth/session';
+import { publicProcedure } from '../trpc';
+
+const signInInput = z.object({
+  email: z.email('Enter a valid email address').max(200).toLowerCase(),
+  password: z.string().min(1, 'Enter your password').max(200),
+});
+
+export const authRouter = {
+  /** Sets the session cookie. Scripts: POST /api/trpc/auth.signIn, keep the Set-Cookie (README). */
+  signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    const user = await ctx.prisma.user.findUnique({
+      where: { email: input.email },
+      select: { id: true, email: true, name: true, passwordHash: true },
+    });
+    // Same error whether the email or the password is wrong: no account probing.
+    if (!user || !(await verifyPassword(input.password, user.passwordHash))) {
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password.' });
+    }
+    const session = { userId: user.id, email: user.email, name: user.name };
+    const sealed = await sealSession(session, ctx.sessionSecret);
+    ctx.resHeaders.append('set-cookie', sessionCookie(sealed, ctx.secureCookies ?? false));
+    return { user: session };
+  }),
+
+  signOut: publicProcedure.mutation(({ ctx }) => {
+    ctx.resHeaders.append('set-cookie', clearedSessionCookie(ctx.secureCookies ?? false));
+    return { signedOut: true };
+  }),
+
+  /** Who the cookie says you are; no database or cache round trip. */
+  me: publicProcedure.query(({ ctx }) => ctx.session),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,84 @@
+import { CATEGORIES } from '@stash/db';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { cached } from '../caching/cached';
+import { TTL } from '../caching/policy';
+import { tags } from '../caching/tags';
+import { categoryCounts, findAgent, SORTS, searchAgents } from '../queries/agents';
+import { cursorSchema } from '../queries/cursor';
+import { publicProcedure } from '../trpc';
+
+export const categorySchema = z.enum(CATEGORIES, {
+  error: () => `Unknown category; use one of: ${CATEGORIES.join(', ')}`,
+});
+
+export const searchInput = z.object({
+  query: z.string().trim().max(100, 'Search text is at most 100 characters').default(''),
+  category: categorySchema.optional(),
+  sortBy: z.enum(SORTS).default('trending'),
+  limit: z.number().int().min(1).max(50).default(20),
+  cursor: cursorSchema.optional(),
+});
+
+const agentRef = z.union([
+  z.object({ id: z.number().int().positive() }).strict(),
+  z
+    .object({
+      slug: z
+        .string()
+        .trim()
+        .min(1, 'Slug is required')
+        .max(120)
+        .regex(/^[a-z0-9-]+$/, 'Slug has only a-z, 0-9 and -'),
+    })
+    .strict(),
+]);
+
+// Lists stay a little past their TTL so a refresh never leaves users waiting on a popular page.
+const LIST_GRACE = 60_000;
+
+export const marketplaceRouter = {
+  search: publicProcedure.input(searchInput).query(
+    cached(({ ctx, input }) => searchAgents(ctx.prisma, input), {
+      path: 'marketplace.search',
+      version: 'v1',
+      ttlMs: TTL.marketplace,
+      graceMs: LIST_GRACE,
+      scope: 'public',
+      tags: () => [tags.marketplaceLists()],
+      tagKinds: ['marketplaceLists'],
+    }),
+  ),
+
+  agent: publicProcedure.input(agentRef).query(
+    cached(
+      async ({ ctx, input }) => {
+        const agent = await findAgent(ctx.prisma, input);
+        if (!agent) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such agent.' });
+        return agent;
+      },
+      {
+        path: 'marketplace.agent',
+        version: 'v1',
+        ttlMs: TTL.marketplace,
+        scope: 'public',
+        tags: (input) => ('id' in input ? [tags.agent(input.id)] : []),
+        // Looked up by slug, the id is only known from the result.
+        tagsFromOutput: (agent) => [tags.agent(agent.id)],
+        tagKinds: ['agent'],
+      },
+    ),
+  ),
+
+  categories: publicProcedure.query(
+    cached(({ ctx }) => categoryCounts(ctx.prisma), {
+      path: 'marketplace.categories',
+      version: 'v1',
+      ttlMs: TTL.marketplace,
+      graceMs: LIST_GRACE,
+      scope: 'public',
+      tags: () => [tags.marketplaceCategories()],
+      tagKinds: ['marketplaceCategories'],
+    }),
+  ),
+} satisfies TRPCRouterRecord;

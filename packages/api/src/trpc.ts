@@ -1,0 +1,40 @@
+/**
+ * tRPC setup: one small file with the context type, the error shape and the procedure kinds.
+ * Cached reads are built on these in ./caching/cached.ts.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import type { Context } from './context';
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      // A readable sentence instead of tRPC's JSON dump of the issues.
+      message: zodError ? z.prettifyError(zodError) : shape.message,
+      data: {
+        ...shape.data,
+        // { formErrors: string[], fieldErrors: { field: string[] } }: what a form shows next to inputs.
+        zodError: zodError ? z.flattenError(zodError) : null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
+
+/** Anyone, signed in or not. */
+export const publicProcedure = t.procedure;
+
+/** Signed-in users only; narrows `ctx.session` to non-null for the resolver. */
+export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.session) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this.' });
+  }
+  return next({ ctx: { session: ctx.session } });
+});

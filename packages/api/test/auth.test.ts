@@ -1,0 +1,80 @@
+import { DEMO_PASSWORD } from '@stash/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../src';
+import { createContextFromRequest } from '../src/context';
+import { expectTRPCError } from './support/errors';
+import { ADA, createHarness, type Harness } from './support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+function cookieFrom(headers: Headers): string {
+  const setCookie = headers.get('set-cookie') ?? '';
+  return setCookie.split(';')[0]!;
+}
+
+describe('auth', () => {
+  it('signs a seeded user in with an httpOnly session cookie that later requests carry', async () => {
+    const { api, ctx } = await h.as(null);
+    const { user } = await api.auth.signIn({ email: 'ADA@stash.dev', password: DEMO_PASSWORD });
+    expect(user.email).toBe(ADA);
+    const setCookie = ctx.resHeaders.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    expect(setCookie).toContain('HttpOnly');
+
+    const req = new Request('http://localhost/api/trpc/auth.me', {
+      headers: { cookie: cookieFrom(ctx.resHeaders) },
+    });
+    const next = await createContextFromRequest(h.deps, req, new Headers());
+    expect(next.session).toEqual(user);
+  });
+
+  it('rejects a wrong password or unknown email with the same message', async () => {
+    const { api } = await h.as(null);
+    const wrong = await expectTRPCError(api.auth.signIn({ email: ADA, password: 'nope' }), 'UNAUTHORIZED');
+    const unknown = await expectTRPCError(
+      api.auth.signIn({ email: 'nobody@stash.dev', password: DEMO_PASSWORD }),
+      'UNAUTHORIZED',
+    );
+    expect(wrong.message).toBe(unknown.message);
+    await expectTRPCError(api.auth.signIn({ email: 'not-an-email', password: 'x' }), 'BAD_REQUEST');
+  });
+
+  it('treats a tampered cookie as signed out', async () => {
+    const { api, ctx } = await h.as(null);
+    await api.auth.signIn({ email: ADA, password: DEMO_PASSWORD });
+    const cookie = cookieFrom(ctx.resHeaders);
+    const tampered = `${cookie.slice(0, -4)}AAAA`;
+    const req = new Request('http://localhost/', { headers: { cookie: tampered } });
+    expect((await createContextFromRequest(h.deps, req, new Headers())).session).toBeNull();
+  });
+
+  it('honours the cache-mode header only for admins', async () => {
+    const { api, ctx } = await h.as(null);
+    await api.auth.signIn({ email: ADA, password: DEMO_PASSWORD });
+    const headers = { cookie: cookieFrom(ctx.resHeaders), 'x-stash-cache-mode': 'bypass' };
+    const admin = await createContextFromRequest(
+      h.deps,
+      new Request('http://l/', { headers }),
+      new Headers(),
+    );
+    expect(admin.cacheMode).toBe('bypass');
+    const anon = await createContextFromRequest(
+      h.deps,
+      new Request('http://l/', { headers: { 'x-stash-cache-mode': 'bypass' } }),
+      new Headers(),
+    );
+    expect(anon.cacheMode).toBe('normal');
+  });
+
+  it('signs out by clearing the cookie', async () => {
+    const { api, ctx } = await h.as(ADA);
+    await api.auth.signOut();
+    expect(ctx.resHeaders.get('set-cookie')).toMatch(/Max-Age=0/);
+  });
+});

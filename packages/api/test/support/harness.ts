@@ -1,0 +1,80 @@
+/**
+ * One fresh PostgreSQL database (migrated + small seed) and one cache engine with a unique
+ * key prefix per test file, so files never see each other's rows or entries.
+ */
+import { randomBytes } from 'node:crypto';
+import { type Cache, type CacheOptions, createCache } from '@stash/cache';
+import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
+import { type ApiDeps, type CacheMode, type Context, createCaller, createContextInner } from '../../src';
+import type { Session } from '../../src/auth/session';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const ADA = 'ada@stash.dev';
+export const GRACE = 'grace@stash.dev';
+
+export interface Harness {
+  db: TestDatabase;
+  cache: Cache;
+  deps: ApiDeps;
+  session(email: string): Promise<Session>;
+  /** A caller plus its context, so tests can read `ctx.cacheReport` after a call. */
+  as(
+    email: string | null,
+    cacheMode?: CacheMode,
+  ): Promise<{ api: ReturnType<typeof createCaller>; ctx: Context }>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(
+  opts: { redis?: CacheOptions['redis'] | null; l1?: CacheOptions['l1'] } = {},
+): Promise<Harness> {
+  const db = await createTestDatabase();
+  const prefix = `stash-test-${randomBytes(4).toString('hex')}`;
+  const cache = createCache({
+    prefix,
+    redis: opts.redis === null ? undefined : (opts.redis ?? REDIS_URL),
+    l1: opts.l1 ?? false,
+    timeoutMs: 200,
+  });
+  await cache.ready(2_000);
+  const deps: ApiDeps = {
+    prisma: db.prisma,
+    cache,
+    cacheKeyPrefix: prefix,
+    sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
+    adminEmails: [ADA],
+  };
+
+  async function session(email: string): Promise<Session> {
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { email } });
+    return { userId: user.id, email: user.email, name: user.name };
+  }
+
+  return {
+    db,
+    cache,
+    deps,
+    session,
+    async as(email, cacheMode) {
+      const ctx = createContextInner(deps, {
+        session: email ? await session(email) : null,
+        ...(cacheMode ? { cacheMode } : {}),
+      });
+      return { api: createCaller(ctx), ctx };
+    },
+    async close() {
+      await cache.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Runs `fn` and returns how many SQL statements it sent, with its result. */
+export async function countQueries<T>(
+  h: Harness,
+  fn: () => Promise<T>,
+): Promise<{ result: T; queries: number }> {
+  h.db.queries.reset();
+  const result = await fn();
+  return { result, queries: h.db.queries.count };
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectTRPCError } from './support/errors';
+import { ADA, countQueries, createHarness, GRACE, type Harness } from './support/harness';
+
+let h: Harness;
+let adaOnly: number; // ada's workspace that grace is not a member of
+beforeAll(async () => {
+  h = await createHarness();
+  const ada = await h.session(ADA);
+  const grace = await h.session(GRACE);
+  const ws = await h.db.prisma.workspace.findFirstOrThrow({
+    where: { members: { some: { userId: ada.userId }, none: { userId: grace.userId } } },
+    orderBy: { id: 'asc' },
+  });
+  adaOnly = ws.id;
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('workspaces', () => {
+  it('lists only my workspaces, with my role', async () => {
+    const { api } = await h.as(ADA);
+    const mine = await api.workspaces.mine();
+    const ada = await h.session(ADA);
+    const expected = await h.db.prisma.workspaceMember.findMany({ where: { userId: ada.userId } });
+    expect(mine.map((w) => w.id).sort()).toEqual(expected.map((m) => m.workspaceId).sort());
+    expect(mine.find((w) => w.id === adaOnly)?.role).toBeDefined();
+  });
+
+  it('shows a workspace with its installed agents to a member', async () => {
+    const { api } = await h.as(ADA);
+    const ws = await api.workspaces.byId({ workspaceId: adaOnly });
+    const installs = await h.db.prisma.agentInstall.count({ where: { workspaceId: adaOnly } });
+    expect(ws.id).toBe(adaOnly);
+    expect(ws.installs).toHaveLength(installs);
+    expect(ws.myRole).not.toBeNull();
+  });
+
+  it('requires sign-in', async () => {
+    const { api } = await h.as(null);
+    await expectTRPCError(api.workspaces.mine(), 'UNAUTHORIZED');
+    await expectTRPCError(api.workspaces.byId({ workspaceId: adaOnly }), 'UNAUTHORIZED');
+    await expectTRPCError(
+      api.workspaces.installState({ workspaceId: adaOnly, agentIds: [1] }),
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('never shows a workspace to a non-member, even right after a member cached it', async () => {
+    const ada = await h.as(ADA);
+    await ada.api.workspaces.byId({ workspaceId: adaOnly });
+    const again = await h.as(ADA);
+    await again.api.workspaces.byId({ workspaceId: adaOnly });
+    expect(again.ctx.cacheReport.get('workspaces.byId')).toBe('hit');
+
+    const grace = await h.as(GRACE);
+    await expectTRPCError(grace.api.workspaces.byId({ workspaceId: adaOnly }), 'NOT_FOUND');
+    await expectTRPCError(
+      grace.api.workspaces.installState({ workspaceId: adaOnly, agentIds: [1, 2] }),
+      'NOT_FOUND',
+    );
+    expect(grace.ctx.cacheReport.size).toBe(0);
+  });
+
+  it('never lets two users share a user-scoped entry', async () => {
+    const ada = await h.as(ADA);
+    const adaList = await ada.api.workspaces.mine();
+    const grace = await h.as(GRACE);
+    const graceList = await grace.api.workspaces.mine();
+    expect(grace.ctx.cacheReport.get('workspaces.mine')).toBe('miss');
+    expect(graceList).not.toEqual(adaList);
+    expect(graceList.some((w) => w.id === adaOnly)).toBe(false);
+  });
+
+  it('answers a repeated workspace read, authorization included, without SQL', async () => {
+    const first = await h.as(ADA);
+    await first.api.workspaces.byId({ workspaceId: adaOnly });
+    const second = await h.as(ADA);
+    const { queries } = await countQueries(h, () => second.api.workspaces.byId({ workspaceId: adaOnly }));
+    expect(queries).toBe(0);
+  });
+
+  it('reports install state for a set of agents; equivalent id lists share an entry', async () => {
+    const installed = await h.db.prisma.agentInstall.findFirstOrThrow({ where: { workspaceId: adaOnly } });
+    const first = await h.as(ADA);
+    const state = await first.api.workspaces.installState({
+      workspaceId: adaOnly,
+      agentIds: [installed.agentId, 999_999],
+    });
+    expect(state.installed).toEqual([installed.agentId]);
+    const second = await h.as(ADA);
+    await second.api.workspaces.installState({
+      workspaceId: adaOnly,
+      agentIds: [999_999, installed.agentId, 999_999],
+    });
+    expect(second.ctx.cacheReport.get('workspaces.installState')).toBe('hit');
+  });
+
+  it.each([
+    ['no ids', { workspaceId: 1, agentIds: [] }],
+    ['too many ids', { workspaceId: 1, agentIds: Array.from({ length: 101 }, (_, i) => i + 1) }],
+    ['negative workspace', { workspaceId: -1, agentIds: [1] }],
+    ['string workspace', { workspaceId: 'one', agentIds: [1] }],
+  ])('rejects %s with BAD_REQUEST', async (_name, input) => {
+    const { api } = await h.as(ADA);
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
+    await expectTRPCError(api.workspaces.installState(input as any), 'BAD_REQUEST');
+  });
+});
