@@ -1,0 +1,27 @@
+import type { NextConfig } from 'next';
+
+const config: NextConfig = {
+  // Workspace packages ship TypeScript sources; Next compiles them with the app.
+  transpilePackages: ['@stash/api', '@stash/cache', '@stash/db'],
+  // Native, wasm or dynamically-required server deps: loaded by Node at run time, never bundled.
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    '@electric-sql/pglite-socket',
+    'pg',
+    'ioredis',
+    '@prisma/client',
+    '@prisma/adapter-pg',
+    'prom-client',
+  ],
+  experimental: {
+    // @stash/cache writes ESM-style `./x.js` specifiers for `./x.ts` files. Webpack maps them;
+    // Turbopack cannot yet (vercel/next.js#82945), hence `next build --webpack` for now.
+    extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+  },
+  // `pnpm typecheck` checks types; the demo skips the (30 s) repeat inside `next build`.
+  typescript: { ignoreBuildErrors: process.env.STASH_SKIP_BUILD_TYPECHECK === '1' },
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default config;

@@ -1,0 +1,24 @@
+import type { RouterOutputs } from '@stash/api';
+import Link from 'next/link';
+import { formatCount, formatRating, titleCase } from '~/lib/format';
+
+type Agent = RouterOutputs['marketplace']['search']['items'][number];
+
+export function AgentCard({ agent }: { agent: Agent }) {
+  return (
+    <article className="card agent-card">
+      <header>
+        <h2>
+          <Link href={`/agents/${agent.slug}`}>{agent.name}</Link>
+        </h2>
+        <span className="badge">{titleCase(agent.category)}</span>
+      </header>
+      <p className="description">{agent.description}</p>
+      <footer className="stats">
+        <span title={`${agent.ratingCount} ratings`}>★ {formatRating(agent.rating)}</span>
+        <span>{formatCount(agent.installCount)} installs</span>
+        <span className="muted">by {agent.author.name}</span>
+      </footer>
+    </article>
+  );
+}

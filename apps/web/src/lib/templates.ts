@@ -1,0 +1,1 @@
+export const TEMPLATE_PAGE_SIZE = 20;

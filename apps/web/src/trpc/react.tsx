@@ -1,0 +1,52 @@
+'use client';
+
+import type { AppRouter } from '@stash/api';
+import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { httpBatchLink, loggerLink } from '@trpc/client';
+import { createTRPCReact } from '@trpc/react-query';
+import { type ReactNode, useState } from 'react';
+import SuperJSON from 'superjson';
+import { createQueryClient } from './query-client';
+
+export const api = createTRPCReact<AppRouter>();
+
+let browserQueryClient: QueryClient | undefined;
+
+function getQueryClient(): QueryClient {
+  // Server render: always a new client. Browser: one per tab, so suspense re-renders keep the cache.
+  if (typeof window === 'undefined') return createQueryClient();
+  browserQueryClient ??= createQueryClient();
+  return browserQueryClient;
+}
+
+export function TRPCReactProvider({ children }: { children: ReactNode }) {
+  const queryClient = getQueryClient();
+  const [trpcClient] = useState(() =>
+    api.createClient({
+      links: [
+        loggerLink({
+          enabled: (op) =>
+            process.env.NODE_ENV === 'development' || (op.direction === 'down' && op.result instanceof Error),
+        }),
+        httpBatchLink({
+          transformer: SuperJSON,
+          url: `${baseUrl()}/api/trpc`,
+          headers: () => ({ 'x-trpc-source': 'nextjs-react' }),
+        }),
+      ],
+    }),
+  );
+
+  return (
+    <QueryClientProvider client={queryClient}>
+      <api.Provider client={trpcClient} queryClient={queryClient}>
+        {children}
+      </api.Provider>
+    </QueryClientProvider>
+  );
+}
+
+function baseUrl(): string {
+  if (typeof window !== 'undefined') return window.location.origin;
+  return `http://localhost:${process.env.PORT ?? 3000}`;
+}

@@ -1,0 +1,170 @@
+/**
+ * The app as a user sees it: production build, fresh seeded database, Debian chromium.
+ * One browser context (one session) walks through the flows in order.
+ */
+import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
+import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppServer, ensureBuild, startApp } from './server';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let db: TestDatabase;
+let app: AppServer;
+let browser: Browser;
+let page: Page;
+let workspaceId: number;
+let agent: { id: number; slug: string; name: string };
+
+const cards = () => page.locator('[data-testid="agent-list"] > li');
+const installButton = () => page.getByTestId('install-button');
+
+async function installedInDb(): Promise<boolean> {
+  const row = await db.prisma.agentInstall.findFirst({ where: { workspaceId, agentId: agent.id } });
+  return row !== null;
+}
+
+beforeAll(async () => {
+  const [testDb] = await Promise.all([createTestDatabase(), ensureBuild()]);
+  db = testDb;
+  const ada = await db.prisma.user.findUniqueOrThrow({ where: { email: DEMO_USERS[0] } });
+  const membership = await db.prisma.workspaceMember.findFirstOrThrow({
+    where: { userId: ada.id },
+    orderBy: { workspaceId: 'asc' },
+  });
+  workspaceId = membership.workspaceId;
+  agent = await db.prisma.agent.findFirstOrThrow({
+    where: { published: true, installs: { none: { workspaceId } } },
+    orderBy: { id: 'asc' },
+    select: { id: true, slug: true, name: true },
+  });
+  app = await startApp(db.url);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({ baseURL: app.url, viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await db?.drop();
+});
+
+describe('stash web', () => {
+  it('lists agents on the marketplace and search narrows them', async () => {
+    await page.goto('/');
+    await expect.poll(() => cards().count()).toBeGreaterThan(0);
+    const initial = await cards().count();
+    await page.screenshot({ path: '/tmp/e2e-marketplace.png', fullPage: false });
+
+    const target = await db.prisma.agent.findFirstOrThrow({
+      where: { published: true },
+      orderBy: { id: 'desc' },
+    });
+    await page.getByLabel('Search agents').fill(target.name);
+    await expect
+      .poll(() => page.locator('[data-testid="agent-list"] h2').allTextContents())
+      .toContain(target.name);
+    expect(await cards().count()).toBeLessThan(initial);
+    expect(page.url()).toContain('q=');
+  });
+
+  it('signs in as the demo user, showing validation and wrong-password errors first', async () => {
+    await page.goto('/sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).last().click();
+    await expect.poll(() => page.locator('.field-error').count()).toBeGreaterThan(0);
+
+    await page.getByLabel('Email').fill(DEMO_USERS[0] ?? '');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.locator('form button[type="submit"]').click();
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toContain('Wrong email or password.');
+
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toBe('Ada Lovelace');
+  });
+
+  it('installs an agent optimistically, and it stays installed after a reload', async () => {
+    await page.goto(`/agents/${agent.slug}`);
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
+
+    // Hold the request for a second: the button must flip before the server has answered.
+    await page.route('**/api/trpc/installs.install*', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await route.continue();
+    });
+    await installButton().click();
+    expect(await installButton().getAttribute('data-installed')).toBe('true');
+    expect(await installedInDb()).toBe(false);
+    await expect.poll(installedInDb).toBe(true);
+    await page.unroute('**/api/trpc/installs.install*');
+
+    await page.reload();
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe('true');
+  });
+
+  it('shows the agent in the workspace and uninstalls it from there', async () => {
+    await page.goto(`/workspaces/${workspaceId}`);
+    const row = page.locator(`[data-agent-slug="${agent.slug}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    await row.getByRole('button', { name: 'Uninstall' }).click();
+    expect(await row.count()).toBe(0);
+    await expect.poll(installedInDb).toBe(false);
+    await page.reload();
+    await expect.poll(() => page.getByRole('heading', { name: /Installed agents/ }).count()).toBe(1);
+    expect(await row.count()).toBe(0);
+  });
+
+  it('rolls back with a visible message when the server fails', async () => {
+    await page.goto(`/agents/${agent.slug}`);
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
+    await page.route('**/api/trpc/installs.install*', async (route) => {
+      await new Promise((r) => setTimeout(r, 500));
+      await route.fulfill({ status: 503, body: 'down' });
+    });
+    await installButton().click();
+    expect(await installButton().getAttribute('data-installed')).toBe('true');
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
+    await expect.poll(() => page.locator('.notice').textContent()).toContain('Could not install');
+    await page.unroute('**/api/trpc/installs.install*');
+  });
+
+  it('converges to the server state after rapid repeated clicks', async () => {
+    await page.goto(`/agents/${agent.slug}`);
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
+    // Each click toggles what the button shows at that instant; whatever the clicks add up to,
+    // once everything settles the button, the database and a fresh page load must agree.
+    for (let i = 0; i < 7; i++) await installButton().click({ delay: 0 });
+    await expect.poll(() => installButton().getAttribute('data-pending')).toBe('false');
+    await page.waitForLoadState('networkidle');
+    const inDb = await installedInDb();
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe(String(inDb));
+    await page.reload();
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe(String(inDb));
+    const count = await db.prisma.agentInstall.count({ where: { workspaceId, agentId: agent.id } });
+    expect(count).toBe(inDb ? 1 : 0);
+  });
+
+  it('renders the cache dashboard with a hit-rate chart', async () => {
+    await page.goto('/dashboard/cache');
+    const chart = page.getByTestId('hit-rate-chart');
+    await expect.poll(() => chart.locator('polyline').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('table.counters tbody tr').count()).toBeGreaterThan(0);
+    await page.waitForTimeout(4_500); // a few more samples so the lines have some length
+    await page.screenshot({ path: '/tmp/e2e-dashboard.png', fullPage: true });
+  });
+});
