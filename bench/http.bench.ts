@@ -1,0 +1,238 @@
+/**
+ * HTTP load benchmark: marketplace.search (default input, 20 items) served six or seven ways,
+ * side by side in one run, at 10 and 50 connections. See docs/benchmarks.md ("HTTP load").
+ *
+ *   pnpm --filter @stash/bench bench              # Next variant too when apps/web has a build
+ *   pnpm --filter @stash/bench bench --next       # build apps/web first if it is stale
+ *   pnpm --filter @stash/bench bench --no-next    # servers of this package only
+ *   pnpm --filter @stash/bench bench --profile    # variant 4 only, under node --cpu-prof
+ *   pnpm --filter @stash/bench bench --profile --variant=trpc-constant   # another variant
+ *   options: --duration=6 --warmup=2 (seconds per measurement / per warm-up),
+ *            --only=api-l1,api-redis (measure these variants only; all are still verified)
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_PASSWORD } from '@stash/db';
+import { createTestDatabase } from '@stash/db/testing';
+import { Redis } from 'ioredis';
+import superjson, { type SuperJSONResult } from 'superjson';
+import { buildNeeded, nextBin, runNextBuild, webRoot } from '../apps/web/scripts/next-build';
+import { get, type Measurement, measure, type Target, verify } from './src/load';
+import { type Proc, startNext, startRedis, startServer } from './src/procs';
+import { summarizeProfile } from './src/profile';
+import { machine, resultsTable } from './src/report';
+import { ADMIN_EMAIL, isServerVariant, LABELS, type ServerVariant } from './src/variants';
+
+const { values: opts } = parseArgs({
+  options: {
+    next: { type: 'boolean', default: false },
+    'no-next': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    variant: { type: 'string', default: 'api-l1' },
+    duration: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: '2' },
+    only: { type: 'string' },
+  },
+  allowPositionals: true,
+});
+const DURATION_S = Number(opts.duration);
+const WARMUP_S = Number(opts.warmup);
+const CONNECTIONS = [10, 50];
+const DEMO_SEED = { agents: 5000, templates: 1000, users: 50, workspaces: 100 };
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const SESSION_SECRET = randomBytes(32).toString('base64url');
+const PREFIX = `stash-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
+const PROFILE_DIR = join(import.meta.dirname, '.profiles');
+
+/** Everything started is registered here and undone in reverse order, also on error or Ctrl-C. */
+const teardown: [string, () => Promise<unknown>][] = [];
+async function undoAll(): Promise<void> {
+  for (const [what, undo] of teardown.splice(0).reverse()) {
+    await undo().catch((error: unknown) => console.error(`teardown: ${what} failed:`, error));
+  }
+}
+
+async function deleteRedisKeys(): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function nextPlan(): Promise<{ enabled: boolean; note: string }> {
+  if (opts['no-next']) return { enabled: false, note: 'skipped (--no-next)' };
+  const stale = buildNeeded();
+  if (opts.next) {
+    if (stale) {
+      console.log(`building apps/web (${stale}) ...`);
+      await runNextBuild({ skipTypecheck: true, quiet: true });
+    }
+    return { enabled: true, note: 'current build' };
+  }
+  if (!existsSync(join(webRoot, '.next', 'BUILD_ID'))) {
+    return { enabled: false, note: 'skipped: apps/web has no build (--next builds it)' };
+  }
+  return {
+    enabled: true,
+    note: stale ? `existing build, older than the sources: ${stale}` : 'current build',
+  };
+}
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/trpc/auth.signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ json: { email: ADMIN_EMAIL, password: DEMO_PASSWORD } }),
+  });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!res.ok || !cookie) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  return cookie;
+}
+
+async function run(): Promise<void> {
+  const started = Date.now();
+  const loadAtStart = loadavg()[0]?.toFixed(2) ?? '?';
+  console.log(`seeding a test database (${JSON.stringify(DEMO_SEED)}) ...`);
+  const db = await createTestDatabase({ seed: DEMO_SEED });
+  teardown.push(['drop the test database', () => db.drop()]);
+  teardown.push(['delete this run’s Redis keys', deleteRedisKeys]);
+  const dir = mkdtempSync(join(tmpdir(), 'stash-bench-'));
+  teardown.push(['remove temp files', async () => rmSync(dir, { recursive: true, force: true })]);
+  const bodyFile = join(dir, 'search-body.json');
+  const start = async (variant: ServerVariant, execArgv: string[] = []): Promise<Proc> => {
+    const env = { DATABASE_URL: db.url, REDIS_URL, BENCH_PREFIX: PREFIX, BENCH_BODY_FILE: bodyFile };
+    const proc = await startServer({ ...env, BENCH_VARIANT: variant, SESSION_SECRET }, execArgv);
+    teardown.push([`stop the ${variant} server`, proc.stop]);
+    return proc;
+  };
+
+  // The reference body: the real handler's answer (a miss), which every variant must reproduce.
+  const profiled = opts.profile ? opts.variant : null;
+  if (profiled !== null && !isServerVariant(profiled)) throw new Error(`--variant: unknown ${profiled}`);
+  if (profiled) mkdirSync(PROFILE_DIR, { recursive: true });
+  const profArgs = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
+  const api = await start('api-l1', profiled === 'api-l1' ? profArgs : []);
+  const reference = (await get({ variant: 'api-l1', url: api.url, headers: {} })).body;
+  writeFileSync(bodyFile, reference);
+  const parsed = JSON.parse(reference) as { result: { data: SuperJSONResult } };
+  const items = superjson.deserialize<{ items: unknown[] }>(parsed.result.data).items.length;
+  console.log(`reference: marketplace.search, default input: ${items} items, ${reference.length} bytes`);
+
+  if (profiled)
+    return profile(profiled, profiled === 'api-l1' ? api : await start(profiled, profArgs), reference);
+
+  const next = await nextPlan();
+  const [rest, nextApp] = await Promise.all([
+    Promise.allSettled(
+      (['memory', 'redis-get', 'trpc-constant', 'api-redis', 'api-bypass'] as const).map((v) => start(v)),
+    ),
+    next.enabled ? startNextApp(db.url) : Promise.resolve(null),
+  ]);
+  const failed = rest.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [memory, redisGet, constant, apiRedis, bypass] = rest.map(
+    (r) => (r as PromiseFulfilledResult<Proc>).value,
+  );
+  const cookie = await signIn(bypass!.url);
+  const targets: Target[] = [
+    { variant: 'memory', url: memory!.url, headers: {} },
+    { variant: 'redis-get', url: redisGet!.url, headers: {} },
+    { variant: 'trpc-constant', url: constant!.url, headers: {} },
+    { variant: 'api-l1', url: api.url, headers: {} },
+    { variant: 'api-redis', url: apiRedis!.url, headers: {} },
+    { variant: 'api-bypass', url: bypass!.url, headers: { cookie, 'x-stash-cache-mode': 'bypass' } },
+    ...(nextApp ? [{ variant: 'next-api' as const, url: nextApp.url, headers: {} }] : []),
+  ];
+  for (const target of targets) await verify(target, reference);
+  console.log(`verified: ${targets.length} variants return the reference body; cached ones report hits`);
+
+  const rows: Measurement[] = [];
+  // Forward at 10 connections, backward at 50: no variant always runs right after the same one.
+  const measured = opts.only ? targets.filter((t) => opts.only?.split(',').includes(t.variant)) : targets;
+  for (const [i, connections] of CONNECTIONS.entries()) {
+    for (const target of i % 2 === 0 ? measured : [...measured].reverse()) {
+      const row = await measure(target, connections, DURATION_S, WARMUP_S);
+      console.log(`  ${target.variant} @${connections}: ${Math.round(row.rps)} req/s, p99 ${row.p99} ms`);
+      rows.push(row);
+    }
+  }
+  const tiers = await Promise.all(
+    (['api-l1', 'api-redis', 'api-bypass'] as const).map(async (variant) => {
+      const url = targets.find((t) => t.variant === variant)?.url;
+      const stats = (await (await fetch(`${url}/__bench/stats`)).json()) as Record<string, number>;
+      return `${variant}: l1Hits ${stats.l1Hits}, l2Hits ${stats.l2Hits}, bypass ${stats.bypass}, loaderRuns ${stats.loaderRuns}`;
+    }),
+  );
+  const command = `pnpm --filter @stash/bench bench ${process.argv.slice(2).join(' ')}`.trim();
+  console.log(`\n${resultsTable(rows)}\n`);
+  console.log(`cache tiers after the run (marketplace.search): ${tiers.join('; ')}`);
+  console.log('next constant-bytes route: not measured (it needs a route inside apps/web)');
+  console.log(
+    machine({
+      command,
+      'per measurement': `${DURATION_S} s after a ${WARMUP_S} s warm-up, autocannon 9 in the parent process`,
+      'load average (1 min) at start': loadAtStart,
+      'next app': next.note,
+      'total time': `${Math.round((Date.now() - started) / 1000)} s`,
+    }),
+  );
+}
+
+async function startNextApp(databaseUrl: string): Promise<Proc> {
+  const redis = await startRedis();
+  teardown.push(['stop the throw-away redis', redis.stop]);
+  const app = await startNext({
+    nextBin,
+    webRoot,
+    databaseUrl,
+    redisUrl: redis.url,
+    sessionSecret: SESSION_SECRET,
+  });
+  teardown.push(['stop next start', app.stop]);
+  return app;
+}
+
+/** One variant under `--cpu-prof`: warm up, load at 10 connections, stop, summarize the load window. */
+async function profile(variant: ServerVariant, server: Proc, reference: string): Promise<void> {
+  const headers: Record<string, string> =
+    variant === 'api-bypass' ? { cookie: await signIn(server.url), 'x-stash-cache-mode': 'bypass' } : {};
+  const target: Target = { variant, url: server.url, headers };
+  await verify(target, reference);
+  const before = new Set(readdirSync(PROFILE_DIR));
+  await measure(target, 10, WARMUP_S, 0);
+  const from = Number(process.hrtime.bigint() / 1000n);
+  const row = await measure(target, 10, DURATION_S, 0);
+  const to = Number(process.hrtime.bigint() / 1000n);
+  await server.stop();
+  // One profile per thread (tsx adds a loader thread): the main thread's is the largest.
+  const file = readdirSync(PROFILE_DIR)
+    .filter((f) => !before.has(f) && f.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(join(PROFILE_DIR, b)).size - statSync(join(PROFILE_DIR, a)).size)[0];
+  if (!file) throw new Error(`no .cpuprofile appeared in ${PROFILE_DIR}`);
+  console.log(
+    `\n${LABELS[variant]} under --cpu-prof @10: ${Math.round(row.rps)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`,
+  );
+  console.log(summarizeProfile(join(PROFILE_DIR, file), [from, to]));
+}
+
+process.once('SIGINT', () => {
+  void undoAll().then(() => process.exit(130));
+});
+try {
+  await run();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await undoAll();
+}

@@ -1,0 +1,72 @@
+/** Load generation (autocannon) and the checks that run before any number is trusted. */
+
+import { CACHE_HEADER } from '@stash/api';
+import autocannon from 'autocannon';
+import { EXPECTED_CACHE_HEADER, SEARCH_PATH, type Variant } from './variants';
+
+export interface Target {
+  variant: Variant;
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface Measurement {
+  variant: Variant;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  bytesPerResponse: number;
+}
+
+function assertLoopback(url: string): void {
+  if (new URL(url).hostname !== '127.0.0.1') throw new Error(`refusing to load ${url}: not 127.0.0.1`);
+}
+
+export async function get(target: Target): Promise<{ status: number; cache: string | null; body: string }> {
+  assertLoopback(target.url);
+  const res = await fetch(`${target.url}${SEARCH_PATH}`, { headers: target.headers });
+  return { status: res.status, cache: res.headers.get(CACHE_HEADER), body: await res.text() };
+}
+
+/**
+ * Two requests (the first may fill the cache); the second must be a 200 with the expected
+ * `x-stash-cache` value and exactly the reference body.
+ */
+export async function verify(target: Target, reference: string): Promise<void> {
+  await get(target);
+  const { status, cache, body } = await get(target);
+  const expected = EXPECTED_CACHE_HEADER[target.variant];
+  const problems = [
+    status !== 200 && `status ${status}`,
+    cache !== expected && `${CACHE_HEADER} is ${JSON.stringify(cache)}, expected ${JSON.stringify(expected)}`,
+    body !== reference && `body differs from the reference (${body.length} vs ${reference.length} bytes)`,
+  ].filter(Boolean);
+  if (problems.length > 0) throw new Error(`${target.variant}: ${problems.join('; ')}`);
+}
+
+export async function measure(
+  target: Target,
+  connections: number,
+  durationS: number,
+  warmupS: number,
+): Promise<Measurement> {
+  assertLoopback(target.url);
+  const options = { url: `${target.url}${SEARCH_PATH}`, connections, headers: target.headers };
+  if (warmupS > 0) await autocannon({ ...options, duration: warmupS });
+  const result = await autocannon({ ...options, duration: durationS });
+  const failed = result.errors + result.timeouts + result.non2xx;
+  if (failed > 0) {
+    throw new Error(
+      `${target.variant} @${connections}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
+    );
+  }
+  return {
+    variant: target.variant,
+    connections,
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
+  };
+}

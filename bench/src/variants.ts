@@ -1,0 +1,54 @@
+/** The variants one run measures, in table order. Shared by the orchestrator and the server child. */
+export const SERVER_VARIANTS = [
+  'memory',
+  'redis-get',
+  'trpc-constant',
+  'api-l1',
+  'api-redis',
+  'api-bypass',
+] as const;
+
+export type ServerVariant = (typeof SERVER_VARIANTS)[number];
+export type Variant = ServerVariant | 'next-api';
+
+export const LABELS: Record<Variant, string> = {
+  memory: '1. node http, bytes from memory (ceiling)',
+  'redis-get': '2. node http, one ioredis GET of the bytes',
+  'trpc-constant': '3. tRPC fetch adapter, constant object (framework cost)',
+  'api-l1': '4. marketplace.search, Redis + L1 (L1 hits)',
+  'api-redis': '5. marketplace.search, Redis only (Redis hits)',
+  'api-bypass': '6. marketplace.search, cache bypassed (PostgreSQL)',
+  'next-api': '7. marketplace.search via `next start` (Redis + L1)',
+};
+
+/** What `x-stash-cache` must say on a measured request (null: the variant sets no header). */
+export const EXPECTED_CACHE_HEADER: Record<Variant, string | null> = {
+  memory: null,
+  'redis-get': null,
+  'trpc-constant': null,
+  'api-l1': 'marketplace.search=hit',
+  'api-redis': 'marketplace.search=hit',
+  'api-bypass': 'marketplace.search=bypass',
+  'next-api': 'marketplace.search=hit',
+};
+
+/** `marketplace.search` with its default input (`{}` through superjson: every field defaulted). */
+export const SEARCH_PATH = `/api/trpc/marketplace.search?input=${encodeURIComponent('{"json":{}}')}`;
+
+export const ADMIN_EMAIL = 'ada@stash.dev';
+
+/** Environment the orchestrator hands to each server child. */
+export interface ServerEnv {
+  BENCH_VARIANT: ServerVariant;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  /** Unique per run: cache keys and the raw GET key live under it. */
+  BENCH_PREFIX: string;
+  /** File holding the captured search response body (variants 1-3). */
+  BENCH_BODY_FILE: string;
+  SESSION_SECRET: string;
+}
+
+export function isServerVariant(value: string | undefined): value is ServerVariant {
+  return (SERVER_VARIANTS as readonly string[]).includes(value ?? '');
+}
