@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `pnpm test`: check the services, run every package's tests through turbo (one package at a
+// time: 2 cores), and close with one line that totals vitest's per-package counts.
+import { spawn } from 'node:child_process';
+
+const check = spawn(process.execPath, ['scripts/require-services.mjs'], { stdio: 'inherit' });
+const checkCode = await new Promise((resolve) => check.on('exit', resolve));
+if (checkCode !== 0) process.exit(checkCode ?? 1);
+
+const turbo = spawn('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1', ...process.argv.slice(2)], {
+  stdio: ['inherit', 'pipe', 'pipe'],
+});
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const ansi = /\u001b\[[0-9;]*m/g;
+let pending = '';
+
+function count(line) {
+  const plain = line.replace(ansi, '');
+  // vitest: "      Tests  2 failed | 55 passed | 1 skipped (58)"
+  if (!/^\S*\s*Tests\s+\d/.test(plain.replace(/^@[\w/-]+:test:\s*/, ''))) return;
+  for (const kind of Object.keys(totals)) {
+    const match = plain.match(new RegExp(`(\\d+) ${kind}`));
+    if (match) totals[kind] += Number(match[1]);
+  }
+}
+
+for (const stream of [turbo.stdout, turbo.stderr]) {
+  stream.on('data', (chunk) => {
+    (stream === turbo.stdout ? process.stdout : process.stderr).write(chunk);
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    lines.forEach(count);
+  });
+}
+
+const code = await new Promise((resolve) => turbo.on('exit', resolve));
+count(pending);
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${skipped}`);
+process.exit(code ?? 1);
