@@ -2,6 +2,7 @@
 // `pnpm test`: check the services, run every package's tests through turbo (one package at a
 // time: 2 cores), and close with one line that totals vitest's per-package counts.
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 
 const check = spawn(process.execPath, ['scripts/require-services.mjs'], { stdio: 'inherit' });
 const checkCode = await new Promise((resolve) => check.on('exit', resolve));
@@ -11,11 +12,10 @@ const turbo = spawn('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1', 
   stdio: ['inherit', 'pipe', 'pipe'],
 });
 const totals = { passed: 0, failed: 0, skipped: 0 };
-const ansi = /\u001b\[[0-9;]*m/g;
 let pending = '';
 
 function count(line) {
-  const plain = line.replace(ansi, '');
+  const plain = stripVTControlCharacters(line);
   // vitest: "      Tests  2 failed | 55 passed | 1 skipped (58)"
   if (!/^\S*\s*Tests\s+\d/.test(plain.replace(/^@[\w/-]+:test:\s*/, ''))) return;
   for (const kind of Object.keys(totals)) {
