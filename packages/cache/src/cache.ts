@@ -13,10 +13,9 @@ import { BreakerOpenError, CircuitBreaker } from './breaker';
 import { type BusMessage, InvalidationBus } from './bus';
 import { type FillContext, Filler, type Outcome } from './fill';
 import { normalizePrefix, prefixTag, prefixTagsOf, slotNamespaceOf } from './keys';
+import { L1 } from './l1';
 import { Metrics } from './metrics';
-import { deserialize } from './serializer';
 import { SingleFlight } from './single-flight';
-import { type LruEntry, MemoryLru } from './stores/memory-lru';
 import { MemoryStore } from './stores/memory-store';
 import { createRedisClient } from './stores/redis-client';
 import { RedisStore } from './stores/redis-store';
@@ -34,10 +33,6 @@ import type {
   StoreOp,
 } from './types';
 
-export interface L1Entry extends LruEntry {
-  payload: string;
-}
-
 const DEFAULT_LIMITS = { maxEntries: 10_000, maxBytes: 50 * 1024 * 1024 };
 
 export class CacheEngine implements Cache {
@@ -45,7 +40,7 @@ export class CacheEngine implements Cache {
   private readonly store: Store;
   private readonly memory?: MemoryStore;
   private readonly redis?: RedisStore;
-  private readonly l1?: MemoryLru<L1Entry>;
+  private readonly l1?: L1;
   private readonly bus?: InvalidationBus;
   private readonly registry?: NamespaceRegistry;
   private readonly breaker: CircuitBreaker;
@@ -89,17 +84,21 @@ export class CacheEngine implements Cache {
         if (connectedBefore) this.registry?.forgetRegistrations();
         connectedBefore = true;
       });
-      if (options.l1 !== false && options.l1 !== undefined) this.l1 = new MemoryLru(options.l1);
-      this.bus = new InvalidationBus(options.redis, redis.channel, {
-        message: (message) => this.onBusMessage(message),
-        up: () => this.logger.info('cache: invalidation bus up'),
-        down: () => {
-          // Messages sent while we are not listening are lost: forget every L1 copy.
-          this.invalidationSeq++;
-          this.l1?.clear();
-          if (!this.closed) this.logger.warn('cache: invalidation bus down, L1 cleared and bypassed');
-        },
-      });
+      // The bus keeps L1 coherent. No L1, no subscriber: a message would only cost a wake-up.
+      // (Its namespace announcements are a shortcut; invalidation's SMEMBERS is the guarantee.)
+      if (options.l1 !== false && options.l1 !== undefined) {
+        this.l1 = new L1(options.l1);
+        this.bus = new InvalidationBus(options.redis, redis.channel, {
+          message: (message) => this.onBusMessage(message),
+          up: () => this.logger.info('cache: invalidation bus up'),
+          down: () => {
+            // Messages sent while we are not listening are lost: forget every L1 copy.
+            this.invalidationSeq++;
+            this.l1?.clear();
+            if (!this.closed) this.logger.warn('cache: invalidation bus down, L1 cleared and bypassed');
+          },
+        });
+      }
     }
     this.filler = new Filler({
       store: this.store,
@@ -108,7 +107,7 @@ export class CacheEngine implements Cache {
       timeoutMs: this.timeoutMs,
       guarded: (op, fn) => this.guarded(op, fn),
       prepare: (ctx) => this.prepare(ctx),
-      fillL1: (key, entry, seq) => this.fillL1(key, entry, seq),
+      fillL1: (key, payload, tags, freshUntil, seq) => this.fillL1(key, payload, tags, freshUntil, seq),
       seq: () => this.invalidationSeq,
       isClosed: () => this.closed,
     });
@@ -127,15 +126,23 @@ export class CacheEngine implements Cache {
     if (!(options.ttlMs > 0) || !Number.isFinite(options.ttlMs)) {
       throw new RangeError(`cache ttlMs must be a positive finite number, got ${options.ttlMs}`);
     }
-    const ctx = this.context(key, loader, options);
     const mode = this.closed ? 'bypass' : (options.mode ?? 'normal');
+    if (mode === 'normal') {
+      // L1 first, before any per-call setup: a hit only needs the key.
+      const hit = this.readL1(key);
+      if (hit) {
+        this.metrics.recordCall(options.namespace ?? slotNamespaceOf(key), key, 'hit', 'l1');
+        return hit as FetchResult<T>;
+      }
+    }
+    const ctx = this.context(key, loader, options);
     let outcome: Outcome;
     if (mode === 'bypass') {
       outcome = { value: await this.filler.runLoader(ctx), status: 'bypass', tier: 'loader' };
     } else if (mode === 'refresh') {
       outcome = await this.flights.run(`refresh\u0000${key}`, () => this.filler.refreshNow(ctx));
     } else {
-      outcome = this.readL1(ctx) ?? (await this.flights.run(key, () => this.filler.resolve(ctx)));
+      outcome = await this.flights.run(key, () => this.filler.resolve(ctx));
     }
     this.metrics.recordCall(ctx.namespace, key, outcome.status, outcome.tier);
     return outcome as FetchResult<T>;
@@ -236,16 +243,15 @@ export class CacheEngine implements Cache {
     };
   }
 
-  private readL1(ctx: FillContext): Outcome | undefined {
+  private readL1(key: string): Outcome | undefined {
     if (!this.l1 || !this.bus?.isUp) return undefined;
-    const entry = this.l1.get(ctx.key, Date.now());
-    if (!entry) return undefined;
-    return { value: deserialize(entry.payload), status: 'hit', tier: 'l1' };
+    const entry = this.l1.get(key, Date.now());
+    return entry && { value: entry.value, status: 'hit', tier: 'l1' };
   }
 
-  private fillL1(key: string, entry: L1Entry, seq: number): void {
+  private fillL1(key: string, payload: string, tags: readonly string[], freshUntil: number, seq: number) {
     if (!this.l1 || !this.bus?.isUp || seq !== this.invalidationSeq || this.closed) return;
-    this.l1.set(key, entry);
+    this.l1.set(key, payload, tags, freshUntil);
   }
 
   private dropLocal(tags: readonly string[], keys: readonly string[]): void {
@@ -263,13 +269,19 @@ export class CacheEngine implements Cache {
     this.metrics.emit({ type: 'bus-invalidation', tags: message.t ?? [], keys: message.k ?? [] });
   }
 
-  /** Work that must precede the first read: namespace registration, deferred invalidations. */
-  private async prepare(ctx: FillContext): Promise<void> {
+  /**
+   * Work that must precede the first read: namespace registration, deferred invalidations.
+   * Undefined when there is none (every read but the first), so the hot path awaits nothing.
+   */
+  private prepare(ctx: FillContext): Promise<void> | undefined {
     const registering = this.registry?.ensure(ctx.slotNs, (message) =>
       this.redis ? this.redis.publish(JSON.stringify({ o: this.origin, ...message })) : Promise.resolve(),
     );
-    if (registering) await registering;
-    if (this.pendingInvalidations.size > 0) await this.replayInvalidations();
+    if (!registering && this.pendingInvalidations.size === 0) return undefined;
+    return (async () => {
+      if (registering) await registering;
+      if (this.pendingInvalidations.size > 0) await this.replayInvalidations();
+    })();
   }
 
   private async replayInvalidations(): Promise<void> {

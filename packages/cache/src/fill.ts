@@ -9,10 +9,9 @@
  * - loader errors are the caller's and propagate (the lease is released first).
  */
 
-import type { L1Entry } from './cache';
 import { type LeasePoll, newLeaseToken, waitOnLease } from './lease';
 import type { Metrics } from './metrics';
-import { approximateBytes, deserialize, serialize } from './serializer';
+import { deserialize, serialize, shareable } from './serializer';
 import type { ReadResult, Store } from './stores/store';
 import { judge } from './tags';
 import type { CacheStatus, CacheTier, FetchOptions, StoreOp } from './types';
@@ -39,8 +38,9 @@ export interface FillerDeps {
   leaseMs: number;
   timeoutMs: number;
   guarded<R>(op: StoreOp, fn: () => Promise<R>): Promise<R>;
-  prepare(ctx: FillContext): Promise<void>;
-  fillL1(key: string, entry: L1Entry, seq: number): void;
+  prepare(ctx: FillContext): Promise<void> | undefined;
+  /** Offers a fresh entry to L1 (refused when an invalidation happened since `seq`). */
+  fillL1(key: string, payload: string, tags: readonly string[], freshUntil: number, seq: number): void;
   seq(): number;
   isClosed(): boolean;
 }
@@ -99,11 +99,12 @@ export class Filler {
     clearTimeout(timer);
   }
 
-  private read(ctx: FillContext, leaseToken?: string): Promise<ReadResult> {
+  private read(ctx: FillContext, leaseToken?: string, exactLease = false): Promise<ReadResult> {
     const lease = leaseToken === undefined ? undefined : { token: leaseToken, ttlMs: this.deps.leaseMs };
-    return this.deps.guarded('read', async () => {
-      await this.deps.prepare(ctx);
-      return this.deps.store.read(ctx.slotNs, ctx.key, ctx.tags, lease);
+    return this.deps.guarded('read', () => {
+      const read = () => this.deps.store.read(ctx.slotNs, ctx.key, ctx.tags, lease, exactLease);
+      const preparing = this.deps.prepare(ctx);
+      return preparing ? preparing.then(read) : read();
     });
   }
 
@@ -113,20 +114,22 @@ export class Filler {
     if (!entry) return undefined;
     const verdict = judge(entry, read.current, Date.now());
     if (verdict === 'miss') return undefined;
+    const remote = this.deps.store.remote;
     let value: unknown;
     try {
-      value = deserialize(entry.payload);
+      // A Redis read brings fresh bytes: the caller gets its own copy. A memory-store entry lives
+      // on, so like L1 it is decoded once and shared (frozen outside production).
+      if (remote) value = deserialize(entry.payload);
+      else {
+        entry.shared ??= { value: shareable(deserialize(entry.payload)) };
+        value = entry.shared.value;
+      }
     } catch {
       return undefined; // unreadable payload: treat as a miss and overwrite it
     }
-    const tier: CacheTier = this.deps.store.remote ? 'l2' : 'l1';
+    const tier: CacheTier = remote ? 'l2' : 'l1';
     if (verdict === 'fresh') {
-      const bytes = approximateBytes(entry.payload, entry.tags);
-      this.deps.fillL1(
-        ctx.key,
-        { payload: entry.payload, tags: entry.tags, expiresAt: entry.freshUntil, bytes },
-        seq,
-      );
+      this.deps.fillL1(ctx.key, entry.payload, entry.tags, entry.freshUntil, seq);
       return { value, status: 'hit', tier };
     }
     this.refreshInBackground(ctx, read, seq);
@@ -140,7 +143,8 @@ export class Filler {
     for (;;) {
       let acquired = read.leaseAcquired;
       if (!acquired && !read.leased) {
-        // An unusable entry exists (invalidated or expired): the read did not take the lease.
+        // An unusable entry exists (invalidated or expired): the read did not take the lease
+        // (and on the hit-shaped first read did not even look at it). SET NX settles it.
         try {
           acquired = await this.deps.guarded('lease', () =>
             this.deps.store.acquireLease(ctx.slotNs, ctx.key, token, this.deps.leaseMs),
@@ -157,7 +161,8 @@ export class Filler {
       let outcome: LeasePoll<Outcome> | { kind: 'timeout' };
       try {
         outcome = await waitOnLease<Outcome>(async () => {
-          read = await this.read(ctx, token);
+          // Exact lease state: telling 'held' from 'free' is the point of polling.
+          read = await this.read(ctx, token, true);
           const answer = this.answer(ctx, read, seq);
           if (answer) return { kind: 'value', result: answer };
           return read.leased && !read.leaseAcquired ? { kind: 'held' } : { kind: 'free' };
@@ -230,11 +235,7 @@ export class Filler {
       this.release(ctx, token);
       return;
     }
-    if (stored) {
-      const tags = [...ctx.tags, ...lateTags];
-      const bytes = approximateBytes(payload, tags);
-      this.deps.fillL1(ctx.key, { payload, tags, expiresAt: freshUntil, bytes }, seq);
-    }
+    if (stored) this.deps.fillL1(ctx.key, payload, [...ctx.tags, ...lateTags], freshUntil, seq);
   }
 
   private refreshInBackground(ctx: FillContext, read: ReadResult, seq: number): void {

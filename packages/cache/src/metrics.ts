@@ -26,7 +26,8 @@ class Histogram {
     this.count++;
     this.sumMs += ms;
     if (ms > this.maxMs) this.maxMs = ms;
-    const index = BOUNDS_MS.findIndex((bound) => ms <= bound);
+    let index = 0;
+    while (ms > (BOUNDS_MS[index] ?? Number.POSITIVE_INFINITY)) index++;
     this.counts[index] = (this.counts[index] ?? 0) + 1;
   }
 
@@ -90,7 +91,8 @@ export class Metrics {
       if (tier === 'l1') counters.l1Hits++;
       if (tier === 'l2') counters.l2Hits++;
     }
-    this.emit({ type: status, namespace, key, tier });
+    // Every call passes here: build the event only when someone listens.
+    if (this.listeners.size > 0) this.emit({ type: status, namespace, key, tier });
   }
 
   /** A failed cache operation that did not change the call's status (e.g. a failed write). */
@@ -100,7 +102,7 @@ export class Metrics {
 
   recordLeaseWait(namespace: string, key: string): void {
     this.counters(namespace).leaseWaits++;
-    this.emit({ type: 'lease-wait', namespace, key });
+    if (this.listeners.size > 0) this.emit({ type: 'lease-wait', namespace, key });
   }
 
   recordLoader(namespace: string, key: string, durationMs: number, ok: boolean): void {
@@ -111,7 +113,7 @@ export class Metrics {
       this.loaderLatency.set(namespace, histogram);
     }
     histogram.observe(durationMs);
-    this.emit({ type: 'loader', namespace, key, durationMs, ok });
+    if (this.listeners.size > 0) this.emit({ type: 'loader', namespace, key, durationMs, ok });
   }
 
   recordStoreOp(op: StoreOp, durationMs: number, ok: boolean): void {

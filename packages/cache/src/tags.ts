@@ -1,17 +1,18 @@
 /**
  * Tags with O(1) invalidation: generation counters, checked lazily.
  *
- * Each tag has two counters, hard and soft, kept in one Redis HASH per namespace
- * (`<prefix>:{<ns>}:tg`, fields `h:<tag>` / `s:<tag>`). An entry stores the generations it was
- * built under. A read fetches the entry and the current generations in ONE round trip (a
- * pipeline on hits, a Lua script on misses; same slot thanks to the `{ns}` hash tag) and judges it: a hard mismatch is a miss, a soft mismatch
- * is "stale" (served once while one background refresh runs). Invalidating a tag is an HINCRBY,
- * however many entries carry it; nothing is scanned and no per-tag set of keys exists.
+ * Each tag has two counters, hard and soft: integer strings per namespace
+ * (`<prefix>:{<ns>}:tg:h:<tag>` / `...:tg:s:<tag>`). An entry stores the generations it was
+ * built under. A read fetches the entry and the current generations in ONE round trip (one MGET
+ * on hits, a Lua script on misses; same slot thanks to the `{ns}` hash tag) and judges it: a
+ * hard mismatch is a miss, a soft mismatch is "stale" (served once while one background refresh
+ * runs). Invalidating a tag is an INCR, however many entries carry it; nothing is scanned and no
+ * per-tag set of keys exists.
  *
- * Why per namespace: on Redis Cluster a script may only touch one slot, so the counters live next
- * to the entries they guard. The price is paid by the (rare) writer: invalidateTags bumps the
- * tags in every namespace this engine knows, all in the same tick (auto-pipelining makes that one
- * write per node), and in the same round trip lists the namespaces registered in Redis
+ * Why per namespace: on Redis Cluster one command or script may only touch one slot, so the
+ * counters live next to the entries they guard. The price is paid by the (rare) writer:
+ * invalidateTags bumps the tags in every namespace this engine knows, all in the same tick
+ * (auto-pipelining makes that one write per node), and in the same round trip lists the namespaces registered in Redis
  * (`<prefix>:namespaces`, one member per procedure, never per entry). Only when that list shows a
  * namespace unknown here does a second round run. That is safe: a process registers a namespace
  * (SADD, awaited) before its first read in it, so if our SMEMBERS did not see it, that process's

@@ -183,7 +183,7 @@ describe('redis store, two instances', () => {
       const pending = registry.invalidate(['agent:1'], false, '{}');
       registry.learn(['agents.list']); // its bus announcement lands while round one is in flight
       await pending;
-      expect(await raw.hget(`${prefix}:{agents.list}:tg`, 'h:agent:1')).toBe('1');
+      expect(await raw.get(`${prefix}:{agents.list}:tg:h:agent:1`)).toBe('1');
     } finally {
       await store.close();
     }

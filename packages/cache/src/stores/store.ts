@@ -18,6 +18,8 @@ export interface StoredEntry {
   gens: number[];
   freshUntil: number;
   expiresAt: number;
+  /** Memory store only: the decoded value, set on the first hit and shared by later hits. */
+  shared?: { value: unknown };
 }
 
 export interface ReadResult {
@@ -26,7 +28,10 @@ export interface ReadResult {
   current: Generations;
   /** Namespace-wide invalidation counters [hard, soft]; they move on every invalidation. */
   epoch: readonly [number, number];
-  /** Whether another process holds the fill lease of this key. */
+  /**
+   * Whether another process holds the fill lease of this key. Only exact when the read found no
+   * entry or was asked for `exactLease`; a hit's read does not look (false).
+   */
   leased: boolean;
   /** The read found no entry and took the fill lease with the token it was given. */
   leaseAcquired: boolean;
@@ -56,8 +61,17 @@ export interface WriteRequest {
 export interface Store {
   /** Remote stores are shared between processes (leases, bus) and guarded by timeout + breaker. */
   readonly remote: boolean;
-  /** With `lease`, a read that finds no entry also tries to take the fill lease. */
-  read(slotNs: string, key: string, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult>;
+  /**
+   * With `lease`, a read that finds no entry also tries to take the fill lease. `exactLease`
+   * asks for the lease state even when there is an entry (waiters polling a lease need it).
+   */
+  read(
+    slotNs: string,
+    key: string,
+    tags: readonly string[],
+    lease?: LeaseRequest,
+    exactLease?: boolean,
+  ): Promise<ReadResult>;
   write(request: WriteRequest): Promise<boolean>;
   acquireLease(slotNs: string, key: string, token: string, ttlMs: number): Promise<boolean>;
   releaseLease(slotNs: string, key: string, token: string): Promise<void>;

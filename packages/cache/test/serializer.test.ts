@@ -1,0 +1,71 @@
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import superjson from 'superjson';
+import { describe, expect, it } from 'vitest';
+import { deepFreeze, deserialize, serialize } from '../src/serializer';
+
+// Keys include `.`, `\`, unicode and the empty string (superjson escapes some of them in paths).
+const keyArb = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom('a.b', 'a\\b', '', '.'));
+
+/** Plain JSON and Dates (the fast path), plus every shape that must fall back to superjson. */
+const { value } = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string({ unit: 'binary', maxLength: 8 }),
+    fc.integer(),
+    fc.double(), // NaN, ±Infinity and -0 included
+    fc.boolean(),
+    fc.constant(null),
+    fc.date(), // invalid dates included
+    fc.date({ noInvalidDate: true }),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(keyArb, tie('value'), { maxKeys: 4 }), // null prototypes included
+    fc.constantFrom(undefined, 10n, new Map([[1, new Date(5)]]), new Set(['x'])),
+  ),
+}));
+
+const roundTripBySuperjson = (v: unknown) => superjson.parse(superjson.stringify(v));
+
+describe('serializer', () => {
+  it('writes what superjson writes and reads back what superjson reads back', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        let expected: string;
+        try {
+          expected = superjson.stringify(v);
+        } catch {
+          return; // superjson refuses it (e.g. a __proto__ key); so may we
+        }
+        const payload = serialize(v);
+        // Same document; only the order of meta entries may differ, which superjson ignores.
+        expect(JSON.parse(payload)).toStrictEqual(JSON.parse(expected));
+        expect(isDeepStrictEqual(deserialize(payload), roundTripBySuperjson(v))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('falls back to superjson for shared references, Maps and root Dates', () => {
+    const shared = { at: new Date(7) };
+    const cases = [
+      { a: shared, b: shared },
+      new Map([['k', { d: new Date(1) }]]),
+      new Date(3),
+      [new Date(4)],
+    ];
+    for (const v of cases) {
+      expect(JSON.parse(serialize(v))).toStrictEqual(JSON.parse(superjson.stringify(v)));
+      expect(isDeepStrictEqual(deserialize(serialize(v)), roundTripBySuperjson(v))).toBe(true);
+    }
+    const back = deserialize<{ a: object; b: object }>(serialize(cases[0]));
+    expect(back.a).toBe(back.b);
+  });
+
+  it('deep-freezes shared values so a mutation throws in strict mode', () => {
+    const v = deepFreeze({ items: [{ at: new Date(1), tags: ['x'] }] });
+    expect(() => {
+      (v.items[0] as { tags: string[] }).tags.push('y');
+    }).toThrow(TypeError);
+    expect(Object.isFrozen(v.items)).toBe(true);
+  });
+});
