@@ -2,13 +2,19 @@
  * tRPC setup: one small file with the context type, the error shape and the procedure kinds.
  * Cached reads are built on these in ./caching/cached.ts.
  */
+import { toSuperJSON } from '@stash/cache';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Context } from './context';
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // Inputs: superjson. Outputs: the same superjson document, built without superjson's deep copy
+  // for plain JSON + Dates (a cache hit's answer is exactly that); clients read it with superjson.
+  transformer: {
+    input: superjson,
+    output: { serialize: toSuperJSON, deserialize: (data) => superjson.deserialize(data) },
+  },
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     return {

@@ -1,4 +1,5 @@
 export { createCache } from './cache';
+export { type SuperJSONDocument, toSuperJSON } from './serializer';
 export { buildCacheKey, type CacheKeyParts, canonicalize, hashInput } from './keys';
 export type {
   BreakerOptions,

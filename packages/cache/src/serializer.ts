@@ -14,15 +14,42 @@
 import superjson from 'superjson';
 
 export function serialize(value: unknown): string {
-  const dates: string[] = [];
-  if (typeof value !== 'object' || value === null || value instanceof Date) {
-    return superjson.stringify(value); // roots: rare, and superjson annotates them differently
-  }
-  if (!plain(value, [], dates, new Set())) return superjson.stringify(value);
+  const dates = datePathsIfPlain(value);
+  if (dates === null) return superjson.stringify(value);
   // Date#toJSON is toISOString, which is also what superjson stores for a Date.
   const json = JSON.stringify(value);
   if (dates.length === 0) return `{"json":${json}}`;
-  return `{"json":${json},"meta":{"values":{${dates.join(',')}},"v":1}}`;
+  const values = dates.map((path) => `${JSON.stringify(path)}:["Date"]`).join(',');
+  return `{"json":${json},"meta":{"values":{${values}},"v":1}}`;
+}
+
+/** What `superjson.serialize` returns: the JSON-safe value and the annotations to revive it. */
+export interface SuperJSONDocument {
+  json: unknown;
+  meta?: { values?: Record<string, unknown>; v?: number; [other: string]: unknown };
+}
+
+/**
+ * `superjson.serialize(value)`, cheaply for plain JSON plus Dates: the `json` part is `value`
+ * itself (its Dates turn into the same ISO strings when the document is JSON.stringify'd), so
+ * the value is walked once here and once by the caller's JSON.stringify, never copied. Meant for
+ * an HTTP response transformer; treat `value` as read-only until the document is written.
+ */
+export function toSuperJSON(value: unknown): SuperJSONDocument {
+  const dates = datePathsIfPlain(value);
+  if (dates === null) return superjson.serialize(value) as SuperJSONDocument;
+  if (dates.length === 0) return { json: value };
+  const values: Record<string, unknown> = {};
+  for (const path of dates) values[path] = ['Date'];
+  return { json: value, meta: { values, v: 1 } };
+}
+
+/** The superjson paths of the Dates in `value`, or null when superjson itself must handle it. */
+function datePathsIfPlain(value: unknown): string[] | null {
+  // Roots: rare, and superjson annotates them differently.
+  if (typeof value !== 'object' || value === null || value instanceof Date) return null;
+  const dates: string[] = [];
+  return plain(value, [], dates, new Set()) ? dates : null;
 }
 
 export function deserialize<T>(payload: string): T {
@@ -82,7 +109,7 @@ const escapeKey = (key: string) => key.replace(/\\/g, '\\\\').replace(/\./g, '\\
 
 /**
  * True when `value` is plain JSON plus valid Dates with no object seen twice; `dates` collects
- * the superjson meta entries (`"a.0.createdAt":["Date"]`) of the Dates found.
+ * the superjson paths (`a.0.createdAt`) of the Dates found.
  */
 function plain(value: unknown, path: string[], dates: string[], seen: Set<object>): boolean {
   switch (typeof value) {
@@ -113,7 +140,7 @@ function plain(value: unknown, path: string[], dates: string[], seen: Set<object
     // Subclasses or an own toJSON could make JSON.stringify differ from toISOString.
     const exact = Object.getPrototypeOf(value) === Date.prototype && !Object.hasOwn(value, 'toJSON');
     if (!exact || Number.isNaN(value.getTime())) return false;
-    dates.push(`${JSON.stringify(path.map(escapeKey).join('.'))}:["Date"]`);
+    dates.push(path.map(escapeKey).join('.'));
     return true;
   }
   const proto: unknown = Object.getPrototypeOf(value);

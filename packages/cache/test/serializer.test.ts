@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { deepFreeze, deserialize, serialize } from '../src/serializer';
+import { deepFreeze, deserialize, serialize, toSuperJSON } from '../src/serializer';
 
 // Keys include `.`, `\`, unicode and the empty string (superjson escapes some of them in paths).
 const keyArb = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom('a.b', 'a\\b', '', '.'));
@@ -42,6 +42,24 @@ describe('serializer', () => {
         expect(isDeepStrictEqual(deserialize(payload), roundTripBySuperjson(v))).toBe(true);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('builds the document superjson.serialize builds, for an HTTP response transformer', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        let expected: unknown;
+        try {
+          expected = JSON.parse(JSON.stringify(superjson.serialize(v)));
+        } catch {
+          return;
+        }
+        // What a client receives: the document after JSON.stringify, read back by superjson.
+        const sent = JSON.parse(JSON.stringify(toSuperJSON(v)));
+        expect(sent).toStrictEqual(expected);
+        expect(isDeepStrictEqual(superjson.deserialize(sent), roundTripBySuperjson(v))).toBe(true);
+      }),
+      { numRuns: 2000 },
     );
   });
 
