@@ -24,7 +24,7 @@ import { get, type Measurement, measure, type Target, verify } from './src/load'
 import { type Proc, startNext, startRedis, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
 import { machine, resultsTable } from './src/report';
-import { ADMIN_EMAIL, isServerVariant, LABELS, type ServerVariant } from './src/variants';
+import { ADMIN_EMAIL, isServerVariant, LABELS, NEXT_CONSTANT_PATH, type ServerVariant } from './src/variants';
 
 const { values: opts } = parseArgs({
   options: {
@@ -136,7 +136,7 @@ async function run(): Promise<void> {
     Promise.allSettled(
       (['memory', 'redis-get', 'trpc-constant', 'api-redis', 'api-bypass'] as const).map((v) => start(v)),
     ),
-    next.enabled ? startNextApp(db.url) : Promise.resolve(null),
+    next.enabled ? startNextApp(db.url, bodyFile) : Promise.resolve(null),
   ]);
   const failed = rest.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -151,7 +151,12 @@ async function run(): Promise<void> {
     { variant: 'api-l1', url: api.url, headers: {} },
     { variant: 'api-redis', url: apiRedis!.url, headers: {} },
     { variant: 'api-bypass', url: bypass!.url, headers: { cookie, 'x-stash-cache-mode': 'bypass' } },
-    ...(nextApp ? [{ variant: 'next-api' as const, url: nextApp.url, headers: {} }] : []),
+    ...(nextApp
+      ? [
+          { variant: 'next-constant' as const, url: nextApp.url, headers: {}, path: NEXT_CONSTANT_PATH },
+          { variant: 'next-api' as const, url: nextApp.url, headers: {} },
+        ]
+      : []),
   ];
   for (const target of targets) await verify(target, reference);
   console.log(`verified: ${targets.length} variants return the reference body; cached ones report hits`);
@@ -176,7 +181,6 @@ async function run(): Promise<void> {
   const command = `pnpm --filter @stash/bench bench ${process.argv.slice(2).join(' ')}`.trim();
   console.log(`\n${resultsTable(rows)}\n`);
   console.log(`cache tiers after the run (marketplace.search): ${tiers.join('; ')}`);
-  console.log('next constant-bytes route: not measured (it needs a route inside apps/web)');
   console.log(
     machine({
       command,
@@ -188,7 +192,7 @@ async function run(): Promise<void> {
   );
 }
 
-async function startNextApp(databaseUrl: string): Promise<Proc> {
+async function startNextApp(databaseUrl: string, constantFile: string): Promise<Proc> {
   const redis = await startRedis();
   teardown.push(['stop the throw-away redis', redis.stop]);
   const app = await startNext({
@@ -197,6 +201,7 @@ async function startNextApp(databaseUrl: string): Promise<Proc> {
     databaseUrl,
     redisUrl: redis.url,
     sessionSecret: SESSION_SECRET,
+    constantFile,
   });
   teardown.push(['stop next start', app.stop]);
   return app;

@@ -13,11 +13,6 @@ const config: NextConfig = {
     '@prisma/adapter-pg',
     'prom-client',
   ],
-  experimental: {
-    // @stash/cache writes ESM-style `./x.js` specifiers for `./x.ts` files. Webpack maps them;
-    // Turbopack cannot yet (vercel/next.js#82945), hence `next build --webpack` for now.
-    extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
-  },
   // `pnpm typecheck` checks types; the demo skips the (30 s) repeat inside `next build`.
   typescript: { ignoreBuildErrors: process.env.STASH_SKIP_BUILD_TYPECHECK === '1' },
   poweredByHeader: false,

@@ -8,6 +8,8 @@ export interface Target {
   variant: Variant;
   url: string;
   headers: Record<string, string>;
+  /** Defaults to marketplace.search with its default input. */
+  path?: string;
 }
 
 export interface Measurement {
@@ -25,7 +27,7 @@ function assertLoopback(url: string): void {
 
 export async function get(target: Target): Promise<{ status: number; cache: string | null; body: string }> {
   assertLoopback(target.url);
-  const res = await fetch(`${target.url}${SEARCH_PATH}`, { headers: target.headers });
+  const res = await fetch(`${target.url}${target.path ?? SEARCH_PATH}`, { headers: target.headers });
   return { status: res.status, cache: res.headers.get(CACHE_HEADER), body: await res.text() };
 }
 
@@ -52,7 +54,7 @@ export async function measure(
   warmupS: number,
 ): Promise<Measurement> {
   assertLoopback(target.url);
-  const options = { url: `${target.url}${SEARCH_PATH}`, connections, headers: target.headers };
+  const options = { url: `${target.url}${target.path ?? SEARCH_PATH}`, connections, headers: target.headers };
   if (warmupS > 0) await autocannon({ ...options, duration: warmupS });
   const result = await autocannon({ ...options, duration: durationS });
   const failed = result.errors + result.timeouts + result.non2xx;

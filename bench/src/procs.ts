@@ -94,6 +94,8 @@ export async function startNext(opts: {
   databaseUrl: string;
   redisUrl: string;
   sessionSecret: string;
+  /** Body for the benchmark-only constant route. */
+  constantFile: string;
 }): Promise<Proc> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -108,6 +110,7 @@ export async function startNext(opts: {
       DATABASE_URL: opts.databaseUrl,
       REDIS_URL: opts.redisUrl,
       SESSION_SECRET: opts.sessionSecret,
+      STASH_BENCH_CONSTANT_FILE: opts.constantFile,
     },
   });
   const stop = () => stopChild(child);

@@ -9,7 +9,7 @@ export const SERVER_VARIANTS = [
 ] as const;
 
 export type ServerVariant = (typeof SERVER_VARIANTS)[number];
-export type Variant = ServerVariant | 'next-api';
+export type Variant = ServerVariant | 'next-constant' | 'next-api';
 
 export const LABELS: Record<Variant, string> = {
   memory: '1. node http, bytes from memory (ceiling)',
@@ -18,7 +18,8 @@ export const LABELS: Record<Variant, string> = {
   'api-l1': '4. marketplace.search, Redis + L1 (L1 hits)',
   'api-redis': '5. marketplace.search, Redis only (Redis hits)',
   'api-bypass': '6. marketplace.search, cache bypassed (PostgreSQL)',
-  'next-api': '7. marketplace.search via `next start` (Redis + L1)',
+  'next-constant': '7. Next route handler, the same bytes from memory (Next ceiling)',
+  'next-api': '8. marketplace.search via `next start` (Redis + L1)',
 };
 
 /** What `x-stash-cache` must say on a measured request (null: the variant sets no header). */
@@ -29,10 +30,14 @@ export const EXPECTED_CACHE_HEADER: Record<Variant, string | null> = {
   'api-l1': 'marketplace.search=hit',
   'api-redis': 'marketplace.search=hit',
   'api-bypass': 'marketplace.search=bypass',
+  'next-constant': null,
   'next-api': 'marketplace.search=hit',
 };
 
 /** `marketplace.search` with its default input (`{}` through superjson: every field defaulted). */
+/** Served by apps/web only when STASH_BENCH_CONSTANT_FILE is set. */
+export const NEXT_CONSTANT_PATH = '/api/bench/constant';
+
 export const SEARCH_PATH = `/api/trpc/marketplace.search?input=${encodeURIComponent('{"json":{}}')}`;
 
 export const ADMIN_EMAIL = 'ada@stash.dev';

@@ -47,13 +47,10 @@ export function buildNeeded(): string | null {
   return changed ? `sources changed since the last build (${changed.slice(repoRoot.length + 1)})` : null;
 }
 
-/**
- * `next build --webpack` (Turbopack cannot resolve @stash/cache's `./x.js` specifiers yet; see
- * next.config.ts). Types are checked by `pnpm typecheck`, so the demo may skip the repeat.
- */
+/** `next build`. Types are checked by `pnpm typecheck`, so the demo may skip the repeat. */
 export function runNextBuild(opts: { skipTypecheck: boolean; quiet?: boolean }): Promise<void> {
   return new Promise((resolveBuild, reject) => {
-    const child = spawn(process.execPath, [nextBin, 'build', '--webpack'], {
+    const child = spawn(process.execPath, [nextBin, 'build'], {
       cwd: webRoot,
       stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
       env: {
