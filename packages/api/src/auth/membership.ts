@@ -50,3 +50,11 @@ export async function requireMemberFresh(ctx: Context, workspaceId: number): Pro
   if (!membership) throw notFound();
   return membership.role;
 }
+
+/** `authorize` for cached reads whose input names a workspace. */
+export async function authorizeWorkspaceRead<TInput extends { workspaceId: number }>(
+  ctx: Context,
+  input: TInput,
+): Promise<void> {
+  await requireMemberCached(ctx, input.workspaceId);
+}

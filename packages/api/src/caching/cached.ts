@@ -8,7 +8,7 @@ import { buildCacheKey } from '@stash/cache';
 import { TRPCError } from '@trpc/server';
 import type { Context } from '../context';
 import { type CachePolicy, registerPolicy } from './policy';
-import { kindOfTag, type TagKind } from './tags';
+import { assertDeclared, CHECK_TAGS } from './tags';
 
 export type CacheMode = 'normal' | 'bypass' | 'refresh';
 export type CacheStatus = 'hit' | 'miss' | 'stale' | 'bypass' | 'error';
@@ -20,19 +20,6 @@ interface ResolverOptions<TCtx, TInput> {
   input: TInput;
   signal: AbortSignal | undefined;
   path: string;
-}
-
-const checkTags = process.env.NODE_ENV !== 'production';
-
-function assertDeclaredTags(path: string, produced: string[], allowed: readonly TagKind[]): void {
-  for (const tag of produced) {
-    if (!kindOfTag(tag, allowed)) {
-      throw new TRPCError({
-        code: 'INTERNAL_SERVER_ERROR',
-        message: `${path} produced tag "${tag}" that its policy does not declare (tagKinds).`,
-      });
-    }
-  }
 }
 
 // The resolver comes first so TypeScript infers the output type from it before it checks the
@@ -70,9 +57,8 @@ export function cached<TCtx extends Context, TInput, TOutput>(
     const key = buildCacheKey({ prefix: ctx.cacheKeyPrefix, version: policy.version, path, scope, input });
     const load = async () => {
       const value = await resolver(opts);
-      if (checkTags) {
-        const produced = [...inputTags, ...(policy.tagsFromOutput?.(value) ?? [])];
-        assertDeclaredTags(path, produced, policy.tagKinds);
+      if (CHECK_TAGS) {
+        assertDeclared(path, [...inputTags, ...(policy.tagsFromOutput?.(value) ?? [])], policy.tagKinds);
       }
       return value;
     };

@@ -3,9 +3,8 @@
  * returns (read-your-writes), and (b) what each mutation invalidates is declared in one table
  * that docs/caching.md is generated from and that is checked at run time outside production.
  */
-import { TRPCError } from '@trpc/server';
 import type { Context } from '../context';
-import { kindOfTag, type TagKind } from './tags';
+import { assertDeclared, CHECK_TAGS, type TagKind } from './tags';
 
 export interface InvalidationRule {
   /** Gone before the mutation returns. */
@@ -23,19 +22,6 @@ export const INVALIDATIONS = {
 
 export type MutationPath = keyof typeof INVALIDATIONS;
 
-const checkTags = process.env.NODE_ENV !== 'production';
-
-function assertAllowed(mutation: MutationPath, list: string[], allowed: readonly TagKind[]): void {
-  for (const tag of list) {
-    if (!kindOfTag(tag, allowed)) {
-      throw new TRPCError({
-        code: 'INTERNAL_SERVER_ERROR',
-        message: `${mutation} invalidates "${tag}", which INVALIDATIONS does not declare.`,
-      });
-    }
-  }
-}
-
 export async function invalidate(
   ctx: Context,
   mutation: MutationPath,
@@ -44,9 +30,9 @@ export async function invalidate(
   const hard = tagsToDrop.hard ?? [];
   const soft = tagsToDrop.soft ?? [];
   const rule: InvalidationRule = INVALIDATIONS[mutation];
-  if (checkTags) {
-    assertAllowed(mutation, hard, rule.hard);
-    assertAllowed(mutation, soft, rule.soft);
+  if (CHECK_TAGS) {
+    assertDeclared(`${mutation} (hard)`, hard, rule.hard);
+    assertDeclared(`${mutation} (soft)`, soft, rule.soft);
   }
   await Promise.all([
     hard.length > 0 ? ctx.cache.invalidateTags(hard) : undefined,

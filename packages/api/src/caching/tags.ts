@@ -4,6 +4,8 @@
  * mutations make stale reads disappear. Patterns are what docs/caching.md shows, and what
  * cached procedures and mutations are checked against at run time outside production.
  */
+import { TRPCError } from '@trpc/server';
+
 export const tags = {
   /** Every entry that shows this agent's own fields (detail, workspace pages). */
   agent: (agentId: number) => `agent:${agentId}`,
@@ -44,3 +46,24 @@ const patternRegex = new Map<TagKind, RegExp>(
 export function kindOfTag(tag: string, allowed: readonly TagKind[]): TagKind | null {
   return allowed.find((kind) => patternRegex.get(kind)?.test(tag)) ?? null;
 }
+
+/**
+ * Throws (as an internal error) when a tag matches none of the declared kinds: caught by the
+ * tests, which exercise every procedure, so declarations and docs cannot drift from the code.
+ */
+export function assertDeclared(
+  owner: string,
+  produced: readonly string[],
+  allowed: readonly TagKind[],
+): void {
+  const stray = produced.find((tag) => !kindOfTag(tag, allowed));
+  if (stray !== undefined) {
+    throw new TRPCError({
+      code: 'INTERNAL_SERVER_ERROR',
+      message: `${owner} uses tag "${stray}", which its declaration (${allowed.join(', ') || 'none'}) does not cover.`,
+    });
+  }
+}
+
+/** Outside production, tags are checked against their declarations on every use. */
+export const CHECK_TAGS = process.env.NODE_ENV !== 'production';

@@ -1,6 +1,6 @@
 /** Agent reads, shaped for the marketplace. Kept apart from routers so they stay one screen. */
 import type { Prisma, PrismaClient } from '@stash/db';
-import { type Cursor, encodeCursor } from './cursor';
+import { type Cursor, toPage } from './cursor';
 
 export const SORTS = ['trending', 'newest', 'rating', 'installs'] as const;
 export type AgentSort = (typeof SORTS)[number];
@@ -73,11 +73,7 @@ export async function searchAgents(prisma: PrismaClient, params: SearchAgentsPar
     take: limit + 1,
     select: agentCardSelect,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  const nextCursor =
-    rows.length > limit && last ? encodeCursor({ value: cursorValueOf(last, sortBy), id: last.id }) : null;
-  return { items, nextCursor };
+  return toPage(rows, limit, (agent) => cursorValueOf(agent, sortBy));
 }
 
 export async function findAgent(prisma: PrismaClient, by: { id: number } | { slug: string }) {

@@ -39,3 +39,19 @@ export const cursorSchema = z
     }
     return cursor;
   });
+
+/**
+ * Turns `limit + 1` rows into a page: the extra row only says there is more, and the cursor
+ * points after the last row returned.
+ */
+export function toPage<T extends { id: number }>(
+  rows: T[],
+  limit: number,
+  sortValueOf: (row: T) => CursorValue,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > limit && last ? encodeCursor({ value: sortValueOf(last), id: last.id }) : null;
+  return { items, nextCursor };
+}

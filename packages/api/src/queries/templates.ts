@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '@stash/db';
-import { type Cursor, encodeCursor } from './cursor';
+import { type Cursor, toPage } from './cursor';
 
 export const templateSelect = {
   id: true,
@@ -32,11 +32,7 @@ export async function listTemplates(
     take: limit + 1,
     select: templateSelect,
   });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  const nextCursor =
-    rows.length > limit && last ? encodeCursor({ value: last.updatedAt.toISOString(), id: last.id }) : null;
-  return { items, nextCursor };
+  return toPage(rows, limit, (template) => template.updatedAt.toISOString());
 }
 
 export function slugify(name: string): string {

@@ -1,6 +1,6 @@
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { requireMemberCached } from '../auth/membership';
+import { authorizeWorkspaceRead } from '../auth/membership';
 import { cached } from '../caching/cached';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
@@ -47,9 +47,7 @@ export const workspacesRouter = {
         version: 'v1',
         ttlMs: TTL.workspaces,
         scope: 'user',
-        authorize: async (ctx, input) => {
-          await requireMemberCached(ctx, input.workspaceId);
-        },
+        authorize: authorizeWorkspaceRead,
         tags: (input) => [tags.workspace(input.workspaceId)],
         tagsFromOutput: (ws) => ws.installs.map((i) => tags.agent(i.agent.id)),
         tagKinds: ['workspace', 'agent'],
@@ -68,9 +66,7 @@ export const workspacesRouter = {
         version: 'v1',
         ttlMs: TTL.workspaces,
         scope: 'user',
-        authorize: async (ctx, input) => {
-          await requireMemberCached(ctx, input.workspaceId);
-        },
+        authorize: authorizeWorkspaceRead,
         tags: (input) => [tags.workspace(input.workspaceId)],
         tagKinds: ['workspace'],
       },
