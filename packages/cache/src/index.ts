@@ -1,6 +1,6 @@
 export { createCache } from './cache';
-export { type SuperJSONDocument, toSuperJSON } from './serializer';
 export { buildCacheKey, type CacheKeyParts, canonicalize, hashInput } from './keys';
+export { type SuperJSONDocument, toSuperJSON } from './serializer';
 export type {
   BreakerOptions,
   BreakerState,
