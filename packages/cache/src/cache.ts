@@ -9,9 +9,9 @@
  * metrics. Any cache failure degrades to "run the loader"; it is never thrown at the caller.
  */
 import { randomUUID } from 'node:crypto';
-import { BreakerOpenError, CircuitBreaker } from './breaker';
 import { type BusMessage, InvalidationBus } from './bus';
 import { type FillContext, Filler, type Outcome } from './fill';
+import { RemoteGuard } from './guard';
 import { normalizePrefix, prefixTag, prefixTagsOf, slotNamespaceOf } from './keys';
 import { L1 } from './l1';
 import { Metrics } from './metrics';
@@ -21,7 +21,6 @@ import { createRedisClient } from './stores/redis-client';
 import { RedisStore } from './stores/redis-store';
 import type { Store } from './stores/store';
 import { NamespaceRegistry } from './tags';
-import { withTimeout } from './timeout';
 import type {
   Cache,
   CacheEvent,
@@ -43,7 +42,7 @@ export class CacheEngine implements Cache {
   private readonly l1?: L1;
   private readonly bus?: InvalidationBus;
   private readonly registry?: NamespaceRegistry;
-  private readonly breaker: CircuitBreaker;
+  private readonly guard: RemoteGuard;
   private readonly filler: Filler;
   private readonly flights = new SingleFlight<Outcome>();
   private readonly logger: CacheLogger;
@@ -58,16 +57,7 @@ export class CacheEngine implements Cache {
   constructor(options: CacheOptions) {
     this.logger = options.logger ?? console;
     this.timeoutMs = options.timeoutMs ?? 50;
-    this.breaker = new CircuitBreaker(
-      options.breaker?.failureThreshold ?? 5,
-      options.breaker?.resetAfterMs ?? 2000,
-      (state, previous, error) => {
-        const meta = { previous, error: error instanceof Error ? error.message : undefined };
-        if (state === 'open') this.logger.warn(`cache: redis circuit breaker ${state}`, meta);
-        else this.logger.info(`cache: redis circuit breaker ${state}`, meta);
-        this.metrics.emit({ type: 'breaker', state, previous });
-      },
-    );
+    this.guard = new RemoteGuard(this.timeoutMs, options.breaker, this.logger, this.metrics);
     const limits = options.l1 === false || options.l1 === undefined ? DEFAULT_LIMITS : options.l1;
     if (options.redis === undefined) {
       this.memory = new MemoryStore(limits);
@@ -202,7 +192,7 @@ export class CacheEngine implements Cache {
   stats(): CacheStats {
     const l1 = this.l1 ?? this.memory;
     return this.metrics.snapshot(
-      this.breaker.state,
+      this.guard.state,
       l1 ? { entries: l1 instanceof MemoryStore ? l1.entries : l1.size, bytes: l1.bytes } : null,
     );
   }
@@ -305,19 +295,7 @@ export class CacheEngine implements Cache {
 
   /** Timeout + breaker + latency for remote operations; the memory store needs none of it. */
   private async guarded<R>(op: StoreOp, fn: () => Promise<R>): Promise<R> {
-    if (!this.store.remote) return fn();
-    if (!this.breaker.allow()) throw new BreakerOpenError();
-    const started = performance.now();
-    try {
-      const result = await withTimeout(fn(), this.timeoutMs, op);
-      this.breaker.success();
-      this.metrics.recordStoreOp(op, performance.now() - started, true);
-      return result;
-    } catch (error) {
-      this.breaker.failure(error);
-      this.metrics.recordStoreOp(op, performance.now() - started, false);
-      throw error;
-    }
+    return this.store.remote ? this.guard.run(op, fn) : fn();
   }
 }
 

@@ -1,0 +1,145 @@
+/** Two engine instances sharing the real Redis: races, leases, soft invalidation, metrics. */
+import { describe, expect, it, vi } from 'vitest';
+import type { Cache } from '../src/index';
+import { busMessage, sleep } from './support/redis';
+import { counter, pair, raw } from './support/two-instances';
+
+describe('redis store, two instances: races, stampedes, soft invalidation', () => {
+  it('a fill that began before an invalidation does not store a fresh stale value (forced race)', async () => {
+    const { a, b, key } = await pair();
+    for (const tagging of ['declared', 'fromValue'] as const) {
+      const options =
+        tagging === 'declared'
+          ? { ttlMs: 60_000, tags: ['agent:9'] }
+          : { ttlMs: 60_000, tagsFromValue: () => ['agent:9'] };
+      let db = 'old';
+      let loaderStarted: () => void = () => {};
+      const started = new Promise<void>((resolve) => {
+        loaderStarted = resolve;
+      });
+      let release: () => void = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const fill = a.fetch(
+        key(tagging),
+        async () => {
+          const seen = db; // the loader reads the database before the mutation...
+          loaderStarted();
+          await released;
+          return seen;
+        },
+        options,
+      );
+      await started;
+      db = 'new'; // ...the mutation commits and invalidates while the fill is still in flight
+      await b.invalidateTags(['agent:9']);
+      release();
+      expect(await fill).toMatchObject({ value: 'old', status: 'miss' });
+      const reread = { tagging, ...(await b.fetch(key(tagging), async () => db, options)) };
+      expect(reread).toMatchObject({ tagging, value: 'new', status: 'miss' });
+      expect(await a.fetch(key(tagging), async () => db, options)).toMatchObject({ value: 'new' });
+    }
+  });
+
+  it('runs the loader once for 200 concurrent calls across two instances', async () => {
+    const { a, b, key } = await pair();
+    const { loader, runs } = counter(async (n) => {
+      await sleep(50);
+      return { n };
+    });
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 === 0 ? a : b).fetch(key('hot'), loader, { ttlMs: 60_000 }),
+      ),
+    );
+    expect(runs()).toBe(1);
+    expect(results.every((r) => (r.value as { n: number }).n === 1)).toBe(true);
+    const waits = (c: Cache) => c.stats().perNamespace['agents.list']?.leaseWaits ?? 0;
+    expect(waits(a) + waits(b)).toBe(1);
+  });
+
+  it('takes over when a lease holder disappears without a value', async () => {
+    const { a, key } = await pair({ leaseMs: 300 });
+    await raw.set(`${key('orphan')}:lease`, 'someone-else', 'PX', 300);
+    const { loader, runs } = counter((n) => n);
+    expect(await a.fetch(key('orphan'), loader, { ttlMs: 60_000 })).toMatchObject({
+      value: 1,
+      status: 'miss',
+    });
+    expect(runs()).toBe(1);
+    expect(a.stats().perNamespace['agents.list']?.leaseWaits).toBe(1);
+    expect(await raw.get(`${key('orphan')}:lease`)).toBeNull(); // our lease released with the write
+  });
+
+  it('soft invalidation: stale once, one refresh across instances, a burst never causes 100 loads', async () => {
+    const { a, b, key } = await pair();
+    const { loader, runs } = counter(async (n) => {
+      await sleep(20);
+      return n;
+    });
+    const options = { ttlMs: 60_000, tags: ['marketplace:list'] };
+    await a.fetch(key('list'), loader, options);
+    await b.fetch(key('list'), loader, options);
+    await a.invalidateTags(['marketplace:list'], { soft: true });
+    await vi.waitFor(() => expect(b.stats().l1?.entries).toBe(0));
+    const [ra, rb] = await Promise.all([
+      a.fetch(key('list'), loader, options),
+      b.fetch(key('list'), loader, options),
+    ]);
+    expect([ra.status, ra.value, rb.status, rb.value]).toEqual(['stale', 1, 'stale', 1]);
+    await vi.waitFor(async () => expect((await b.fetch(key('list'), loader, options)).value).toBe(2));
+    expect(runs()).toBe(2);
+
+    const burst = await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const cache = i % 2 === 0 ? a : b;
+        await cache.invalidateTags(['marketplace:list'], { soft: true });
+        return cache.fetch(key('list'), loader, options);
+      }),
+    );
+    expect(burst.some((r) => r.status === 'miss')).toBe(false);
+    await vi.waitFor(async () => expect((await a.fetch(key('list'), loader, options)).status).toBe('hit'));
+    expect(runs() - 2).toBeLessThanOrEqual(6);
+  });
+
+  it('invalidatePrefix and delete reach the other instance too', async () => {
+    const { a, b, key, prefix } = await pair();
+    const o = { ttlMs: 60_000 };
+    await a.fetch(key(1, 'marketplace.search'), () => 1, o);
+    await a.fetch(key(1, 'templates.list'), () => 1, o);
+    for (const k of [key(1, 'marketplace.search'), key(1, 'templates.list')]) {
+      await b.fetch(k, () => 0, o);
+      expect((await b.fetch(k, () => 0, o)).tier).toBe('l1');
+    }
+    await a.invalidatePrefix(`${prefix}:v1:marketplace.search`);
+    await vi.waitFor(() => expect(b.stats().l1?.entries).toBe(1));
+    expect((await b.fetch(key(1, 'marketplace.search'), () => 2, o)).status).toBe('miss');
+    expect((await b.fetch(key(1, 'templates.list'), () => 2, o)).status).toBe('hit');
+    const heard = busMessage(a);
+    await b.delete(key(1, 'templates.list'));
+    await heard;
+    expect((await a.fetch(key(1, 'templates.list'), () => 3, o)).status).toBe('miss');
+  });
+
+  it('reports per-namespace counters, store latency and events', async () => {
+    const { a, key } = await pair();
+    const seen: string[] = [];
+    a.onEvent((e) => seen.push(e.type));
+    await a.fetch(key(1), () => 1, { ttlMs: 60_000 });
+    await a.fetch(key(1), () => 1, { ttlMs: 60_000 });
+    await a.fetch(key(1), () => 1, { ttlMs: 60_000, mode: 'bypass' });
+    const stats = a.stats();
+    expect(stats.perNamespace['agents.list']).toMatchObject({
+      hits: 1,
+      misses: 1,
+      bypass: 1,
+      l1Hits: 1,
+      hitRate: 0.5,
+    });
+    expect(stats.breaker).toBe('closed');
+    expect(stats.storeLatency.read?.count).toBeGreaterThan(0);
+    expect(stats.storeLatency.read?.buckets.at(-1)?.count).toBe(stats.storeLatency.read?.count);
+    expect(seen).toEqual(expect.arrayContaining(['miss', 'hit', 'bypass', 'store-op', 'loader']));
+  });
+});
