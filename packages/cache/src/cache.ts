@@ -117,7 +117,7 @@ export class CacheEngine implements Cache {
       throw new RangeError(`cache ttlMs must be a positive finite number, got ${options.ttlMs}`);
     }
     const mode = this.closed ? 'bypass' : (options.mode ?? 'normal');
-    if (mode === 'normal') {
+    if (mode === 'normal' && options.l1 !== false) {
       // L1 first, before any per-call setup: a hit only needs the key.
       const hit = this.readL1(key);
       if (hit) {

@@ -129,7 +129,8 @@ export class Filler {
     }
     const tier: CacheTier = remote ? 'l2' : 'l1';
     if (verdict === 'fresh') {
-      this.deps.fillL1(ctx.key, entry.payload, entry.tags, entry.freshUntil, seq);
+      if (ctx.options.l1 !== false)
+        this.deps.fillL1(ctx.key, entry.payload, entry.tags, entry.freshUntil, seq);
       return { value, status: 'hit', tier };
     }
     this.refreshInBackground(ctx, read, seq);
@@ -235,7 +236,9 @@ export class Filler {
       this.release(ctx, token);
       return;
     }
-    if (stored) this.deps.fillL1(ctx.key, payload, [...ctx.tags, ...lateTags], freshUntil, seq);
+    if (stored && ctx.options.l1 !== false) {
+      this.deps.fillL1(ctx.key, payload, [...ctx.tags, ...lateTags], freshUntil, seq);
+    }
   }
 
   private refreshInBackground(ctx: FillContext, read: ReadResult, seq: number): void {

@@ -23,6 +23,12 @@ export interface FetchOptions<T> {
   tagsFromValue?: (value: T) => string[];
   /** bypass: loader only, no cache read or write. refresh: loader, then overwrite the entry. */
   mode?: FetchMode;
+  /**
+   * Keep this entry in the in-process L1 (default true). Other instances' L1 copies are dropped
+   * by a pub/sub message a few ms after an invalidation; pass false for data whose next read on
+   * any instance must reflect a write at once (it is then always read from Redis, still tagged).
+   */
+  l1?: boolean;
   /** Metrics label. Default: the `{hash tag}` of the key, else its third `:` segment. */
   namespace?: string;
 }

@@ -29,6 +29,18 @@ describe('redis store, two instances', () => {
     }
   });
 
+  it('keeps an entry fetched with l1: false out of L1, so every read checks Redis', async () => {
+    const { a, b, key } = await pair();
+    const options = { ttlMs: 60_000, tags: ['agent:7'], l1: false };
+    expect((await a.fetch(key('exact'), () => 1, options)).status).toBe('miss');
+    const again = await a.fetch(key('exact'), () => 2, options);
+    expect(again).toMatchObject({ value: 1, status: 'hit', tier: 'l2' });
+    expect(a.stats().l1?.entries).toBe(0);
+    // An invalidation from the other instance is seen by the very next read, bus or no bus.
+    await b.invalidateTags(['agent:7']);
+    expect(await a.fetch(key('exact'), () => 3, options)).toMatchObject({ value: 3, status: 'miss' });
+  });
+
   it('expires after the TTL and keeps jittered TTLs within bounds', async () => {
     const { a, key } = await pair();
     const { loader, runs } = counter((n) => n);

@@ -33,6 +33,8 @@ export async function requireMemberCached(ctx: Context, workspaceId: number): Pr
   const memberships = await ctx.cache.getOrSet(key, () => membershipsOf(ctx.prisma, userId), {
     ttlMs: TTL.workspaces,
     tags: [tags.userMemberships(userId)],
+    // Authorization must see a revoked membership on every instance at once: no L1 copy.
+    l1: false,
     namespace: 'auth.memberships',
   });
   const membership = memberships.find((m) => m.workspaceId === workspaceId);

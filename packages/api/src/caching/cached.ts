@@ -34,6 +34,7 @@ export function cached<TCtx extends Context, TInput, TOutput>(
     ttlMs: policy.ttlMs,
     graceMs: policy.graceMs ?? 0,
     scope: policy.scope,
+    l1: policy.l1 ?? false,
     tagKinds: policy.tagKinds,
   });
 
@@ -68,6 +69,7 @@ export function cached<TCtx extends Context, TInput, TOutput>(
       tags: inputTags,
       tagsFromValue: policy.tagsFromOutput,
       mode: ctx.cacheMode,
+      l1: policy.l1 ?? false,
       namespace: path,
     });
     ctx.cacheReport.set(path, result.status);

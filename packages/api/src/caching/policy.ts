@@ -24,6 +24,13 @@ export interface CachePolicy<TInput, TOutput> {
   graceMs?: number;
   /** 'user' puts the caller's id in the key; 'public' entries are shared by everyone. */
   scope: CacheScope;
+  /**
+   * Also keep entries in the in-process L1 (default false). Other instances drop their L1 copy
+   * a few ms after a write (pub/sub), so only data that may lag a write that long belongs
+   * there: the soft-invalidated marketplace lists. Everything else is read from Redis, where
+   * an invalidation is visible to the very next read on every instance.
+   */
+  l1?: boolean;
   /** Runs before the cache is read: throw to refuse. Required reading for user-scoped data. */
   authorize?: (ctx: Context, input: TInput) => Promise<void>;
   /** Tags known from the input. */
@@ -40,6 +47,7 @@ export interface CachePolicySummary {
   ttlMs: number;
   graceMs: number;
   scope: CacheScope;
+  l1: boolean;
   tagKinds: readonly TagKind[];
 }
 

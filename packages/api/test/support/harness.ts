@@ -22,6 +22,8 @@ export interface Harness {
     email: string | null,
     cacheMode?: CacheMode,
   ): Promise<{ api: ReturnType<typeof createCaller>; ctx: Context }>;
+  /** Another API instance (own cache engine with L1) on the same database and Redis prefix. */
+  sibling(): Promise<Pick<Harness, 'cache' | 'as'>>;
   close(): Promise<void>;
 }
 
@@ -30,40 +32,54 @@ export async function createHarness(
 ): Promise<Harness> {
   const db = await createTestDatabase();
   const prefix = `stash-test-${randomBytes(4).toString('hex')}`;
-  const cache = createCache({
-    prefix,
-    redis: opts.redis === null ? undefined : (opts.redis ?? REDIS_URL),
-    l1: opts.l1 ?? false,
-    timeoutMs: 200,
-  });
-  await cache.ready(2_000);
-  const deps: ApiDeps = {
+  const makeCache = (l1: CacheOptions['l1']) =>
+    createCache({
+      prefix,
+      redis: opts.redis === null ? undefined : (opts.redis ?? REDIS_URL),
+      l1,
+      timeoutMs: 200,
+    });
+  const makeDeps = (cache: Cache): ApiDeps => ({
     prisma: db.prisma,
     cache,
     cacheKeyPrefix: prefix,
     sessionSecret: 'test-session-secret-that-is-long-enough-0123456789',
     adminEmails: [ADA],
-  };
+  });
+  const cache = makeCache(opts.l1 ?? false);
+  await cache.ready(2_000);
+  const deps = makeDeps(cache);
+  const siblings: Cache[] = [];
 
   async function session(email: string): Promise<Session> {
     const user = await db.prisma.user.findUniqueOrThrow({ where: { email } });
     return { userId: user.id, email: user.email, name: user.name };
   }
 
+  const callerFor =
+    (instance: ApiDeps): Harness['as'] =>
+    async (email, cacheMode) => {
+      const ctx = createContextInner(instance, {
+        session: email ? await session(email) : null,
+        ...(cacheMode ? { cacheMode } : {}),
+      });
+      return { api: createCaller(ctx), ctx };
+    };
+
   return {
     db,
     cache,
     deps,
     session,
-    async as(email, cacheMode) {
-      const ctx = createContextInner(deps, {
-        session: email ? await session(email) : null,
-        ...(cacheMode ? { cacheMode } : {}),
-      });
-      return { api: createCaller(ctx), ctx };
+    as: callerFor(deps),
+    async sibling() {
+      const other = makeCache({ maxEntries: 1000, maxBytes: 10_000_000 });
+      siblings.push(other);
+      await other.ready(2_000);
+      return { cache: other, as: callerFor(makeDeps(other)) };
     },
     async close() {
-      await cache.close();
+      await Promise.all([cache, ...siblings].map((c) => c.close()));
       await db.drop();
     },
   };
