@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 600_000,
     testTimeout: 60_000,
     fileParallelism: false,
+    // UI and background refreshes settle in ms, but a loaded 2-core CI box can take a second or more.
+    expect: { poll: { timeout: 5_000 } },
   },
 });

@@ -110,7 +110,7 @@ describe('stash web', () => {
     await installButton().click();
     expect(await installButton().getAttribute('data-installed')).toBe('true');
     expect(await installedInDb()).toBe(false);
-    await expect.poll(installedInDb).toBe(true);
+    await expect.poll(installedInDb, { timeout: 5_000 }).toBe(true);
     await page.unroute('**/api/trpc/installs.install*');
 
     await page.reload();
@@ -157,6 +157,20 @@ describe('stash web', () => {
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe(String(inDb));
     const count = await db.prisma.agentInstall.count({ where: { workspaceId, agentId: agent.id } });
     expect(count).toBe(inDb ? 1 : 0);
+  });
+
+  it('exposes what the walk-through did as Prometheus metrics and a healthy status', async () => {
+    const metrics = await fetch(`${app.url}/api/metrics`);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    const text = await metrics.text();
+    expect(text).toMatch(
+      /stash_cache_calls_total\{procedure="marketplace\.search",tier="[a-z0-9]+",status="hit"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /stash_cache_resolver_duration_seconds_count\{procedure="marketplace\.search",ok="true"\} [1-9]/,
+    );
+    const health = (await (await fetch(`${app.url}/api/health`)).json()) as { ok: boolean };
+    expect(health.ok).toBe(true);
   });
 
   it('renders the cache dashboard with a hit-rate chart', async () => {
