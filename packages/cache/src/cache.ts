@@ -130,9 +130,13 @@ export class CacheEngine implements Cache {
     if (mode === 'bypass') {
       outcome = { value: await this.filler.runLoader(ctx), status: 'bypass', tier: 'loader' };
     } else if (mode === 'refresh') {
-      outcome = await this.flights.run(`refresh\u0000${key}`, () => this.filler.refreshNow(ctx));
+      outcome = await this.flights.run(`${this.invalidationSeq}\u0000refresh\u0000${key}`, () =>
+        this.filler.refreshNow(ctx),
+      );
     } else {
-      outcome = await this.flights.run(key, () => this.filler.resolve(ctx));
+      // The invalidation count is part of the flight key: a read that starts after a write never
+      // joins a fill whose loader may have run before it (read-your-writes).
+      outcome = await this.flights.run(`${this.invalidationSeq}\u0000${key}`, () => this.filler.resolve(ctx));
     }
     this.metrics.recordCall(ctx.namespace, key, outcome.status, outcome.tier);
     return outcome as FetchResult<T>;
@@ -163,8 +167,9 @@ export class CacheEngine implements Cache {
           error: error instanceof Error ? error.message : String(error),
         });
       }
-      // Reads that started before the bump landed must not fill L1.
-      this.invalidationSeq++;
+      // A read that began before the bump landed may have put the old value in L1 meanwhile
+      // (and this instance ignores its own bus message): drop those copies again.
+      this.dropLocal(unique, []);
     }
     this.metrics.emit({ type: 'invalidate', tags: unique, soft, ok });
   }
@@ -186,7 +191,7 @@ export class CacheEngine implements Cache {
     } catch {
       // The entry expires by its TTL; the breaker has already logged the outage.
     }
-    this.invalidationSeq++;
+    this.dropLocal([], [key]); // again: a read may have refilled L1 while the delete was in flight
   }
 
   stats(): CacheStats {

@@ -151,6 +151,8 @@ export class Filler {
             this.deps.store.acquireLease(ctx.slotNs, ctx.key, token, this.deps.leaseMs),
           );
         } catch {
+          // The SET NX may have landed before the timeout: free it, or others wait it out.
+          this.release(ctx, token);
           return this.loadUncached(ctx, 'error');
         }
       }
@@ -169,6 +171,8 @@ export class Filler {
           return read.leased && !read.leaseAcquired ? { kind: 'held' } : { kind: 'free' };
         }, this.deps.leaseMs + this.deps.timeoutMs);
       } catch {
+        // A polling read can take the lease; if it timed out after doing so, free it.
+        this.release(ctx, token);
         return this.loadUncached(ctx, 'error');
       }
       if (outcome.kind === 'value') return outcome.result;

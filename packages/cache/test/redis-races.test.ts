@@ -5,6 +5,45 @@ import { busMessage, sleep } from './support/redis';
 import { counter, pair, raw } from './support/two-instances';
 
 describe('redis store, two instances: races, stampedes, soft invalidation', () => {
+  it('never lets a read that started after a write join a fill that began before it', async () => {
+    const { a, key } = await pair();
+    let db = 'old';
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const options = { ttlMs: 60_000, tags: ['t'] };
+    const early = a.fetch(
+      key('sf'),
+      async () => {
+        const value = db;
+        await gate;
+        return value;
+      },
+      options,
+    );
+    await sleep(30);
+    db = 'new';
+    await a.invalidateTags(['t']); // the mutation returns here
+    const late = a.fetch(key('sf'), async () => db, options);
+    release();
+    expect((await early).value).toBe('old');
+    expect((await late).value).toBe('new');
+  });
+
+  it('does not keep in its own L1 a value read while its invalidation was in flight', async () => {
+    const { a, key } = await pair();
+    let db = 'old';
+    const options = { ttlMs: 60_000, tags: ['t'], l1: true };
+    await a.fetch(key('own-l1'), () => db, options);
+    db = 'new';
+    const invalidating = a.invalidateTags(['t']);
+    const during = a.fetch(key('own-l1'), () => db, options); // may legitimately see 'old'
+    await invalidating;
+    await during;
+    for (let i = 0; i < 3; i++) expect((await a.fetch(key('own-l1'), () => db, options)).value).toBe('new');
+  });
+
   it('a fill that began before an invalidation does not store a fresh stale value (forced race)', async () => {
     const { a, b, key } = await pair();
     for (const tagging of ['declared', 'fromValue'] as const) {

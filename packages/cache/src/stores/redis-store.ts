@@ -240,8 +240,9 @@ export class RedisStore implements Store {
       const bumps = counters.map((counter) => this.client.incr(counter));
       const registered = this.client.smembers(this.namespacesKey);
       const published = publish === undefined ? undefined : this.client.publish(this.channel, publish);
-      await Promise.all([...bumps, published]);
-      return registered;
+      // One Promise.all: a rejection of any of them is handled here, never left unobserved.
+      const [members] = await Promise.all([registered, ...bumps, published]);
+      return members;
     }
     const pipeline = this.client.pipeline();
     for (const counter of counters) pipeline.incr(counter);
