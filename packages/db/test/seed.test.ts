@@ -47,6 +47,22 @@ describe('seedDatabase', () => {
     expect(await digest(a.prisma)).toEqual(before);
   });
 
+  it('still counts as seeded after people used the app (a template they created)', async () => {
+    const author = await b.prisma.user.findFirstOrThrow();
+    await b.prisma.workflowTemplate.create({
+      data: {
+        slug: 'made-in-the-app',
+        name: 'Made in the app',
+        description: 'x',
+        category: 'data',
+        steps: [],
+        authorId: author.id,
+      },
+    });
+    const summary = await seedDatabase(b.prisma, SIZE);
+    expect(summary.skipped).toBe(true);
+  });
+
   it('refuses to mix a different size into a seeded database', async () => {
     await expect(seedDatabase(a.prisma, { ...SIZE, agents: SIZE.agents + 1 })).rejects.toThrow(
       /already seeded/,

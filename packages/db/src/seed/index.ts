@@ -24,8 +24,8 @@ async function countRows(prisma: PrismaClient): Promise<Counts> {
 
 /**
  * Decides whether to write: an empty database is seeded; one already holding a seed of the same
- * size is left alone (so a second run changes nothing); anything else is refused rather than
- * mixed with explicit-id rows.
+ * size is left alone (so a second run changes nothing, even after people used the app); anything
+ * else is refused rather than mixed with explicit-id rows.
  */
 async function alreadySeeded(prisma: PrismaClient, opts: SeedOptions): Promise<Counts | undefined> {
   const counts = await countRows(prisma);
@@ -34,11 +34,13 @@ async function alreadySeeded(prisma: PrismaClient, opts: SeedOptions): Promise<C
     if (counts.users + counts.workspaces + counts.agents + counts.templates === 0) return undefined;
     throw new Error('Refusing to seed: the database already holds data that the seed did not write.');
   }
+  // The app creates templates (ids after the seeded ones) but never users, workspaces or agents.
+  const seededTemplates = await prisma.workflowTemplate.count({ where: { id: { lte: opts.templates } } });
   const same =
     counts.users === opts.users &&
     counts.workspaces === opts.workspaces &&
     counts.agents === opts.agents &&
-    counts.templates === opts.templates;
+    seededTemplates === opts.templates;
   if (!same) {
     throw new Error(
       `Refusing to seed: the database is already seeded with other sizes (${counts.agents} agents, ` +
