@@ -116,6 +116,8 @@ async function main(): Promise<void> {
       // PGlite serves one session: the app must use a single connection against it.
       ...(embedded ? { DATABASE_POOL_MAX: '1', STASH_DATABASE_EMBEDDED: '1' } : {}),
       SESSION_SECRET: sessionSecret(),
+      // The demo's admin (may bypass/refresh the cache per request); production sets its own.
+      STASH_ADMIN_EMAILS: process.env.STASH_ADMIN_EMAILS ?? DEMO_USERS[0],
     },
   });
 

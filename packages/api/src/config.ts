@@ -10,7 +10,7 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   REDIS_CLUSTER_NODES: z.string().optional(),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
-  STASH_ADMIN_EMAILS: z.string().default('ada@stash.dev'),
+  STASH_ADMIN_EMAILS: z.string().optional(),
   CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(50),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
   CACHE_L1_MAX_MB: z.coerce.number().min(0).default(64),
@@ -50,7 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     databasePoolMax: e.DATABASE_POOL_MAX,
     redis: e.REDIS_CLUSTER_NODES ? { cluster: parseClusterNodes(e.REDIS_CLUSTER_NODES) } : e.REDIS_URL,
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
-    adminEmails: e.STASH_ADMIN_EMAILS.split(',')
+    // The demo admin only outside production: a deployment names its admins explicitly.
+    adminEmails: (e.STASH_ADMIN_EMAILS ?? (production ? '' : 'ada@stash.dev'))
+      .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     cacheTimeoutMs: e.CACHE_TIMEOUT_MS,

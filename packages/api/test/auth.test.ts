@@ -1,6 +1,6 @@
 import { DEMO_PASSWORD } from '@stash/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../src';
+import { loadConfig, SESSION_COOKIE } from '../src';
 import { createContextFromRequest } from '../src/context';
 import { expectTRPCError } from './support/errors';
 import { ADA, createHarness, type Harness } from './support/harness';
@@ -52,6 +52,22 @@ describe('auth', () => {
     const tampered = `${cookie.slice(0, -4)}AAAA`;
     const req = new Request('http://localhost/', { headers: { cookie: tampered } });
     expect((await createContextFromRequest(h.deps, req, new Headers())).session).toBeNull();
+  });
+
+  it('treats a cookie with broken percent-encoding as signed out instead of failing', async () => {
+    const req = new Request('http://localhost/', { headers: { cookie: 'stash_session=%E0%A4%A' } });
+    expect((await createContextFromRequest(h.deps, req, new Headers())).session).toBeNull();
+  });
+
+  it('names no admin in production unless configured', () => {
+    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) } as const;
+    expect(loadConfig(production).adminEmails).toEqual([]);
+    expect(loadConfig({ ...production, STASH_ADMIN_EMAILS: 'Ops@Stash.dev, b@x.io' }).adminEmails).toEqual([
+      'ops@stash.dev',
+      'b@x.io',
+    ]);
+    expect(loadConfig({ NODE_ENV: 'development' }).adminEmails).toEqual(['ada@stash.dev']);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
   });
 
   it('honours the cache-mode header only for admins', async () => {

@@ -71,6 +71,16 @@ describe('marketplace.search', () => {
     ['wrong type', { query: 42 }, 'query'],
     ['malformed cursor', { cursor: 'not-a-cursor' }, 'cursor'],
     ['cursor with a bad id', { cursor: Buffer.from('[1,-4]').toString('base64url') }, 'cursor'],
+    [
+      'cursor of another sort',
+      { sortBy: 'installs', cursor: Buffer.from('["x",4]').toString('base64url') },
+      'cursor',
+    ],
+    [
+      'date cursor not a date',
+      { sortBy: 'newest', cursor: Buffer.from('["soon",4]').toString('base64url') },
+      'cursor',
+    ],
     ['unknown category', { category: 'astrology' }, 'category'],
   ])('rejects %s with BAD_REQUEST naming the field', async (_name, input, field) => {
     const { api } = await h.as(null);

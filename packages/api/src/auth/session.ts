@@ -38,7 +38,12 @@ export function readCookie(cookieHeader: string | null, name: string): string | 
   for (const part of cookieHeader.split(';')) {
     const eq = part.indexOf('=');
     if (eq === -1) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return null; // malformed percent-encoding: treated as no cookie (signed out)
+    }
   }
   return null;
 }

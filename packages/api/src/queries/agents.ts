@@ -1,6 +1,6 @@
 /** Agent reads, shaped for the marketplace. Kept apart from routers so they stay one screen. */
 import type { Prisma, PrismaClient } from '@stash/db';
-import { type Cursor, toPage } from './cursor';
+import { type Cursor, cursorDate, cursorNumber, toPage } from './cursor';
 
 export const SORTS = ['trending', 'newest', 'rating', 'installs'] as const;
 export type AgentSort = (typeof SORTS)[number];
@@ -44,7 +44,7 @@ function cursorValueOf(agent: AgentCard, sortBy: AgentSort): number | string {
 
 function afterCursor(sortBy: AgentSort, cursor: Cursor): Prisma.AgentWhereInput {
   const column = SORT_COLUMN[sortBy];
-  const value = column === 'createdAt' ? new Date(String(cursor.value)) : Number(cursor.value);
+  const value = column === 'createdAt' ? cursorDate(cursor) : cursorNumber(cursor);
   // Rows strictly after the cursor in (column desc, id desc) order.
   return { OR: [{ [column]: { lt: value } }, { [column]: value, id: { lt: cursor.id } }] };
 }

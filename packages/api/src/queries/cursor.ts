@@ -2,6 +2,7 @@
  * Opaque keyset cursors: base64url of [sortValue, id]. Decoding is part of input validation,
  * so a malformed cursor is a BAD_REQUEST before anything touches the cache or the database.
  */
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 
 export type CursorValue = number | string;
@@ -54,4 +55,21 @@ export function toPage<T extends { id: number }>(
   const nextCursor =
     rows.length > limit && last ? encodeCursor({ value: sortValueOf(last), id: last.id }) : null;
   return { items, nextCursor };
+}
+
+function badCursor(): TRPCError {
+  return new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed cursor: pass back nextCursor unchanged' });
+}
+
+/** The cursor's sort value as a Date; a cursor made for another sort is a bad request. */
+export function cursorDate(cursor: Cursor): Date {
+  const date = typeof cursor.value === 'string' ? new Date(cursor.value) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) throw badCursor();
+  return date;
+}
+
+/** The cursor's sort value as a number; a cursor made for another sort is a bad request. */
+export function cursorNumber(cursor: Cursor): number {
+  if (typeof cursor.value !== 'number') throw badCursor();
+  return cursor.value;
 }

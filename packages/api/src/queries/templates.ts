@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '@stash/db';
-import { type Cursor, toPage } from './cursor';
+import { type Cursor, cursorDate, toPage } from './cursor';
 
 export const templateSelect = {
   id: true,
@@ -18,14 +18,9 @@ export async function listTemplates(
   params: { category: string; limit: number; cursor?: Cursor | undefined },
 ) {
   const { category, limit, cursor } = params;
-  const after: Prisma.WorkflowTemplateWhereInput | undefined = cursor
-    ? {
-        OR: [
-          { updatedAt: { lt: new Date(String(cursor.value)) } },
-          { updatedAt: new Date(String(cursor.value)), id: { lt: cursor.id } },
-        ],
-      }
-    : undefined;
+  const at = cursor ? cursorDate(cursor) : undefined;
+  const after: Prisma.WorkflowTemplateWhereInput | undefined =
+    cursor && at ? { OR: [{ updatedAt: { lt: at } }, { updatedAt: at, id: { lt: cursor.id } }] } : undefined;
   const rows = await prisma.workflowTemplate.findMany({
     where: { category, ...(after ? { AND: [after] } : {}) },
     orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],

@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { verifyPassword } from '../auth/password';
+import { hashPassword, verifyPassword } from '../auth/password';
 import { clearedSessionCookie, sealSession, sessionCookie } from '../auth/session';
 import { publicProcedure } from '../trpc';
+
+// A real bcrypt hash (same cost) of a random secret, compared against for unknown emails.
+let dummyHash: Promise<string> | undefined;
+const unknownUserHash = () => {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return dummyHash;
+};
 
 const signInInput = z.object({
   email: z.email('Enter a valid email address').max(200).toLowerCase(),
@@ -16,8 +24,10 @@ export const authRouter = {
       where: { email: input.email },
       select: { id: true, email: true, name: true, passwordHash: true },
     });
-    // Same error whether the email or the password is wrong: no account probing.
-    if (!user || !(await verifyPassword(input.password, user.passwordHash))) {
+    // Same error and the same bcrypt work whether the email or the password is wrong: neither the
+    // message nor the response time tells whether an account exists.
+    const valid = await verifyPassword(input.password, user?.passwordHash ?? (await unknownUserHash()));
+    if (!user || !valid) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password.' });
     }
     const session = { userId: user.id, email: user.email, name: user.name };
