@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Cache, type CacheOptions, createCache } from '@stash/cache';
 import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
+import { Redis } from 'ioredis';
 import { type ApiDeps, type CacheMode, type Context, createCaller, createContextInner } from '../../src';
 import type { Session } from '../../src/auth/session';
 
@@ -81,8 +82,28 @@ export async function createHarness(
     async close() {
       await Promise.all([cache, ...siblings].map((c) => c.close()));
       await db.drop();
+      if (opts.redis !== null) await deleteKeys(opts.redis ?? REDIS_URL, prefix);
     },
   };
+}
+
+/** Leaves the shared Redis as it was: entries, tag counters, namespace set of this prefix. */
+async function deleteKeys(redis: CacheOptions['redis'], prefix: string): Promise<void> {
+  if (typeof redis !== 'string') return;
+  const client = new Redis(redis, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await client.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis not reachable (the dead-port tests): nothing was written there.
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** Runs `fn` and returns how many SQL statements it sent, with its result. */
