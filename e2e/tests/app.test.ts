@@ -108,9 +108,10 @@ describe('stash web', () => {
       await route.continue();
     });
     await installButton().click();
-    expect(await installButton().getAttribute('data-installed')).toBe('true');
+    // Optimistic: the button flips while the request is still held, before the database has it.
+    await expect.poll(() => installButton().getAttribute('data-installed'), { timeout: 900 }).toBe('true');
     expect(await installedInDb()).toBe(false);
-    await expect.poll(installedInDb, { timeout: 5_000 }).toBe(true);
+    await expect.poll(installedInDb).toBe(true);
     await page.unroute('**/api/trpc/installs.install*');
 
     await page.reload();
@@ -121,9 +122,16 @@ describe('stash web', () => {
     await page.goto(`/workspaces/${workspaceId}`);
     const row = page.locator(`[data-agent-slug="${agent.slug}"]`);
     await expect.poll(() => row.count()).toBe(1);
+    await page.route('**/api/trpc/installs.uninstall*', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await route.continue();
+    });
     await row.getByRole('button', { name: 'Uninstall' }).click();
-    expect(await row.count()).toBe(0);
+    // Optimistic: the row goes while the request is still held.
+    await expect.poll(() => row.count(), { timeout: 900 }).toBe(0);
+    expect(await installedInDb()).toBe(true);
     await expect.poll(installedInDb).toBe(false);
+    await page.unroute('**/api/trpc/installs.uninstall*');
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { name: /Installed agents/ }).count()).toBe(1);
     expect(await row.count()).toBe(0);
@@ -133,11 +141,11 @@ describe('stash web', () => {
     await page.goto(`/agents/${agent.slug}`);
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
     await page.route('**/api/trpc/installs.install*', async (route) => {
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 1_000));
       await route.fulfill({ status: 503, body: 'down' });
     });
     await installButton().click();
-    expect(await installButton().getAttribute('data-installed')).toBe('true');
+    await expect.poll(() => installButton().getAttribute('data-installed'), { timeout: 900 }).toBe('true');
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
     await expect.poll(() => page.locator('.notice').textContent()).toContain('Could not install');
     await page.unroute('**/api/trpc/installs.install*');
