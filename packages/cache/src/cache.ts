@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type BusMessage, InvalidationBus } from './bus';
+import { DeferredInvalidations } from './deferred-invalidations';
 import { type FillContext, Filler, type Outcome } from './fill';
 import { RemoteGuard } from './guard';
 import { normalizePrefix, prefixTag, prefixTagsOf, slotNamespaceOf } from './keys';
@@ -49,7 +50,7 @@ export class CacheEngine implements Cache {
   private readonly timeoutMs: number;
   private readonly origin = randomUUID();
   /** Remote invalidations that failed; replayed before the next read (read-your-writes). */
-  private readonly pendingInvalidations = new Map<string, boolean>();
+  private readonly deferred = new DeferredInvalidations();
   /** Bumped by every invalidation seen here; an L2 read older than a bump may not fill L1. */
   private invalidationSeq = 0;
   private closed = false;
@@ -160,8 +161,7 @@ export class CacheEngine implements Cache {
       } catch (error) {
         ok = false;
         // Keep it, so this process never reads Redis again before the bump has landed.
-        for (const tag of unique)
-          this.pendingInvalidations.set(tag, soft && this.pendingInvalidations.get(tag) !== false);
+        this.deferred.add(unique, soft);
         this.logger.warn('cache: tag invalidation deferred until redis is reachable', {
           tags: unique,
           error: error instanceof Error ? error.message : String(error),
@@ -272,23 +272,14 @@ export class CacheEngine implements Cache {
     const registering = this.registry?.ensure(ctx.slotNs, (message) =>
       this.redis ? this.redis.publish(JSON.stringify({ o: this.origin, ...message })) : Promise.resolve(),
     );
-    if (!registering && this.pendingInvalidations.size === 0) return undefined;
+    if (!registering && this.deferred.size === 0) return undefined;
     return (async () => {
       if (registering) await registering;
-      if (this.pendingInvalidations.size > 0) await this.replayInvalidations();
+      if (this.deferred.size > 0) {
+        await this.deferred.replay((tags, soft) => this.invalidateRemote(tags, soft));
+        this.invalidationSeq++;
+      }
     })();
-  }
-
-  private async replayInvalidations(): Promise<void> {
-    const pending = [...this.pendingInvalidations];
-    for (const soft of [false, true]) {
-      const tags = pending.filter(([, isSoft]) => isSoft === soft).map(([tag]) => tag);
-      if (tags.length > 0) await this.invalidateRemote(tags, soft);
-    }
-    for (const [tag, soft] of pending) {
-      if (this.pendingInvalidations.get(tag) === soft) this.pendingInvalidations.delete(tag);
-    }
-    this.invalidationSeq++;
   }
 
   private invalidateRemote(tags: readonly string[], soft: boolean): Promise<void> {
