@@ -1,7 +1,12 @@
 /**
- * Every remote store operation goes through `RemoteGuard.run`: the circuit breaker decides
- * whether to call Redis at all, the call gets the per-operation timeout, and its latency and
- * outcome are recorded. Breaker state changes are logged once each (never per failed call).
+ * Every remote store operation goes through `RemoteGuard`: the circuit breaker decides whether to
+ * call Redis at all, the call gets the per-operation timeout (one that measures Redis, not our
+ * event loop: timeout.ts), and its latency and outcome are recorded. Breaker state changes are
+ * logged once each, never per failed call.
+ *
+ * Invalidations use `deliver` instead: they never skip Redis because the breaker is open (a
+ * skipped bump would let other instances serve data from before a committed write). They get a
+ * longer timeout of their own, and their success is evidence enough to close the breaker.
  */
 import { BreakerOpenError, CircuitBreaker } from './breaker';
 import type { Metrics } from './metrics';
@@ -13,13 +18,13 @@ export class RemoteGuard {
 
   constructor(
     private readonly timeoutMs: number,
-    options: BreakerOptions | undefined,
+    options: Required<BreakerOptions>,
     logger: CacheLogger,
     private readonly metrics: Metrics,
   ) {
     this.breaker = new CircuitBreaker(
-      options?.failureThreshold ?? 5,
-      options?.resetAfterMs ?? 2000,
+      options.failureThreshold,
+      options.resetAfterMs,
       (state, previous, error) => {
         const meta = { previous, error: error instanceof Error ? error.message : undefined };
         if (state === 'open') logger.warn(`cache: redis circuit breaker ${state}`, meta);
@@ -35,9 +40,18 @@ export class RemoteGuard {
 
   async run<R>(op: StoreOp, fn: () => Promise<R>): Promise<R> {
     if (!this.breaker.allow()) throw new BreakerOpenError();
+    return this.timed(op, fn, this.timeoutMs);
+  }
+
+  /** Past the breaker, with its own timeout: for invalidations, which must be attempted. */
+  deliver<R>(op: StoreOp, fn: () => Promise<R>, timeoutMs: number): Promise<R> {
+    return this.timed(op, fn, timeoutMs);
+  }
+
+  private async timed<R>(op: StoreOp, fn: () => Promise<R>, timeoutMs: number): Promise<R> {
     const started = performance.now();
     try {
-      const result = await withTimeout(fn(), this.timeoutMs, op);
+      const result = await withTimeout(fn(), timeoutMs, op);
       this.breaker.success();
       this.metrics.recordStoreOp(op, performance.now() - started, true);
       return result;

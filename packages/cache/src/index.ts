@@ -1,6 +1,7 @@
 export { createCache } from './cache';
 export { buildCacheKey, type CacheKeyParts, canonicalize, hashInput } from './keys';
 export { type SuperJSONDocument, toSuperJSON } from './serializer';
+export { CacheLoaderTimeoutError } from './timeout';
 export type {
   BreakerOptions,
   BreakerState,
@@ -16,6 +17,8 @@ export type {
   FetchOptions,
   FetchResult,
   LatencyHistogram,
+  Loader,
+  LoaderContext,
   MemoryLimits,
   NamespaceStats,
   RedisConfig,

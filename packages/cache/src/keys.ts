@@ -129,35 +129,3 @@ export function hasHashTag(key: string): boolean {
   const close = key.indexOf('}', open + 1);
   return close > open + 1;
 }
-
-/** Prefixes are compared without braces: 'stash:v1:{a.b}' and 'stash:v1:a.b' are the same. */
-export function normalizePrefix(prefix: string): string {
-  return prefix.replace(/[{}]/g, '').replace(/:+$/, '');
-}
-
-/** How many leading segments of a key can be invalidated with `invalidatePrefix`. */
-export const MAX_PREFIX_DEPTH = 6;
-
-/**
- * Implicit tags that let `invalidatePrefix` work like a tag: one per segment boundary of the
- * key (excluding the final hash segment), at most MAX_PREFIX_DEPTH of them.
- */
-export function prefixTagsOf(key: string): string[] {
-  // Keys of one procedure and scope share everything but the hash: memoize on that part.
-  const head = key.slice(0, key.lastIndexOf(':') + 1);
-  const cached = prefixTagCache.get(head);
-  if (cached) return cached;
-  const segments = normalizePrefix(key).split(':');
-  const tags: string[] = [];
-  const depth = Math.min(segments.length - 1, MAX_PREFIX_DEPTH);
-  for (let i = 1; i <= depth; i++) tags.push(prefixTag(segments.slice(0, i).join(':')));
-  if (prefixTagCache.size >= 10_000) prefixTagCache.clear();
-  prefixTagCache.set(head, tags);
-  return tags;
-}
-
-const prefixTagCache = new Map<string, string[]>();
-
-export function prefixTag(normalizedPrefix: string): string {
-  return `~p:${normalizedPrefix}`;
-}

@@ -13,14 +13,6 @@ export class SingleFlight<T> {
     return promise;
   }
 
-  has(key: string): boolean {
-    return this.inflight.has(key);
-  }
-
-  get size(): number {
-    return this.inflight.size;
-  }
-
   /** Settles when every flight running now has settled (used by close()). */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.inflight.values()]);

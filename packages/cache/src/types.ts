@@ -10,6 +10,16 @@ export interface FetchResult<T> {
   tier: CacheTier;
 }
 
+/** Handed to a loader: it may decide how (or whether) its value is cached. */
+export interface LoaderContext {
+  /** Cache this value for `ms` instead of the call's ttlMs (e.g. shorter for an empty result). */
+  setTtl(ms: number): void;
+  /** Return the value to the caller but do not cache it. */
+  skip(): void;
+}
+
+export type Loader<T> = (ctx: LoaderContext) => Promise<T> | T;
+
 export interface FetchOptions<T> {
   /** How long the entry is fresh. Jitter shortens it by up to `jitter * ttlMs`. */
   ttlMs: number;
@@ -29,8 +39,23 @@ export interface FetchOptions<T> {
    * any instance must reflect a write at once (it is then always read from Redis, still tagged).
    */
   l1?: boolean;
-  /** Metrics label. Default: the `{hash tag}` of the key, else its third `:` segment. */
-  namespace?: string;
+  /**
+   * A soft invalidation makes an entry stale only once the entry is this old (default 0): a
+   * popular list hit by a burst of writes then refreshes at most once per interval. This is
+   * the freshness bound its readers get for softly invalidated fields.
+   */
+  softStaleAfterMs?: number;
+  /**
+   * A stale read waits this long for its refresh and returns the fresh value if it made it,
+   * else the stale one (default 0: the stale value at once, refresh in the background).
+   */
+  softTimeoutMs?: number;
+  /**
+   * A caller waiting on a loader (its own or another process's, through the lease) gives up
+   * after this long with a CacheLoaderTimeoutError; the loader still finishes and its value is
+   * still cached. Default: no limit beyond the lease wait.
+   */
+  hardTimeoutMs?: number;
 }
 
 export interface CacheLogger {
@@ -64,14 +89,26 @@ export interface CacheOptions {
   redis?: RedisConfig;
   /** In-process L1 in front of Redis. Without Redis these limits size the memory store. */
   l1?: MemoryLimits | false;
-  /** Per cache operation timeout. Default 50 ms. */
+  /** Per cache operation timeout, measured against Redis, not a busy event loop. Default 100 ms. */
   timeoutMs?: number;
+  /** Timeout of an invalidation, which is attempted even while the breaker is open. Default 1000 ms. */
+  invalidationTimeoutMs?: number;
   breaker?: BreakerOptions;
   logger?: CacheLogger;
-  /** Namespaces to fan tag invalidations out to from the start (others are learned at run time). */
+  /**
+   * Namespaces (key `{hash tags}`, e.g. procedure paths) to mark invalidated tags in from the
+   * start. Declare every one you use: it keeps invalidation complete even right after Redis lost
+   * its namespace registry (others are learned at run time, see tags.ts).
+   */
   namespaces?: string[];
-  /** Cross-process fill lease. Default 5000 ms. */
+  /** Cross-process fill lease, renewed while the loader runs. Default 5000 ms. */
   leaseMs?: number;
+  /** How long a caller waits for another process's fill before loading itself. Default 10000 ms. */
+  leaseWaitMs?: number;
+  /** Longest lifetime (ttl + grace) of any entry; longer ones are cut. Default 24 h. */
+  maxLifetimeMs?: number;
+  /** Heartbeat through the bus; L1 serves only while our own came back within the deadline. */
+  bus?: { heartbeatMs?: number; deadlineMs?: number };
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -85,9 +122,11 @@ export type CacheEvent =
   | { type: 'invalidate'; tags: string[]; soft: boolean; ok: boolean }
   /** An invalidation from another instance arrived on the bus and was applied to L1. */
   | { type: 'bus-invalidation'; tags: string[]; keys: string[] }
-  | { type: 'refresh-error'; namespace: string; key: string; error: string };
+  | { type: 'refresh-error'; namespace: string; key: string; error: string }
+  /** Redis was reconnected to and may have lost writes: the origins of all namespaces moved. */
+  | { type: 'rotated'; namespaces: string[] };
 
-export type StoreOp = 'read' | 'write' | 'lease' | 'invalidate' | 'delete' | 'register';
+export type StoreOp = 'read' | 'write' | 'lease' | 'invalidate' | 'delete' | 'register' | 'rotate';
 
 export interface NamespaceStats {
   hits: number;
@@ -120,10 +159,15 @@ export interface CacheStats {
 }
 
 export interface Cache {
-  fetch<T>(key: string, loader: () => Promise<T> | T, options: FetchOptions<T>): Promise<FetchResult<T>>;
-  getOrSet<T>(key: string, loader: () => Promise<T> | T, options: FetchOptions<T>): Promise<T>;
-  invalidateTags(tags: string[], options?: { soft?: boolean }): Promise<void>;
-  invalidatePrefix(prefix: string): Promise<void>;
+  fetch<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<FetchResult<T>>;
+  getOrSet<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<T>;
+  /**
+   * Marks the tags invalidated in every namespace and drops local copies. Resolves true once
+   * Redis has the marks (or there is no Redis), false when they could not be delivered: this
+   * process then replays them before its next Redis read, and a caller that must guarantee
+   * delivery to other instances retries (the API's outbox does). Never rejects.
+   */
+  invalidateTags(tags: string[], options?: { soft?: boolean }): Promise<boolean>;
   delete(key: string): Promise<void>;
   stats(): CacheStats;
   onEvent(listener: (event: CacheEvent) => void): () => void;

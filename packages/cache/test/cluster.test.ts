@@ -91,9 +91,9 @@ describe('redis cluster', () => {
       expect(runs - before).toBe(1);
       expect(new Set(hot.map((r) => (r.value as { runs: number }).runs)).size).toBe(1);
 
-      const heardPrefix = busMessage(b);
-      await a.invalidatePrefix(`${prefix}:v1:templates.list`);
-      await heardPrefix;
+      const heardTag = busMessage(b);
+      await a.invalidateTags(['only:templates.list']);
+      await heardTag;
       expect((await b.fetch(key('templates.list'), loader, opts('templates.list'))).status).toBe('miss');
       const heardDelete = busMessage(b);
       await a.delete(key('workspaces.get'));

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildCacheKey, canonicalize } from '../src/index';
-import { prefixTagsOf, slotNamespaceOf } from '../src/keys';
+import { slotNamespaceOf } from '../src/keys';
 
 const key = (input: unknown) =>
   buildCacheKey({ prefix: 'stash', version: 'v1', path: 'marketplace.search', scope: 'public', input });
@@ -116,14 +116,5 @@ describe('buildCacheKey', () => {
     expect(key(huge).length).toBeLessThan(100);
     expect(key(huge)).not.toBe(key(other));
     expect(key(huge)).toBe(key(structuredClone(huge)));
-  });
-
-  it('derives one implicit prefix tag per segment boundary (for invalidatePrefix)', () => {
-    expect(prefixTagsOf(key(1))).toEqual([
-      '~p:stash',
-      '~p:stash:v1',
-      '~p:stash:v1:marketplace.search',
-      '~p:stash:v1:marketplace.search:public',
-    ]);
   });
 });

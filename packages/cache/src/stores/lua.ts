@@ -1,25 +1,52 @@
 /**
- * Lua scripts. Each touches only keys of one slot: the entry, its lease and the tag-generation
- * counters of its namespace all carry the namespace as `{hash tag}` (see keys.ts), so they run
+ * Lua scripts. Each touches only keys of one slot: the entry, its lease and the namespace's
+ * clock, origin and tag marks all carry the namespace as `{hash tag}` (see keys.ts), so they run
  * unchanged on a single node and on Redis Cluster.
  *
- * Layout: entry = STRING `<header JSON>\n<payload>` (PX until expires-at), header =
- *           {"t": tags, "g": [hard, soft, ...] per tag, "f": fresh-until ms, "x": expires-at ms}
- *         generations = one integer STRING per counter: `<gens prefix>h:<tag>`, `...s:<tag>`
- *           and the namespace epochs `<gens prefix>~eh` / `~es` (absent = 0).
- * Plain strings, so a hit is ONE `MGET` of the entry and every counter it needs (no pipeline,
- * no script). JSON never contains a raw newline, so the first `\n` ends the header.
+ * Layout, per namespace (`N` = `<prefix>:{<namespace>}:tg:`):
+ *   `N~c`  the namespace clock: an integer that every invalidation in the namespace increments.
+ *   `N~o`  the origin: the clock value when this Redis started remembering the namespace.
+ *          Both are created together from Redis TIME in microseconds, so a Redis that forgot
+ *          (restart, FLUSHALL, a failover that lost writes and was rotated) starts far above any
+ *          clock value an old entry or in-flight fill can carry.
+ *   `Nh:<tag>` / `Ns:<tag>`  the clock value of the tag's last hard / soft invalidation (absent:
+ *          never; they expire after the longest entry lifetime, when no entry can predate them).
+ *   entry  STRING `<header JSON>\n<payload>` (PX until expires-at), header =
+ *          {"t": tags, "b": clock read before the loader ran, "n": born-at ms, "f": fresh-until ms,
+ *           "x": expires-at ms}.
+ * An entry is valid while b >= origin and no tag has a hard mark above b; a soft mark above b makes
+ * it stale. An unrelated invalidation moves the clock but no mark this entry carries: nothing else
+ * goes stale. A hit is ONE `MGET` (entry, origin, clock, marks); JSON never contains a raw newline,
+ * so the first `\n` ends the header. Large integers go through string.format('%.0f'): Lua 5.1's
+ * tostring would print them in exponent notation.
  */
 
+/** Creates clock and origin together when either is missing. Sets `o`, `c`, `created`. */
+const ENSURE_CLOCK = `
+local o = redis.call('GET', KEYS[2] .. '~o')
+local c = redis.call('GET', KEYS[2] .. '~c')
+local created = 0
+if not o or not c then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local start = math.max(now, (tonumber(c) or 0) + 1)
+  c = string.format('%.0f', start)
+  o = c
+  redis.call('SET', KEYS[2] .. '~c', c)
+  redis.call('SET', KEYS[2] .. '~o', o)
+  created = 1
+end
+`;
+
 /**
- * KEYS: entry, gens prefix (not a key itself; it carries the slot), lease.
+ * KEYS: entry, marks prefix N (carries the slot), lease.
  * ARGV: lease token ('' = none), lease ms, tags the caller knows.
- * Used when the direct MGET is not enough: no entry (then it also takes the fill lease,
- * atomically with finding none), tags the caller did not know, or an exact lease state.
+ * Used when the plain MGET is not enough: no entry (then it also takes the fill lease, atomically
+ * with finding none), tags the caller did not know, an exact lease state, or no clock yet.
  * Returns the raw entry ('' = none), lease state (0 free, 1 held by another, 2 acquired by this
- * call), tags, current generations (epochs first, then hard/soft per tag).
+ * call), tags, {origin, clock, then hard/soft mark per tag}, whether the clock was just created.
  */
-export const READ_SCRIPT = `
+export const READ_SCRIPT = `${ENSURE_CLOCK}
 local raw = redis.pcall('GET', KEYS[1])
 -- An unreadable entry (another type, no header) counts as none; the write replaces it.
 if type(raw) ~= 'string' or not string.find(raw, '\\n', 1, true) then raw = false end
@@ -33,53 +60,72 @@ if raw then
     if not seen[t] then seen[t] = true; tags[#tags + 1] = t end
   end
 end
-local keys = {KEYS[2] .. '~eh', KEYS[2] .. '~es'}
+local marks = {o, c}
+local keys = {}
 for _, t in ipairs(tags) do keys[#keys + 1] = KEYS[2] .. 'h:' .. t; keys[#keys + 1] = KEYS[2] .. 's:' .. t end
-local gens = {}
 for i = 1, #keys, 1000 do
   local part = redis.call('MGET', unpack(keys, i, math.min(i + 999, #keys)))
-  for _, g in ipairs(part) do gens[#gens + 1] = g or '0' end
+  for _, m in ipairs(part) do marks[#marks + 1] = m or '0' end
 end
 local lease = redis.call('EXISTS', KEYS[3])
 if lease == 0 and not raw and ARGV[1] ~= '' then
   redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
   lease = 2
 end
-return { raw or '', lease, tags, gens }
+return { raw or '', lease, tags, marks, created }
 `;
 
 /**
- * KEYS: entry, gens prefix, lease.
- * ARGV: tags JSON, payload, freshUntil, expiresAt, lease token ('' = none), start epoch hard,
- *       start epoch soft, pttl, n = number of start tags, n × (tag, hard, soft), then late tags.
- * Refuses (returns 0) when a start tag was hard-invalidated since the fill began, or when any
- * hard invalidation happened in the namespace and the value carries late tags. Releases the
- * lease in the same step so waiters never see "no lease, no value" after a successful fill.
+ * KEYS: entry, marks prefix N, lease.
+ * ARGV: tags JSON, payload, fresh-until, expires-at, lease token ('' = none), built-at clock,
+ *       born-at ms, pttl, then every tag (declared and derived from the value alike).
+ * Refuses (returns 0) when Redis forgot the namespace since the fill began (no origin, or an
+ * origin above built-at) or when any tag was hard-invalidated after built-at. Releases the lease
+ * in the same step, so waiters never see "no lease, no value" after a successful fill.
  */
 export const WRITE_SCRIPT = `
 if ARGV[5] ~= '' and redis.call('GET', KEYS[3]) == ARGV[5] then redis.call('DEL', KEYS[3]) end
-local g = KEYS[2]
-local eh = redis.call('GET', g .. '~eh') or '0'
-local es = redis.call('GET', g .. '~es') or '0'
-local n = tonumber(ARGV[9])
-local gens = {}
-local i = 10
-for _ = 1, n do
-  local current = redis.call('GET', g .. 'h:' .. ARGV[i]) or '0'
-  if current ~= ARGV[i + 1] then return 0 end
-  gens[#gens + 1] = ARGV[i + 1]; gens[#gens + 1] = ARGV[i + 2]
-  i = i + 3
+local built = tonumber(ARGV[6])
+local o = redis.call('GET', KEYS[2] .. '~o')
+if not o or tonumber(o) > built then return 0 end
+for i = 9, #ARGV do
+  local h = redis.call('GET', KEYS[2] .. 'h:' .. ARGV[i])
+  if h and tonumber(h) > built then return 0 end
 end
-if i <= #ARGV and eh ~= ARGV[6] then return 0 end
-while i <= #ARGV do
-  local c = redis.call('MGET', g .. 'h:' .. ARGV[i], g .. 's:' .. ARGV[i])
-  gens[#gens + 1] = c[1] or '0'
-  if es ~= ARGV[7] then gens[#gens + 1] = '-1' else gens[#gens + 1] = c[2] or '0' end
-  i = i + 1
-end
-local head = '{"t":' .. ARGV[1] .. ',"g":[' .. table.concat(gens, ',') .. '],"f":' .. ARGV[3] .. ',"x":' .. ARGV[4] .. '}'
+local head = '{"t":' .. ARGV[1] .. ',"b":' .. ARGV[6] .. ',"n":' .. ARGV[7] .. ',"f":' .. ARGV[3] .. ',"x":' .. ARGV[4] .. '}'
 redis.call('SET', KEYS[1], head .. '\\n' .. ARGV[2], 'PX', ARGV[8])
 return 1
+`;
+
+/**
+ * KEYS: clock key N~c (carries the slot), marks prefix N.
+ * ARGV: 'h' or 's', mark lifetime ms, tags.
+ * One tick of the namespace clock marks every tag. Returns the new clock value.
+ */
+export const INVALIDATE_SCRIPT = `${ENSURE_CLOCK}
+local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
+for i = 3, #ARGV do
+  redis.call('SET', KEYS[2] .. ARGV[1] .. ':' .. ARGV[i], tick, 'PX', ARGV[2])
+end
+return tick
+`;
+
+/**
+ * KEYS: clock key N~c, marks prefix N. No ARGV.
+ * Moves the origin to a new clock tick: every entry and in-flight fill of the namespace becomes
+ * invalid. Used after a reconnect, when the server may be a promoted replica that lost writes.
+ */
+export const ROTATE_SCRIPT = `${ENSURE_CLOCK}
+if created == 1 then return o end
+local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
+redis.call('SET', KEYS[2] .. '~o', tick)
+return tick
+`;
+
+/** KEYS: lease. ARGV: token, ms. Only the owner may extend (a slow loader keeps its lease). */
+export const RENEW_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
 `;
 
 /** KEYS: lease. ARGV: token. Only the owner may release. */

@@ -1,16 +1,17 @@
 /**
  * The memory store: the only tier when no Redis URL is configured (the embedded default).
- * It keeps the same semantics as the Redis store (generations per tag, hard/soft counters,
- * conditional write), so everything above it is shared and tested once. Being in-process and
- * synchronous, its operations are atomic without scripts, and leases are unnecessary
- * (single-flight already covers the only process).
+ * It keeps the Redis store's semantics (a clock per store, last-invalidation marks per tag,
+ * conditional write), so the read path above it is shared and tested once. Being in-process
+ * and synchronous, its operations are atomic without scripts, and leases are unnecessary
+ * (single-flight already covers the only process). It never forgets while the process lives,
+ * so its origin is fixed.
  */
 import { approximateBytes } from '../serializer';
 import type { MemoryLimits } from '../types';
 import { type LruEntry, MemoryLru } from './memory-lru';
 import {
-  type Generations,
-  generationsOf,
+  type Marks,
+  markOf,
   type ReadResult,
   type Store,
   type StoredEntry,
@@ -19,12 +20,14 @@ import {
 
 type MemoryEntry = StoredEntry & LruEntry;
 
+const ORIGIN = 1;
+
 export class MemoryStore implements Store {
   readonly remote = false;
   private readonly lru: MemoryLru<MemoryEntry>;
   /** Grows with the number of distinct tags ever invalidated, never with entries. */
-  private readonly generations = new Map<string, [number, number]>();
-  private epoch: [number, number] = [0, 0];
+  private readonly marks = new Map<string, [number, number]>();
+  private clock = ORIGIN;
 
   constructor(
     limits: MemoryLimits,
@@ -41,38 +44,33 @@ export class MemoryStore implements Store {
     return this.lru.bytes;
   }
 
-  async read(_slotNs: string, key: string, tags: readonly string[]): Promise<ReadResult> {
+  async read(_namespace: string, key: string, tags: readonly string[]): Promise<ReadResult> {
     const entry = this.lru.get(key, this.now()) ?? null;
-    const current: Generations = new Map();
-    for (const tag of tags) current.set(tag, generationsOf(this.generations, tag));
-    if (entry) for (const tag of entry.tags) current.set(tag, generationsOf(this.generations, tag));
-    return { entry, current, epoch: [...this.epoch], leased: false, leaseAcquired: false };
+    const current: Marks = new Map();
+    for (const tag of tags) current.set(tag, markOf(this.marks, tag));
+    if (entry) for (const tag of entry.tags) current.set(tag, markOf(this.marks, tag));
+    return {
+      entry,
+      origin: ORIGIN,
+      clock: this.clock,
+      marks: current,
+      leased: false,
+      leaseAcquired: false,
+      clockCreated: false,
+    };
   }
 
   async write(request: WriteRequest): Promise<boolean> {
-    const gens: number[] = [];
-    for (const tag of request.startTags) {
-      const [startHard, startSoft] = generationsOf(request.startGens, tag);
-      // Hard-invalidated since the fill started: the loaded value may predate the mutation.
-      if (generationsOf(this.generations, tag)[0] !== startHard) return false;
-      gens.push(startHard, startSoft);
-    }
-    const hardMoved = this.epoch[0] !== request.startEpoch[0];
-    const softMoved = this.epoch[1] !== request.startEpoch[1];
-    for (const tag of request.lateTags) {
-      // We cannot know whether this late tag was the one invalidated mid-fill: be conservative.
-      if (hardMoved) return false;
-      const [hard, soft] = generationsOf(this.generations, tag);
-      gens.push(hard, softMoved ? -1 : soft);
-    }
-    const tags = [...request.startTags, ...request.lateTags];
+    // Hard-invalidated since the loader started: the loaded value may predate the mutation.
+    if (request.tags.some((tag) => markOf(this.marks, tag)[0] > request.builtAt)) return false;
     this.lru.set(request.key, {
       payload: request.payload,
-      tags,
-      gens,
+      tags: [...request.tags],
+      builtAt: request.builtAt,
+      bornAt: this.now(),
       freshUntil: request.freshUntil,
       expiresAt: request.expiresAt,
-      bytes: approximateBytes(request.payload, tags),
+      bytes: approximateBytes(request.payload, request.tags),
     });
     return true;
   }
@@ -81,20 +79,23 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async renewLease(): Promise<boolean> {
+    return true;
+  }
+
   async releaseLease(): Promise<void> {}
 
-  async delete(_slotNs: string, key: string): Promise<void> {
+  async delete(_namespace: string, key: string): Promise<void> {
     this.lru.delete(key);
   }
 
   async invalidate(tags: readonly string[], soft: boolean): Promise<void> {
-    const index = soft ? 1 : 0;
+    const tick = ++this.clock;
     for (const tag of tags) {
-      const gens = this.generations.get(tag) ?? [0, 0];
-      gens[index]++;
-      this.generations.set(tag, gens);
+      const mark = this.marks.get(tag) ?? [0, 0];
+      mark[soft ? 1 : 0] = tick;
+      this.marks.set(tag, mark);
     }
-    this.epoch[index]++;
     // Hard-invalidated entries can never be served again: free their memory now.
     if (!soft) this.lru.deleteByTags(tags);
   }

@@ -56,10 +56,6 @@ export class Readiness {
     });
   }
 
-  get isReady(): boolean {
-    return this.client.status === 'ready';
-  }
-
   check(): Promise<void> | undefined {
     if (this.client.status === 'ready') return undefined;
     if (this.everReady || this.client.status === 'end' || this.client.status === 'close') {

@@ -1,60 +1,73 @@
 /**
  * Redis store (single node or Cluster). Every request-path operation is one command, one
- * pipeline or one Lua script on one slot; see lua.ts for the data layout and tags.ts for why it is shaped this way.
+ * pipeline or one Lua script on one slot; see lua.ts for the data layout and why.
  */
 import { Cluster } from 'ioredis';
 import { hasHashTag } from '../keys';
-import { READ_SCRIPT, RELEASE_SCRIPT, WRITE_SCRIPT } from './lua';
+import {
+  INVALIDATE_SCRIPT,
+  READ_SCRIPT,
+  RELEASE_SCRIPT,
+  RENEW_SCRIPT,
+  ROTATE_SCRIPT,
+  WRITE_SCRIPT,
+} from './lua';
 import { closeClient, Readiness, type RedisClient } from './redis-client';
-import type { Generations, LeaseRequest, ReadResult, Store, StoredEntry, WriteRequest } from './store';
+import type { LeaseRequest, Marks, ReadResult, Store, StoredEntry, WriteRequest } from './store';
 
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
-type ReadReply = [string, number, string[], string[]];
+type ReadReply = [string, number, string[], string[], number];
 
 const SCRIPTS = {
   stashCacheRead: { lua: READ_SCRIPT, numberOfKeys: 3 },
   stashCacheWrite: { lua: WRITE_SCRIPT, numberOfKeys: 3 },
+  stashCacheInvalidate: { lua: INVALIDATE_SCRIPT, numberOfKeys: 2 },
+  stashCacheRotate: { lua: ROTATE_SCRIPT, numberOfKeys: 2 },
+  stashCacheRenew: { lua: RENEW_SCRIPT, numberOfKeys: 1 },
   stashCacheRelease: { lua: RELEASE_SCRIPT, numberOfKeys: 1 },
 } as const;
+type ScriptName = keyof typeof SCRIPTS;
 
 export class RedisStore implements Store {
   readonly remote = true;
   readonly readiness: Readiness;
   /**
    * Entry keys this process saw present, each with the tags its entry carried beyond what the
-   * caller declares (tagsFromValue). A known key is read with the plain MGET; an unknown one goes
-   * straight to the script, so a cold miss costs 2 round trips (read + lease, write + release)
-   * and only the first read of an entry another process wrote pays for a script call.
+   * caller declares (derived from the value). A known key is read with the plain MGET; an unknown
+   * one goes straight to the script, so a cold miss costs 2 round trips (read + lease, write +
+   * release) and only the first read of an entry another process wrote pays for a script call.
    */
   private readonly known = new Map<string, readonly string[]>();
-  private readonly scripts: Record<keyof typeof SCRIPTS, ScriptFn>;
+  private readonly scripts: Record<ScriptName, ScriptFn>;
 
   constructor(
     readonly client: RedisClient,
     private readonly prefix: string,
+    /** How long a tag's invalidation mark must outlive it: the longest entry lifetime. */
+    private readonly markLifetimeMs: number,
   ) {
     this.readiness = new Readiness(client);
     const callable = client as unknown as Record<string, ScriptFn | undefined>;
-    const scripts: Partial<Record<keyof typeof SCRIPTS, ScriptFn>> = {};
+    const scripts: Partial<Record<ScriptName, ScriptFn>> = {};
     for (const [name, definition] of Object.entries(SCRIPTS) as Array<
-      [keyof typeof SCRIPTS, { lua: string; numberOfKeys: number }]
+      [ScriptName, (typeof SCRIPTS)[ScriptName]]
     >) {
       client.defineCommand(name, definition);
       const fn = callable[name];
       if (!fn) throw new Error(`ioredis did not define ${name}`);
       scripts[name] = fn.bind(client);
     }
-    this.scripts = scripts as Record<keyof typeof SCRIPTS, ScriptFn>;
+    this.scripts = scripts as Record<ScriptName, ScriptFn>;
   }
 
   /** Keys built by buildCacheKey already carry their slot; others are wrapped into one. */
-  entryKey(slotNs: string, key: string): string {
-    return hasHashTag(key) ? key : `${this.prefix}:{${slotNs}}:k:${key}`;
+  entryKey(namespace: string, key: string): string {
+    return hasHashTag(key) ? key : `${this.prefix}:{${namespace}}:k:${key}`;
   }
 
-  /** Prefix of the namespace's generation counters (`...h:<tag>`, `...s:<tag>`, `...~eh`). */
-  generationsKey(slotNs: string): string {
-    return `${this.prefix}:{${slotNs}}:tg:`;
+  /** Prefix of the namespace's clock (`~c`), origin (`~o`) and tag marks (`h:<tag>`, `s:<tag>`). */
+  marksKey(namespace: string): string {
+    return `${this.prefix}:{${namespace}}:tg:`;
   }
 
   get namespacesKey(): string {
@@ -65,32 +78,35 @@ export class RedisStore implements Store {
     return `${this.prefix}:bus`;
   }
 
-  private keys(slotNs: string, key: string): [string, string, string] {
-    const entry = this.entryKey(slotNs, key);
-    return [entry, this.generationsKey(slotNs), `${entry}:lease`];
+  get isCluster(): boolean {
+    return this.client instanceof Cluster;
+  }
+
+  private keys(namespace: string, key: string): [string, string, string] {
+    const entry = this.entryKey(namespace, key);
+    return [entry, this.marksKey(namespace), `${entry}:lease`];
   }
 
   private async ready(): Promise<void> {
-    const pending = this.readiness.check();
+    const pending = this.readiness.check(); // undefined once connected: no extra await
     if (pending) await pending;
   }
 
   /**
    * Known keys first: one MGET, no pipeline and no Lua (a script call costs ~20-40 µs of Redis
-   * CPU before it does anything; an ioredis pipeline costs more client CPU than one command).
-   * Unknown keys, entries carrying tags we did not ask for, and `exactLease` go to the script,
-   * which also takes the fill lease atomically when there is no entry.
+   * CPU before it does anything). Unknown keys, entries carrying tags we did not ask for, a
+   * missing clock and `exactLease` go to the script, which also takes the fill lease atomically
+   * when there is no entry.
    */
   async read(
-    slotNs: string,
+    namespace: string,
     key: string,
     tags: readonly string[],
     lease?: LeaseRequest,
     exactLease = false,
   ): Promise<ReadResult> {
-    const connecting = this.readiness.check(); // undefined once connected: no extra await
-    if (connecting) await connecting;
-    const keys = this.keys(slotNs, key);
+    await this.ready();
+    const keys = this.keys(namespace, key);
     const extra = this.known.get(keys[0]);
     const direct = exactLease || !extra ? undefined : await this.readDirect(keys, tags, extra);
     if (direct) return direct;
@@ -110,39 +126,40 @@ export class RedisStore implements Store {
   }
 
   /**
-   * MGET the entry, then the counters of every tag it may carry. Not atomic, and it need not be:
-   * Redis reads the keys in order, entry first, so an invalidation in between can only make a
-   * fresh entry look stale, never a stale one look fresh. The lease is not looked at (a hit does
-   * not need it): `leased` is false and the filler asks with SET NX when it matters.
-   * Undefined when the script is needed.
+   * MGET the entry, origin, clock and the marks of every tag it may carry. Not atomic, and it
+   * need not be: Redis reads the keys in order, entry first, so an invalidation in between can
+   * only make a valid entry look invalid, never the reverse. The lease is not looked at (a hit
+   * does not need it). Undefined when the script is needed.
    */
   private async readDirect(
-    [entryKey, gensKey]: [string, string, string],
+    [entryKey, marksKey]: [string, string, string],
     tags: readonly string[],
     extra: readonly string[],
   ): Promise<ReadResult | undefined> {
     const wanted = extra.length > 0 ? [...new Set([...tags, ...extra])] : tags;
-    const keys = [entryKey, `${gensKey}~eh`, `${gensKey}~es`];
-    for (const tag of wanted) keys.push(`${gensKey}h:${tag}`, `${gensKey}s:${tag}`);
+    const keys = [entryKey, `${marksKey}~o`, `${marksKey}~c`];
+    for (const tag of wanted) keys.push(`${marksKey}h:${tag}`, `${marksKey}s:${tag}`);
     const values = await this.client.mget(...keys);
     const entry = parseEntry(values[0] ?? '');
-    if (!entry) {
-      this.known.delete(entryKey); // gone (expired, deleted): the script reads and leases at once
+    if (!entry || values[1] == null || values[2] == null) {
+      this.known.delete(entryKey); // gone, or no clock: the script reads, leases and repairs at once
       return undefined;
     }
-    const current: Generations = new Map();
+    const marks: Marks = new Map();
     for (let i = 0; i < wanted.length; i++) {
-      current.set(wanted[i] ?? '', [Number(values[3 + 2 * i] ?? 0), Number(values[4 + 2 * i] ?? 0)]);
+      marks.set(wanted[i] ?? '', [Number(values[3 + 2 * i] ?? 0), Number(values[4 + 2 * i] ?? 0)]);
     }
     // Tags derived from the value that we did not ask for: the script reads them (and read()
     // remembers them, so the next MGET asks for them up front).
-    if (entry.tags.some((tag) => !current.has(tag))) return undefined;
+    if (entry.tags.some((tag) => !marks.has(tag))) return undefined;
     return {
       entry,
-      current,
-      epoch: [Number(values[1] ?? 0), Number(values[2] ?? 0)],
+      origin: Number(values[1]),
+      clock: Number(values[2]),
+      marks,
       leased: false,
       leaseAcquired: false,
+      clockCreated: false,
     };
   }
 
@@ -157,69 +174,72 @@ export class RedisStore implements Store {
       lease?.ttlMs ?? 0,
       ...tags,
     )) as ReadReply;
-    const [raw, leased, allTags, current] = reply;
-    const generations: Generations = new Map();
+    const [raw, leased, allTags, values, created] = reply;
+    const marks: Marks = new Map();
     allTags.forEach((tag, i) => {
-      generations.set(tag, [Number(current[2 + 2 * i] ?? 0), Number(current[3 + 2 * i] ?? 0)]);
+      marks.set(tag, [Number(values[2 + 2 * i] ?? 0), Number(values[3 + 2 * i] ?? 0)]);
     });
     return {
       entry: parseEntry(raw),
-      current: generations,
-      epoch: [Number(current[0] ?? 0), Number(current[1] ?? 0)],
+      origin: Number(values[0]),
+      clock: Number(values[1]),
+      marks,
       leased: leased === 1,
       leaseAcquired: leased === 2,
+      clockCreated: created === 1,
     };
   }
 
   async write(request: WriteRequest): Promise<boolean> {
     await this.ready();
     const pttl = Math.max(1, Math.ceil(request.expiresAt - Date.now()));
-    const args: Array<string | number> = [
-      JSON.stringify([...request.startTags, ...request.lateTags]),
-      request.payload,
-      request.freshUntil,
-      request.expiresAt,
-      request.leaseToken ?? '',
-      request.startEpoch[0],
-      request.startEpoch[1],
-      pttl,
-      request.startTags.length,
-    ];
-    for (const tag of request.startTags) {
-      const [hard, soft] = request.startGens.get(tag) ?? [0, 0];
-      args.push(tag, hard, soft);
-    }
-    args.push(...request.lateTags);
-    const keys = this.keys(request.slotNs, request.key);
-    const stored = (await this.scripts.stashCacheWrite(...keys, ...args)) === 1;
-    if (stored) this.remember(keys[0], request.lateTags);
+    const keys = this.keys(request.namespace, request.key);
+    const stored =
+      (await this.scripts.stashCacheWrite(
+        ...keys,
+        JSON.stringify(request.tags),
+        request.payload,
+        request.freshUntil,
+        request.expiresAt,
+        request.leaseToken ?? '',
+        String(request.builtAt),
+        Date.now(),
+        pttl,
+        ...request.tags,
+      )) === 1;
+    if (stored) this.remember(keys[0], request.tags);
     return stored;
   }
 
-  async acquireLease(slotNs: string, key: string, token: string, ttlMs: number): Promise<boolean> {
+  async acquireLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean> {
     await this.ready();
-    const reply = await this.client.set(this.keys(slotNs, key)[2], token, 'PX', ttlMs, 'NX');
+    const reply = await this.client.set(this.keys(namespace, key)[2], token, 'PX', ttlMs, 'NX');
     return reply === 'OK';
   }
 
-  async releaseLease(slotNs: string, key: string, token: string): Promise<void> {
+  async renewLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean> {
     await this.ready();
-    await this.scripts.stashCacheRelease(this.keys(slotNs, key)[2], token);
+    return (await this.scripts.stashCacheRenew(this.keys(namespace, key)[2], token, ttlMs)) === 1;
   }
 
-  async delete(slotNs: string, key: string): Promise<void> {
+  async releaseLease(namespace: string, key: string, token: string): Promise<void> {
     await this.ready();
-    const entryKey = this.entryKey(slotNs, key);
+    await this.scripts.stashCacheRelease(this.keys(namespace, key)[2], token);
+  }
+
+  async delete(namespace: string, key: string): Promise<void> {
+    await this.ready();
+    const entryKey = this.entryKey(namespace, key);
     this.known.delete(entryKey);
     await this.client.del(entryKey);
   }
 
   /**
-   * Bumps the tags in every given namespace and lists the registered namespaces in one round
-   * trip: an explicit pipeline (one write) on a single node; on a cluster, commands issued in
-   * the same tick, which auto-pipelining sends as one write per node, all nodes in parallel.
-   * `publish` (single node only) rides in the same pipeline, after the bumps, so a receiver that
-   * reacts to the message already sees the new generations.
+   * Marks the tags in every given namespace (one clock tick each) and lists the registered
+   * namespaces in one round trip: an explicit pipeline on a single node; on a cluster, commands
+   * issued in the same tick, which auto-pipelining sends as one write per node, in parallel.
+   * `publish` (single node only) rides in the same pipeline, after the marks, so a receiver that
+   * reacts to the message already sees them.
    */
   async invalidate(
     namespaces: readonly string[],
@@ -228,30 +248,41 @@ export class RedisStore implements Store {
     publish?: string,
   ): Promise<string[]> {
     await this.ready();
-    // Per namespace: each tag's counter, then the epoch. Plain INCRs, no script: nothing needs
-    // the bumps to be atomic (a reader between two of them sees a mix, which can only make
-    // entries look invalidated early; a fill spanning them is refused by its start generation).
-    const kind = soft ? 's' : 'h';
-    const counters = namespaces.flatMap((ns) => {
-      const gens = this.generationsKey(ns);
-      return [...tags.map((tag) => `${gens}${kind}:${tag}`), `${gens}~e${kind}`];
-    });
+    const args = (ns: string) => [
+      `${this.marksKey(ns)}~c`,
+      this.marksKey(ns),
+      soft ? 's' : 'h',
+      this.markLifetimeMs,
+      ...tags,
+    ];
     if (this.client instanceof Cluster) {
-      const bumps = counters.map((counter) => this.client.incr(counter));
+      const marks = namespaces.map((ns) => this.scripts.stashCacheInvalidate(...args(ns)));
       const registered = this.client.smembers(this.namespacesKey);
       const published = publish === undefined ? undefined : this.client.publish(this.channel, publish);
       // One Promise.all: a rejection of any of them is handled here, never left unobserved.
-      const [members] = await Promise.all([registered, ...bumps, published]);
+      const [members] = await Promise.all([registered, ...marks, published]);
       return members;
     }
-    const pipeline = this.client.pipeline();
-    for (const counter of counters) pipeline.incr(counter);
+    const pipeline = this.client.pipeline() as unknown as Record<
+      ScriptName,
+      (...a: Array<string | number>) => void
+    > &
+      ReturnType<RedisClient['pipeline']>;
+    for (const ns of namespaces) pipeline.stashCacheInvalidate(...args(ns));
     pipeline.smembers(this.namespacesKey);
     if (publish !== undefined) pipeline.publish(this.channel, publish);
     const results = (await pipeline.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
-    const members = results[counters.length]?.[1];
+    const members = results[namespaces.length]?.[1];
     return Array.isArray(members) ? members.map(String) : [];
+  }
+
+  /** Moves every given namespace's origin forward: whatever was cached there is forgotten. */
+  async rotate(namespaces: readonly string[]): Promise<void> {
+    await this.ready();
+    await Promise.all(
+      namespaces.map((ns) => this.scripts.stashCacheRotate(`${this.marksKey(ns)}~c`, this.marksKey(ns))),
+    );
   }
 
   async registerNamespaces(namespaces: readonly string[]): Promise<void> {
@@ -260,18 +291,9 @@ export class RedisStore implements Store {
     await this.client.sadd(this.namespacesKey, ...namespaces);
   }
 
-  async listNamespaces(): Promise<string[]> {
-    await this.ready();
-    return this.client.smembers(this.namespacesKey);
-  }
-
   async publish(message: string): Promise<void> {
     await this.ready();
     await this.client.publish(this.channel, message);
-  }
-
-  get isCluster(): boolean {
-    return this.client instanceof Cluster;
   }
 
   async close(): Promise<void> {
@@ -284,16 +306,18 @@ export class RedisStore implements Store {
 function parseEntry(raw: string): StoredEntry | null {
   const newline = raw.indexOf('\n');
   if (newline < 0) return null;
-  let header: { t: string[]; g: number[]; f: number; x: number };
+  let header: { t: string[]; b: number; n: number; f: number; x: number };
   try {
     header = JSON.parse(raw.slice(0, newline)) as typeof header;
   } catch {
     return null;
   }
+  if (!Array.isArray(header.t) || typeof header.b !== 'number') return null;
   return {
     payload: raw.slice(newline + 1),
     tags: header.t,
-    gens: header.g,
+    builtAt: header.b,
+    bornAt: header.n,
     freshUntil: header.f,
     expiresAt: header.x,
   };

@@ -1,21 +1,23 @@
 /**
  * The contract between the engine and its authoritative store (Redis, or the memory store when
- * there is no Redis). Both implement the same semantics, so the engine has one code path:
- * - `read` returns the entry AND the current generations of its tags (plus the tags the caller
- *   already knows) in one operation, so validating an entry costs no extra round trip;
- * - `write` stores an entry under the generations recorded when the fill STARTED, and refuses
- *   when a hard invalidation happened meanwhile (race safety, see tags.ts).
+ * there is no Redis). Both implement the same semantics, so the read path has one story:
+ * - `read` returns the entry AND what it takes to judge it (the namespace's origin and clock, the
+ *   last invalidation mark of each tag) in one operation: validating costs no extra round trip;
+ * - `write` stores an entry "built at" the clock value read BEFORE its loader ran, and refuses
+ *   when one of its tags was hard-invalidated after that, or the store forgot the namespace.
  */
 
-/** tag -> [hard generation, soft generation]; a tag never invalidated is [0, 0]. */
-export type Generations = Map<string, readonly [number, number]>;
+/** tag -> [last hard invalidation, last soft invalidation] as namespace clock values (0 = never). */
+export type Marks = Map<string, readonly [number, number]>;
 
 export interface StoredEntry {
   payload: string;
-  /** Every tag the entry depends on (declared, implicit prefix tags, derived from the value). */
+  /** Every tag the entry depends on (declared and derived from the value). */
   tags: string[];
-  /** Generations the entry was built under: [hard, soft] per tag, flattened. */
-  gens: number[];
+  /** The namespace clock read before the loader ran: the entry reflects every write before it. */
+  builtAt: number;
+  /** Wall-clock ms when it was stored (soft invalidations of young entries are coalesced). */
+  bornAt: number;
   freshUntil: number;
   expiresAt: number;
   /** Memory store only: the decoded value, set on the first hit and shared by later hits. */
@@ -24,10 +26,12 @@ export interface StoredEntry {
 
 export interface ReadResult {
   entry: StoredEntry | null;
-  /** Current generations of the requested tags and of the entry's tags. */
-  current: Generations;
-  /** Namespace-wide invalidation counters [hard, soft]; they move on every invalidation. */
-  epoch: readonly [number, number];
+  /** Entries built before the origin come from a store state that was forgotten. */
+  origin: number;
+  /** The namespace clock now: a fill whose loader starts after this read is built at it. */
+  clock: number;
+  /** Marks of the requested tags and of the entry's tags. */
+  marks: Marks;
   /**
    * Whether another process holds the fill lease of this key. Only exact when the read found no
    * entry or was asked for `exactLease`; a hit's read does not look (false).
@@ -35,6 +39,8 @@ export interface ReadResult {
   leased: boolean;
   /** The read found no entry and took the fill lease with the token it was given. */
   leaseAcquired: boolean;
+  /** The store had no clock for this namespace and just created one (it forgot, or never knew). */
+  clockCreated: boolean;
 }
 
 export interface LeaseRequest {
@@ -43,15 +49,12 @@ export interface LeaseRequest {
 }
 
 export interface WriteRequest {
-  slotNs: string;
+  namespace: string;
   key: string;
   payload: string;
-  /** Tags known when the fill started, with their generations read at that moment. */
-  startTags: readonly string[];
-  startGens: Generations;
-  startEpoch: readonly [number, number];
-  /** Tags only known after loading (tagsFromValue), not in startTags. */
-  lateTags: readonly string[];
+  /** Every tag: the declared ones and those derived from the value. */
+  tags: readonly string[];
+  builtAt: number;
   freshUntil: number;
   expiresAt: number;
   /** Released atomically with the write when given and still owned. */
@@ -66,18 +69,19 @@ export interface Store {
    * asks for the lease state even when there is an entry (waiters polling a lease need it).
    */
   read(
-    slotNs: string,
+    namespace: string,
     key: string,
     tags: readonly string[],
     lease?: LeaseRequest,
     exactLease?: boolean,
   ): Promise<ReadResult>;
   write(request: WriteRequest): Promise<boolean>;
-  acquireLease(slotNs: string, key: string, token: string, ttlMs: number): Promise<boolean>;
-  releaseLease(slotNs: string, key: string, token: string): Promise<void>;
-  delete(slotNs: string, key: string): Promise<void>;
+  acquireLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean>;
+  renewLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean>;
+  releaseLease(namespace: string, key: string, token: string): Promise<void>;
+  delete(namespace: string, key: string): Promise<void>;
 }
 
-export function generationsOf(current: Generations, tag: string): readonly [number, number] {
-  return current.get(tag) ?? [0, 0];
+export function markOf(marks: Marks, tag: string): readonly [number, number] {
+  return marks.get(tag) ?? [0, 0];
 }

@@ -1,0 +1,353 @@
+/**
+ * The read path, top to bottom: what happens to one `fetch`.
+ *
+ *  1. L1: a fresh local copy, only while the bus provably works (local-tier.ts).
+ *  2. Single-flight: concurrent calls for one key in this process share one trip below. The
+ *     flight is keyed by the local invalidation sequence too, so a read that starts after a
+ *     write never joins a fill that started before it.
+ *  3. One store read returns the entry, the namespace clock and the marks of its tags (and, when
+ *     there is no entry, takes the fill lease in the same round trip).
+ *  4. Judge it (tags.ts): fresh -> hit; stale -> served while one background refresh runs;
+ *     otherwise a miss.
+ *  5. Miss: whoever holds the cross-process lease runs the loader (renewing the lease while it
+ *     runs); the others poll until the value lands or the lease is gone. The write is
+ *     conditional: refused if a tag was hard-invalidated after the clock read in step 3, which
+ *     preceded the loader (race safety).
+ * A cache failure at any step degrades to running the loader (status 'error'); loader errors
+ * are the caller's and propagate. Every remote store call goes through the guard (timeout that
+ * measures Redis, circuit breaker, latency).
+ */
+import type { RemoteGuard } from './guard';
+import { newLeaseToken } from './lease';
+import type { LocalTier } from './local-tier';
+import type { Metrics } from './metrics';
+import type { Call, EngineSettings } from './options';
+import { RefreshBackoff } from './refresh-backoff';
+import { deserialize, serialize, shareable } from './serializer';
+import { SingleFlight } from './single-flight';
+import type { ReadResult, Store } from './stores/store';
+import type { TagInvalidator } from './tag-invalidator';
+import { judge } from './tags';
+import { CacheLoaderTimeoutError, sleep } from './timeout';
+import type { CacheStatus, CacheTier, FetchResult, StoreOp } from './types';
+
+type Outcome = FetchResult<unknown>;
+type AnyCall = Call<unknown>;
+
+/** What the loader asked for through its LoaderContext. */
+interface LoaderVerdict {
+  ttlMs: number | undefined;
+  skip: boolean;
+}
+
+export class ReadPath {
+  private readonly flights = new SingleFlight<Outcome>();
+  /** Background refreshes in flight, one per key (in-process dedup; the lease dedups across). */
+  private readonly refreshes = new Map<string, Promise<Outcome | undefined>>();
+  private readonly backoff = new RefreshBackoff();
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly local: LocalTier,
+    private readonly guard: RemoteGuard,
+    private readonly metrics: Metrics,
+    private readonly settings: EngineSettings,
+    /** Remote only: registrations, replays and rotations that must precede a Redis read. */
+    private readonly invalidator: TagInvalidator | undefined,
+  ) {}
+
+  async fetch<T>(call: Call<T>): Promise<FetchResult<T>> {
+    const any = call as AnyCall;
+    const mode = this.closed ? 'bypass' : call.mode;
+    let outcome: Outcome | undefined;
+    if (mode === 'normal' && call.l1) {
+      const hit = this.local.get(call.key);
+      if (hit) outcome = { value: hit.value, status: 'hit', tier: 'l1' };
+    }
+    if (!outcome && mode === 'bypass') {
+      outcome = { value: (await this.runLoader(any)).value, status: 'bypass', tier: 'loader' };
+    }
+    outcome ??= await this.flights.run(`${this.local.seq}\u0000${mode}\u0000${call.key}`, () =>
+      mode === 'refresh' ? this.refreshNow(any) : this.resolve(any),
+    );
+    this.metrics.recordCall(call.namespace, call.key, outcome.status, outcome.tier);
+    return outcome as FetchResult<T>;
+  }
+
+  /** Waits (bounded) for background refreshes, so close() leaves nothing running. */
+  async close(maxMs: number): Promise<void> {
+    this.closed = true;
+    const running = [...this.refreshes.values(), this.flights.drain()];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(running), new Promise((r) => (timer = setTimeout(r, maxMs)))]);
+    clearTimeout(timer);
+  }
+
+  // 3-5: the store side, once per key per process.
+  private async resolve(call: AnyCall): Promise<Outcome> {
+    const seq = this.local.seq;
+    // Offered to the read: if it finds no entry it takes the fill lease in the same round trip.
+    const token = this.store.remote ? newLeaseToken() : undefined;
+    let read: ReadResult;
+    try {
+      read = await this.read(call, token);
+    } catch {
+      // The read may have taken the lease before timing out: give it back, best effort.
+      this.release(call, token);
+      return this.loadUncached(call, 'error');
+    }
+    const served = this.serve(call, read, seq);
+    if (served) return served;
+    return this.withHardTimeout(call, this.fill(call, read, seq, token));
+  }
+
+  /** mode 'refresh': run the loader and overwrite, whatever is cached. */
+  private async refreshNow(call: AnyCall): Promise<Outcome> {
+    const seq = this.local.seq;
+    const read = await this.read(call).catch(() => undefined);
+    const loaded = await this.runLoader(call);
+    if (read) await this.write(call, loaded, read, seq, undefined);
+    return { value: loaded.value, status: read ? 'miss' : 'error', tier: 'loader' };
+  }
+
+  private read(call: AnyCall, leaseToken?: string, exactLease = false): Promise<ReadResult> {
+    const lease = leaseToken === undefined ? undefined : { token: leaseToken, ttlMs: this.settings.leaseMs };
+    return this.remote('read', async () => {
+      const before = this.invalidator?.beforeRead(call.namespace);
+      if (before) await before;
+      const read = await this.store.read(call.namespace, call.key, call.tags, lease, exactLease);
+      // Redis forgot this namespace: register it again before any loader may run.
+      if (read.clockCreated) await this.invalidator?.clockCreated(call.namespace);
+      return read;
+    });
+  }
+
+  /** A usable entry in the read: fresh -> hit; stale -> served while one refresh runs. */
+  private serve(call: AnyCall, read: ReadResult, seq: number): Outcome | Promise<Outcome> | undefined {
+    const entry = read.entry;
+    if (!entry) return undefined;
+    const verdict = judge(entry, read, Date.now(), call.softStaleAfterMs);
+    if (verdict === 'miss') return undefined;
+    let value: unknown;
+    try {
+      // A Redis read brings fresh bytes: the caller gets its own copy. A memory-store entry lives
+      // on, so like L1 it is decoded once and shared (frozen outside production).
+      if (this.store.remote) value = deserialize(entry.payload);
+      else {
+        entry.shared ??= { value: shareable(deserialize(entry.payload)) };
+        value = entry.shared.value;
+      }
+    } catch {
+      return undefined; // unreadable payload: treat as a miss and overwrite it
+    }
+    const tier: CacheTier = this.store.remote ? 'l2' : 'l1';
+    if (verdict === 'fresh') {
+      if (call.l1) this.local.offer(call.key, entry.payload, entry.tags, entry.freshUntil, seq);
+      return { value, status: 'hit', tier };
+    }
+    const stale: Outcome = { value, status: 'stale', tier };
+    const refresh = this.refreshInBackground(call, read, seq);
+    if (!refresh || call.softTimeoutMs <= 0) return stale;
+    // Soft timeout: the fresh value if the refresh makes it in time, else the stale one.
+    return Promise.race([
+      refresh.then((fresh) => fresh ?? stale),
+      sleep(call.softTimeoutMs).then(() => stale),
+    ]);
+  }
+
+  private async fill(call: AnyCall, first: ReadResult, seq: number, token?: string): Promise<Outcome> {
+    if (token === undefined) return this.loadAndWrite(call, first, seq, undefined);
+    const deadline = performance.now() + this.settings.leaseWaitMs;
+    let read = first;
+    let delay = 5;
+    for (let waited = false; ; waited = true) {
+      let acquired = read.leaseAcquired;
+      if (!acquired && !read.leased) {
+        // An unusable entry exists (invalidated or expired): the read did not take the lease
+        // (and on the hit-shaped first read did not even look at it). SET NX settles it.
+        const leaseToken = token;
+        try {
+          acquired = await this.remote('lease', () =>
+            this.store.acquireLease(call.namespace, call.key, leaseToken, this.settings.leaseMs),
+          );
+        } catch {
+          this.release(call, token); // the SET NX may have landed before the timeout
+          return this.loadUncached(call, 'error');
+        }
+      }
+      // `read` was made before (or atomically with) taking this lease, hence before the loader:
+      // its clock is a safe built-at for the write.
+      if (acquired) return this.loadAndWrite(call, read, seq, token);
+      if (!waited) this.metrics.recordLeaseWait(call.namespace, call.key);
+      if (performance.now() >= deadline) return this.loadUncached(call, 'miss');
+      await sleep(delay);
+      delay = Math.min(delay * 2, 100);
+      try {
+        read = await this.read(call, token, true); // exact lease state: held or free is the point
+      } catch {
+        // A slow poll is no reason to load too (that is how stampedes start); a dead Redis is.
+        if (this.guard.state !== 'closed') return this.loadUncached(call, 'error');
+        read = { ...read, leased: true, leaseAcquired: false };
+        continue;
+      }
+      const served = this.serve(call, read, seq);
+      if (served) return served;
+      // Not served: the holder is still loading ('held'), or gone without a value: take over.
+    }
+  }
+
+  private async loadAndWrite(call: AnyCall, read: ReadResult, seq: number, token?: string): Promise<Outcome> {
+    const renewal = token === undefined ? undefined : this.keepLease(call, token);
+    let loaded: { value: unknown; verdict: LoaderVerdict };
+    try {
+      loaded = await this.runLoader(call);
+    } catch (error) {
+      this.release(call, token);
+      throw error;
+    } finally {
+      if (renewal) clearInterval(renewal);
+    }
+    await this.write(call, loaded, read, seq, token);
+    return { value: loaded.value, status: 'miss', tier: 'loader' };
+  }
+
+  private async loadUncached(call: AnyCall, status: CacheStatus): Promise<Outcome> {
+    return { value: (await this.runLoader(call)).value, status, tier: 'loader' };
+  }
+
+  private async runLoader(call: AnyCall): Promise<{ value: unknown; verdict: LoaderVerdict }> {
+    const verdict: LoaderVerdict = { ttlMs: undefined, skip: false };
+    const started = performance.now();
+    let ok = false;
+    try {
+      const value = await call.loader({
+        setTtl: (ms) => {
+          verdict.ttlMs = ms;
+        },
+        skip: () => {
+          verdict.skip = true;
+        },
+      });
+      ok = true;
+      return { value, verdict };
+    } finally {
+      this.metrics.recordLoader(call.namespace, call.key, performance.now() - started, ok);
+    }
+  }
+
+  /** Conditional write (refused if a tag was hard-invalidated after `read`), then L1. */
+  private async write(
+    call: AnyCall,
+    loaded: { value: unknown; verdict: LoaderVerdict },
+    read: ReadResult,
+    seq: number,
+    token: string | undefined,
+  ): Promise<void> {
+    const ttlMs = loaded.verdict.ttlMs ?? call.ttlMs;
+    if (loaded.verdict.skip || !(ttlMs > 0)) return this.release(call, token);
+    let payload: string;
+    let tags: string[];
+    try {
+      payload = serialize(loaded.value);
+      tags = [...new Set([...call.tags, ...(call.tagsFromValue?.(loaded.value) ?? [])])];
+    } catch (error) {
+      this.release(call, token);
+      throw error;
+    }
+    const now = Date.now();
+    const freshFor = ttlMs * (1 - call.jitter * Math.random());
+    const lifetime = Math.min(freshFor + call.graceMs, this.settings.maxLifetimeMs);
+    const freshUntil = Math.floor(now + Math.min(freshFor, lifetime));
+    const expiresAt = Math.max(freshUntil, Math.floor(now + lifetime));
+    let stored = false;
+    try {
+      stored = await this.remote('write', () =>
+        this.store.write({
+          namespace: call.namespace,
+          key: call.key,
+          payload,
+          tags,
+          builtAt: read.clock,
+          freshUntil,
+          expiresAt,
+          ...(token === undefined ? {} : { leaseToken: token }),
+        }),
+      );
+    } catch {
+      this.metrics.recordOperationError(call.namespace);
+      this.release(call, token);
+      return;
+    }
+    if (stored && call.l1) this.local.offer(call.key, payload, tags, freshUntil, seq);
+  }
+
+  /** One refresh per key at a time, none while the key's loader is backing off after a failure. */
+  private refreshInBackground(
+    call: AnyCall,
+    read: ReadResult,
+    seq: number,
+  ): Promise<Outcome | undefined> | undefined {
+    const running = this.refreshes.get(call.key);
+    if (running || this.closed || this.backoff.isWaiting(call.key)) return running;
+    const task = (async (): Promise<Outcome | undefined> => {
+      const token = this.store.remote ? newLeaseToken() : undefined;
+      if (token !== undefined) {
+        const acquired = await this.remote('lease', () =>
+          this.store.acquireLease(call.namespace, call.key, token, this.settings.leaseMs),
+        );
+        if (!acquired) return undefined; // another process is refreshing this key
+      }
+      // `read` preceded the lease and the loader: a safe built-at for the conditional write.
+      const outcome = await this.loadAndWrite(call, read, seq, token);
+      this.backoff.succeeded(call.key);
+      return outcome;
+    })()
+      .catch((error: unknown) => {
+        this.backoff.failed(call.key);
+        this.metrics.emit({
+          type: 'refresh-error',
+          namespace: call.namespace,
+          key: call.key,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return undefined;
+      })
+      .finally(() => this.refreshes.delete(call.key));
+    this.refreshes.set(call.key, task);
+    return task;
+  }
+
+  /** Renews the lease while a slow loader runs, so nobody else starts a second load. */
+  private keepLease(call: AnyCall, token: string): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      void this.remote('lease', () =>
+        this.store.renewLease(call.namespace, call.key, token, this.settings.leaseMs),
+      ).catch(() => {});
+    }, this.settings.leaseMs / 3);
+    timer.unref();
+    return timer;
+  }
+
+  /** A caller gives up after hardTimeoutMs; the load itself goes on and is still cached. */
+  private withHardTimeout(call: AnyCall, loading: Promise<Outcome>): Promise<Outcome> {
+    const limit = call.hardTimeoutMs;
+    if (limit === undefined) return loading;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CacheLoaderTimeoutError(call.namespace, limit)), limit);
+    });
+    loading.catch(() => {}); // observed even when the timeout wins
+    return Promise.race([loading, expired]).finally(() => clearTimeout(timer));
+  }
+
+  private release(call: AnyCall, token: string | undefined): void {
+    if (token === undefined) return;
+    void this.remote('lease', () => this.store.releaseLease(call.namespace, call.key, token)).catch(() => {});
+  }
+
+  /** Timeout + breaker + latency for remote operations; the memory store needs none of it. */
+  private remote<R>(op: StoreOp, fn: () => Promise<R>): Promise<R> {
+    return this.store.remote ? this.guard.run(op, fn) : fn();
+  }
+}
