@@ -11,7 +11,8 @@ const envSchema = z.object({
   REDIS_CLUSTER_NODES: z.string().optional(),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   STASH_ADMIN_EMAILS: z.string().optional(),
-  CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(50),
+  CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(100),
+  STASH_FAULT_INJECTION: z.enum(['0', '1']).default('0'),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
   CACHE_L1_MAX_MB: z.coerce.number().min(0).default(64),
 });
@@ -24,6 +25,8 @@ export interface ApiConfig {
   sessionSecret: string;
   adminEmails: string[];
   cacheTimeoutMs: number;
+  /** The fault suite's hooks (x-stash-fault header); never set in a real deployment. */
+  faultInjection: boolean;
   l1: { maxEntries: number; maxBytes: number } | false;
 }
 
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     cacheTimeoutMs: e.CACHE_TIMEOUT_MS,
+    faultInjection: e.STASH_FAULT_INJECTION === '1',
     l1:
       e.CACHE_L1_MAX_ENTRIES > 0
         ? { maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: Math.round(e.CACHE_L1_MAX_MB * 1024 * 1024) }

@@ -15,6 +15,8 @@ export interface ApiDeps {
   adminEmails: readonly string[];
   /** Set the `Secure` attribute on cookies (true behind HTTPS). */
   secureCookies?: boolean;
+  /** Honour the `x-stash-fault` request header (the fault suite only: STASH_FAULT_INJECTION=1). */
+  faultInjection?: boolean;
 }
 
 export interface Context extends ApiDeps {
@@ -25,6 +27,8 @@ export interface Context extends ApiDeps {
   cacheReport: CacheReport;
   /** Headers to add to the HTTP response (Set-Cookie on sign-in/out). */
   resHeaders: Headers;
+  /** A fault the fault suite asked this request to inject (see caching/invalidate.ts). */
+  fault?: string;
 }
 
 /**
@@ -33,7 +37,7 @@ export interface Context extends ApiDeps {
  */
 export function createContextInner(
   deps: ApiDeps,
-  opts: { session?: Session | null; cacheMode?: CacheMode; resHeaders?: Headers } = {},
+  opts: { session?: Session | null; cacheMode?: CacheMode; resHeaders?: Headers; fault?: string } = {},
 ): Context {
   const session = opts.session ?? null;
   const isAdmin = session !== null && deps.adminEmails.includes(session.email);
@@ -43,6 +47,7 @@ export function createContextInner(
     cacheMode: isAdmin ? (opts.cacheMode ?? 'normal') : 'normal',
     cacheReport: new Map(),
     resHeaders: opts.resHeaders ?? new Headers(),
+    ...(deps.faultInjection && opts.fault ? { fault: opts.fault } : {}),
   };
 }
 
@@ -63,5 +68,6 @@ export async function createContextFromRequest(
     session,
     cacheMode: parseCacheMode(req.headers.get(CACHE_MODE_HEADER)),
     resHeaders,
+    fault: req.headers.get('x-stash-fault') ?? undefined,
   });
 }

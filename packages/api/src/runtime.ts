@@ -5,8 +5,11 @@
  */
 import { type Cache, createCache } from '@stash/cache';
 import { openDatabase } from '@stash/db';
+import { OutboxRelay } from './caching/outbox';
+import { cacheNamespaces } from './caching/policy';
 import { type ApiConfig, loadConfig } from './config';
 import type { ApiDeps } from './context';
+import './root'; // registers every cached procedure's policy: the cache must know all namespaces
 
 export interface ApiRuntime {
   deps: ApiDeps;
@@ -23,6 +26,9 @@ export function createCacheFromConfig(config: ApiConfig, prefix = CACHE_KEY_PREF
     redis: config.redis,
     l1: config.l1,
     timeoutMs: config.cacheTimeoutMs,
+    // Every namespace up front: invalidation reaches each of them even right after Redis forgot
+    // which namespaces were registered (restart, flush).
+    namespaces: cacheNamespaces(),
   });
 }
 
@@ -33,6 +39,9 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
     migrate: true,
   });
   const cache = createCacheFromConfig(config);
+  // Delivers invalidations whose writer crashed after commit or could not reach Redis.
+  const relay = new OutboxRelay(db.prisma, cache);
+  relay.start();
   return {
     config,
     databaseEmbedded: db.embedded,
@@ -43,8 +52,10 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
       sessionSecret: config.sessionSecret,
       adminEmails: config.adminEmails,
       secureCookies: config.production,
+      faultInjection: config.faultInjection,
     },
     async close() {
+      await relay.stop();
       await cache.close();
       await db.close();
     },

@@ -10,6 +10,7 @@ import { createEmptyDatabase } from '../src/testing';
 const TABLES = [
   '_prisma_migrations',
   'agent_installs',
+  'cache_outbox',
   'agents',
   'users',
   'workflow_templates',

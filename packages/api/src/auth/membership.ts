@@ -5,7 +5,7 @@
 import { buildCacheKey } from '@stash/cache';
 import type { WorkspaceRole } from '@stash/db';
 import { TRPCError } from '@trpc/server';
-import { TTL } from '../caching/policy';
+import { registerNamespace, TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import type { Context } from '../context';
 import { membershipsOf } from '../queries/workspaces';
@@ -20,13 +20,15 @@ function requireSession(ctx: Context) {
   return ctx.session;
 }
 
+const MEMBERSHIPS = registerNamespace('auth.memberships');
+
 /** For reads: the caller's role in the workspace, from the membership cache. */
 export async function requireMemberCached(ctx: Context, workspaceId: number): Promise<WorkspaceRole> {
   const { userId } = requireSession(ctx);
   const key = buildCacheKey({
     prefix: ctx.cacheKeyPrefix,
     version: 'v1',
-    path: 'auth.memberships',
+    path: MEMBERSHIPS,
     scope: `user:${userId}`,
     input: null,
   });
@@ -35,7 +37,6 @@ export async function requireMemberCached(ctx: Context, workspaceId: number): Pr
     tags: [tags.userMemberships(userId)],
     // Authorization must see a revoked membership on every instance at once: no L1 copy.
     l1: false,
-    namespace: 'auth.memberships',
   });
   const membership = memberships.find((m) => m.workspaceId === workspaceId);
   if (!membership) throw notFound();

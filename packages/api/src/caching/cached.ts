@@ -4,13 +4,19 @@
  * types are exactly the resolver's: tRPC infers them from the procedure builder, no casts.
  * Why a resolver wrapper and not a middleware: docs/architecture.md.
  */
-import { buildCacheKey } from '@stash/cache';
+import { buildCacheKey, CacheLoaderTimeoutError } from '@stash/cache';
 import { TRPCError } from '@trpc/server';
 import type { Context } from '../context';
 import { type CachePolicy, registerPolicy } from './policy';
 import { assertDeclared, CHECK_TAGS } from './tags';
 
 export type CacheMode = 'normal' | 'bypass' | 'refresh';
+
+/**
+ * A caller waits at most this long for a resolver (its own, or another instance's under the
+ * fill lease) before getting a TIMEOUT error; the resolver still finishes and is cached.
+ */
+const LOADER_HARD_TIMEOUT_MS = 15_000;
 export type CacheStatus = 'hit' | 'miss' | 'stale' | 'bypass' | 'error';
 /** path -> outcome of the last cached call on this context (a batch can hold several). */
 export type CacheReport = Map<string, CacheStatus>;
@@ -33,6 +39,7 @@ export function cached<TCtx extends Context, TInput, TOutput>(
     version: policy.version,
     ttlMs: policy.ttlMs,
     graceMs: policy.graceMs ?? 0,
+    softStaleAfterMs: policy.softStaleAfterMs ?? 0,
     scope: policy.scope,
     l1: policy.l1 ?? false,
     tagKinds: policy.tagKinds,
@@ -63,15 +70,22 @@ export function cached<TCtx extends Context, TInput, TOutput>(
       }
       return value;
     };
-    const result = await ctx.cache.fetch<TOutput>(key, load, {
-      ttlMs: policy.ttlMs,
-      graceMs: policy.graceMs,
-      tags: inputTags,
-      tagsFromValue: policy.tagsFromOutput,
-      mode: ctx.cacheMode,
-      l1: policy.l1 ?? false,
-      namespace: path,
-    });
+    const result = await ctx.cache
+      .fetch<TOutput>(key, load, {
+        ttlMs: policy.ttlMs,
+        graceMs: policy.graceMs,
+        tags: inputTags,
+        tagsFromValue: policy.tagsFromOutput,
+        mode: ctx.cacheMode,
+        l1: policy.l1 ?? false,
+        softStaleAfterMs: policy.softStaleAfterMs,
+        hardTimeoutMs: LOADER_HARD_TIMEOUT_MS,
+      })
+      .catch((error: unknown) => {
+        if (error instanceof CacheLoaderTimeoutError)
+          throw new TRPCError({ code: 'TIMEOUT', message: error.message });
+        throw error;
+      });
     ctx.cacheReport.set(path, result.status);
     return result.value;
   };

@@ -34,6 +34,7 @@ export function renderCachingDoc(): string {
       p.l1 ? 'L1 + Redis' : 'Redis',
       duration(p.ttlMs),
       duration(p.graceMs),
+      duration(p.softStaleAfterMs),
       p.version,
       p.tagKinds.map((k) => `\`${TAG_PATTERNS[k]}\``).join(', '),
       invalidatedBy(p.tagKinds),
@@ -45,16 +46,19 @@ export function renderCachingDoc(): string {
 
 Keys are \`<prefix>:<version>:{<procedure path>}:<scope>:<sha256 of the parsed input>\`; \`scope\` is
 \`public\` or \`user:<id>\`. TTLs get up to 10% jitter. *Hard* invalidation makes entries with the tag
-a miss before the mutation returns; *soft* invalidation lets the next read get the previous value
-once while a single refresh runs (used for marketplace lists, so a burst of installs never empties
-them). *Tiers*: with Redis configured, only soft-invalidated lists are also kept in the
+a miss before the mutation returns; *soft* invalidation makes entries stale once they are older than
+their *soft lag* (a list refreshes at most once per that interval however many installs arrive),
+then the next read gets the previous value once while a single refresh runs (used for
+marketplace lists: install counts there lag a write by at most the soft lag plus one refresh).
+Mutations record their tags in the database transaction of the write (\`cache_outbox\`), deliver
+them before returning, and a relay on every instance re-delivers any that were left behind. *Tiers*: with Redis configured, only soft-invalidated lists are also kept in the
 in-process L1 (other instances drop their copy a few ms after a write, via pub/sub); every other
 entry is read from Redis, so an invalidation is visible to the next read on every instance. Without
 Redis the in-process memory store is the only tier. User-scoped procedures authorize (membership, from a cached per-user membership list tagged
 \`user:{userId}:memberships\`) before the cache is read.
 
-| procedure | scope | tiers | TTL | grace | version | tags | invalidated by |
-|---|---|---|---|---|---|---|---|
+| procedure | scope | tiers | TTL | grace | soft lag | version | tags | invalidated by |
+|---|---|---|---|---|---|---|---|---|
 ${rows.map((r) => `| ${r} |`).join('\n')}
 
 Not cached: \`auth.*\` (the session is read from the sealed cookie) and every mutation.

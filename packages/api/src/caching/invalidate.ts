@@ -1,15 +1,17 @@
 /**
- * Mutations invalidate through here so that (a) invalidation finishes before the mutation
- * returns (read-your-writes), and (b) what each mutation invalidates is declared in one table
+ * Mutations write through `writeThenInvalidate` so that (a) the tags they invalidate are recorded
+ * in the same transaction as the write and delivered before the mutation returns (read-your-
+ * writes, durable: outbox.ts), and (b) what each mutation invalidates is declared in one table
  * that docs/caching.md is generated from and that is checked at run time outside production.
  */
 import type { Context } from '../context';
+import { deliver, forgetDelivered, recordInvalidation, type Tx } from './outbox';
 import { assertDeclared, CHECK_TAGS, type TagKind } from './tags';
 
 export interface InvalidationRule {
   /** Gone before the mutation returns. */
   hard: readonly TagKind[];
-  /** Served at most once more while one refresh runs. */
+  /** Stale after a bounded while (coalesced, see caching/policy.ts), refreshed once. */
   soft: readonly TagKind[];
 }
 
@@ -22,20 +24,42 @@ export const INVALIDATIONS = {
 
 export type MutationPath = keyof typeof INVALIDATIONS;
 
-export async function invalidate(
+export interface WriteOutcome<R> {
+  result: R;
+  invalidate: { hard?: string[]; soft?: string[] };
+}
+
+/**
+ * A burst of writes queues for pool connections: wait for one longer than Prisma's 2 s default
+ * rather than fail a write that would have gone through.
+ */
+const TRANSACTION_LIMITS = { maxWait: 15_000, timeout: 15_000 };
+
+/** Set by the fault suite only (STASH_FAULT_INJECTION=1): die between commit and delivery. */
+export const CRASH_AFTER_COMMIT = 'crash-after-commit';
+
+export async function writeThenInvalidate<R>(
   ctx: Context,
   mutation: MutationPath,
-  tagsToDrop: { hard?: string[]; soft?: string[] },
-): Promise<void> {
-  const hard = tagsToDrop.hard ?? [];
-  const soft = tagsToDrop.soft ?? [];
+  write: (tx: Tx) => Promise<WriteOutcome<R>>,
+): Promise<R> {
   const rule: InvalidationRule = INVALIDATIONS[mutation];
-  if (CHECK_TAGS) {
-    assertDeclared(`${mutation} (hard)`, hard, rule.hard);
-    assertDeclared(`${mutation} (soft)`, soft, rule.soft);
+  const { result, tags, outboxId } = await ctx.prisma.$transaction(async (tx) => {
+    const outcome = await write(tx);
+    const tags = { hard: outcome.invalidate.hard ?? [], soft: outcome.invalidate.soft ?? [] };
+    if (CHECK_TAGS) {
+      assertDeclared(`${mutation} (hard)`, tags.hard, rule.hard);
+      assertDeclared(`${mutation} (soft)`, tags.soft, rule.soft);
+    }
+    const empty = tags.hard.length === 0 && tags.soft.length === 0;
+    return { result: outcome.result, tags, outboxId: empty ? undefined : await recordInvalidation(tx, tags) };
+  }, TRANSACTION_LIMITS);
+  if (outboxId === undefined) return result;
+  if (ctx.fault === CRASH_AFTER_COMMIT) {
+    process.kill(process.pid, 'SIGKILL');
+    await new Promise(() => {}); // never delivered: the relay of another instance must do it
   }
-  await Promise.all([
-    hard.length > 0 ? ctx.cache.invalidateTags(hard) : undefined,
-    soft.length > 0 ? ctx.cache.invalidateTags(soft, { soft: true }) : undefined,
-  ]);
+  // Not delivered: the row stays and the relay delivers it; the write itself is committed.
+  if (await deliver(ctx.cache, tags)) await forgetDelivered(ctx.prisma, outboxId);
+  return result;
 }

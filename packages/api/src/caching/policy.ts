@@ -22,6 +22,12 @@ export interface CachePolicy<TInput, TOutput> {
   ttlMs: number;
   /** Serve an expired entry this long while one background refresh runs. */
   graceMs?: number;
+  /**
+   * A soft invalidation makes an entry stale only once it is this old: the bound on how long
+   * softly invalidated fields (install counts in lists) may lag a write, and the most often a
+   * list refreshes under a stream of writes.
+   */
+  softStaleAfterMs?: number;
   /** 'user' puts the caller's id in the key; 'public' entries are shared by everyone. */
   scope: CacheScope;
   /**
@@ -46,6 +52,7 @@ export interface CachePolicySummary {
   version: string;
   ttlMs: number;
   graceMs: number;
+  softStaleAfterMs: number;
   scope: CacheScope;
   l1: boolean;
   tagKinds: readonly TagKind[];
@@ -59,4 +66,17 @@ export function registerPolicy(policy: CachePolicySummary): void {
 
 export function registeredPolicies(): CachePolicySummary[] {
   return [...registry.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+const otherNamespaces = new Set<string>();
+
+/** A cache namespace used outside `cached()` (e.g. memberships); returns the name. */
+export function registerNamespace(name: string): string {
+  otherNamespaces.add(name);
+  return name;
+}
+
+/** Every namespace the API caches in: the cache engine marks invalidated tags in each. */
+export function cacheNamespaces(): string[] {
+  return [...new Set([...registry.keys(), ...otherNamespaces])].sort();
 }

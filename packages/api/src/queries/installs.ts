@@ -3,7 +3,9 @@
  * atomically in one round trip, and concurrent calls cannot double-count (ON CONFLICT DO NOTHING;
  * the counter moves by exactly the number of rows inserted or deleted).
  */
-import type { PrismaClient } from '@stash/db';
+import type { Prisma, PrismaClient } from '@stash/db';
+
+type Db = PrismaClient | Prisma.TransactionClient;
 
 export interface InstallChange {
   /** False when the agent was already (un)installed: the call changed nothing. */
@@ -20,7 +22,7 @@ function toChange(rows: Row[]): InstallChange | null {
 
 /** Null when the agent does not exist or is not published. */
 export async function installAgent(
-  prisma: PrismaClient,
+  prisma: Db,
   input: { workspaceId: number; agentId: number; userId: number },
 ): Promise<InstallChange | null> {
   const rows = await prisma.$queryRaw<Row[]>`
@@ -40,7 +42,7 @@ export async function installAgent(
 
 /** Null when the agent does not exist. */
 export async function uninstallAgent(
-  prisma: PrismaClient,
+  prisma: Db,
   input: { workspaceId: number; agentId: number },
 ): Promise<InstallChange | null> {
   const rows = await prisma.$queryRaw<Row[]>`

@@ -36,6 +36,9 @@ const agentRef = z.union([
 
 // Lists stay a little past their TTL so a refresh never leaves users waiting on a popular page.
 const LIST_GRACE = 60_000;
+// Installs soft-invalidate every list; a list refreshes at most this often because of them, so
+// install counts and the installs sort in lists lag a write by at most this (plus one refresh).
+const LIST_SOFT_REFRESH = 10_000;
 
 export const marketplaceRouter = {
   search: publicProcedure.input(searchInput).query(
@@ -44,6 +47,7 @@ export const marketplaceRouter = {
       version: 'v1',
       ttlMs: TTL.marketplace,
       graceMs: LIST_GRACE,
+      softStaleAfterMs: LIST_SOFT_REFRESH,
       scope: 'public',
       l1: true,
       tags: () => [tags.marketplaceLists()],

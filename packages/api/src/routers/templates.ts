@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cached } from '../caching/cached';
-import { invalidate } from '../caching/invalidate';
+import { writeThenInvalidate } from '../caching/invalidate';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { cursorSchema } from '../queries/cursor';
@@ -73,12 +73,13 @@ export const templatesRouter = {
   create: protectedProcedure.input(z.object(templateFields)).mutation(async ({ ctx, input }) => {
     // A short random suffix keeps slugs unique without a read-then-write race.
     const slug = `${slugify(input.name)}-${randomBytes(3).toString('hex')}`;
-    const template = await ctx.prisma.workflowTemplate.create({
-      data: { ...input, slug, authorId: ctx.session.userId },
-      select: templateSelect,
+    return writeThenInvalidate(ctx, 'templates.create', async (tx) => {
+      const template = await tx.workflowTemplate.create({
+        data: { ...input, slug, authorId: ctx.session.userId },
+        select: templateSelect,
+      });
+      return { result: template, invalidate: { hard: [tags.templateCategory(template.category)] } };
     });
-    await invalidate(ctx, 'templates.create', { hard: [tags.templateCategory(template.category)] });
-    return template;
   }),
 
   /** Author only. Moving a template between categories refreshes both category lists. */
@@ -92,15 +93,17 @@ export const templatesRouter = {
     if (existing.authorId !== ctx.session.userId) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the author can edit this template.' });
     }
-    const template = await ctx.prisma.workflowTemplate.update({
-      where: { id },
-      data: changes,
-      select: templateSelect,
+    return writeThenInvalidate(ctx, 'templates.update', async (tx) => {
+      const template = await tx.workflowTemplate.update({
+        where: { id },
+        data: changes,
+        select: templateSelect,
+      });
+      const categories = new Set([existing.category, template.category]);
+      return {
+        result: template,
+        invalidate: { hard: [tags.template(id), ...[...categories].map(tags.templateCategory)] },
+      };
     });
-    const categories = new Set([existing.category, template.category]);
-    await invalidate(ctx, 'templates.update', {
-      hard: [tags.template(id), ...[...categories].map(tags.templateCategory)],
-    });
-    return template;
   }),
 } satisfies TRPCRouterRecord;

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
 import { Redis } from 'ioredis';
 import { type ApiDeps, type CacheMode, type Context, createCaller, createContextInner } from '../../src';
 import type { Session } from '../../src/auth/session';
+import { cacheNamespaces } from '../../src/caching/policy';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADA = 'ada@stash.dev';
@@ -38,7 +39,7 @@ export async function createHarness(
       prefix,
       redis: opts.redis === null ? undefined : (opts.redis ?? REDIS_URL),
       l1,
-      timeoutMs: 200,
+      namespaces: cacheNamespaces(),
     });
   const makeDeps = (cache: Cache): ApiDeps => ({
     prisma: db.prisma,
