@@ -62,10 +62,7 @@ export class CacheEngine implements Cache {
       this.bus = new InvalidationBus(settings.redis, redis.channel, this.origin, settings.bus, {
         message: (message) => this.onBusMessage(message),
         publish: (message) => redis.publish(message),
-        up: () => {
-          this.local.clear(); // whatever arrived before we heard the bus again is suspect
-          settings.logger.info('cache: invalidation bus up');
-        },
+        up: () => settings.logger.info('cache: invalidation bus up'),
         down: () => {
           // Messages sent while we are not listening are lost: forget every L1 copy.
           this.local.clear();

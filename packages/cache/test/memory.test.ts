@@ -1,6 +1,7 @@
 /** The memory store as a product feature: the only tier when no Redis URL is configured. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCacheKey, type Cache, type CacheEvent, createCache } from '../src/index';
+import { gate } from './support/gate';
 import { memoryLogger, sleep, uniquePrefix } from './support/redis';
 
 const caches: Cache[] = [];
@@ -20,14 +21,6 @@ function counter<T>(make: (n: number) => T) {
   let runs = 0;
   const loader = async () => make(++runs);
   return { loader, runs: () => runs };
-}
-
-function gate() {
-  let open: () => void = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { open, opened };
 }
 
 describe('memory store (no Redis)', () => {
@@ -161,6 +154,7 @@ describe('memory store (no Redis)', () => {
     await cache.invalidateTags(['agent:7']); // ...and its invalidation, while the fill is in flight
     g.open();
     expect((await first).value).toBe('old');
+    expect(cache.stats().l1?.entries).toBe(0); // refused, not kept around to be judged later
     expect(
       await cache.fetch(k('race'), async () => version, { ttlMs: 60_000, tags: ['agent:7'] }),
     ).toMatchObject({

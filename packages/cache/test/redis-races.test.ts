@@ -1,6 +1,8 @@
 /** Two engine instances sharing the real Redis: races, leases, soft invalidation, metrics. */
+
 import { describe, expect, it, vi } from 'vitest';
 import type { Cache } from '../src/index';
+import { gate } from './support/gate';
 import { busMessage, sleep } from './support/redis';
 import { counter, pair, raw } from './support/two-instances';
 
@@ -42,6 +44,29 @@ describe('redis store, two instances: races, stampedes, soft invalidation', () =
     await invalidating;
     await during;
     for (let i = 0; i < 3; i++) expect((await a.fetch(key('own-l1'), () => db, options)).value).toBe('new');
+  });
+
+  it('does not keep in L1 a fill that another instance soft-invalidated while it ran', async () => {
+    const { a, b, key } = await pair();
+    const held = gate();
+    const options = { ttlMs: 60_000, tags: ['list'], l1: true };
+    const fill = a.fetch(
+      key('soft-during-fill'),
+      async () => {
+        await held.opened;
+        return 'old';
+      },
+      options,
+    );
+    await sleep(50);
+    const heard = busMessage(a);
+    await b.invalidateTags(['list'], { soft: true });
+    await heard;
+    held.open();
+    await fill;
+    // Stored (soft never refuses) but stale: the next read says so and refreshes it, instead of
+    // an L1 copy answering 'hit' until its TTL.
+    expect((await a.fetch(key('soft-during-fill'), () => 'new', options)).status).toBe('stale');
   });
 
   it('a fill that began before an invalidation does not store a fresh stale value (forced race)', async () => {

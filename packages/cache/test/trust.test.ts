@@ -1,0 +1,196 @@
+/**
+ * When may the engine trust what Redis (and the bus) tell it? Each test here breaks something on
+ * a throw-away redis-server (never the shared one: these pause, flush and kill connections) and
+ * asserts what a user would see: never a value from before a write that has returned.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildCacheKey, type Cache, type CacheOptions, createCache } from '../src/index';
+import { gate } from './support/gate';
+import { memoryLogger, type RedisProcess, sleep, startRedis, uniquePrefix } from './support/redis';
+
+let server: RedisProcess;
+let admin: Redis;
+const caches: Cache[] = [];
+beforeAll(async () => {
+  server = await startRedis();
+  admin = new Redis(server.url);
+});
+afterEach(async () => {
+  await Promise.all(caches.splice(0).map((cache) => cache.close()));
+});
+afterAll(async () => {
+  admin?.disconnect();
+  await server?.stop();
+});
+
+async function pair(overrides: Partial<CacheOptions> = {}) {
+  const prefix = uniquePrefix('trust');
+  const make = () =>
+    createCache({
+      prefix,
+      redis: server.url,
+      l1: { maxEntries: 100, maxBytes: 1_000_000 },
+      logger: memoryLogger(),
+      bus: { heartbeatMs: 50, deadlineMs: 300 },
+      ...overrides,
+    });
+  const a = make();
+  const b = make();
+  caches.push(a, b);
+  await Promise.all([a.ready(), b.ready()]);
+  const key = (input: unknown, path = 'agents.get') =>
+    buildCacheKey({ prefix, version: 'v1', path, scope: 'public', input });
+  return { a, b, key };
+}
+
+/** Blocks this process's event loop, as a burst, a GC pause or a synchronous bcrypt does. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
+describe('trusting Redis and the bus', () => {
+  it('does not count a busy event loop against a healthy Redis', async () => {
+    const { a, key } = await pair({ timeoutMs: 20, breaker: { failureThreshold: 2, resetAfterMs: 60_000 } });
+    const options = { ttlMs: 60_000, l1: false };
+    await a.fetch(key('busy'), () => 'cached', options);
+    for (let i = 0; i < 10; i++) {
+      const reading = a.fetch(key('busy'), () => 'loader', options);
+      busyFor(100); // the reply arrives while we spin; the timer is due long before we look
+      expect(await reading).toMatchObject({ value: 'cached', status: 'hit' });
+    }
+    expect(a.stats().breaker).toBe('closed');
+  });
+
+  it('never stores a fill whose loader ran before a write, when Redis forgot everything meanwhile', async () => {
+    const { a, b, key } = await pair();
+    let db = 'old';
+    const held = gate();
+    const options = { ttlMs: 60_000, tags: ['agent:1'], l1: false };
+    const fill = a.fetch(
+      key('forgot'),
+      async () => {
+        const seen = db;
+        await held.opened;
+        return seen;
+      },
+      options,
+    );
+    await sleep(50); // the loader has read 'old'
+    db = 'new';
+    expect(await b.invalidateTags(['agent:1'])).toBe(true);
+    await admin.flushall(); // Redis restarts empty, loses its counters, fails over...
+    held.open();
+    expect((await fill).value).toBe('old'); // its caller started before the write: fine
+    for (const cache of [a, b])
+      expect((await cache.fetch(key('forgot'), () => db, options)).value).toBe('new');
+  });
+
+  it('reaches a namespace after a flush even though only another process used it before', async () => {
+    const { a, b, key } = await pair({ l1: false });
+    let db = 'old';
+    const options = { ttlMs: 60_000, tags: ['agent:2'] };
+    await a.fetch(key(1, 'only.a'), () => db, options);
+    await admin.flushall();
+    await a.fetch(key(1, 'only.a'), () => db, options); // re-cached after the flush
+    db = 'new';
+    await b.invalidateTags(['agent:2']); // b never read only.a itself
+    expect((await a.fetch(key(1, 'only.a'), () => db, options)).value).toBe('new');
+  });
+
+  it('distrusts every entry after reconnecting, in case the server lost an invalidation', async () => {
+    const { a, b, key } = await pair({ l1: false });
+    let db = 'old';
+    const options = { ttlMs: 60_000, tags: ['agent:3'] };
+    await a.fetch(key('lost'), () => db, options);
+    db = 'new';
+    await b.invalidateTags(['agent:3']);
+    // A failover to a replica that never got the mark: the mark is gone and clients reconnect.
+    const marks = await admin.keys('*tg:h:agent:3');
+    expect(marks.length).toBeGreaterThan(0);
+    await admin.del(...marks);
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+    // While a reconnects it serves the loader ('error'); the first answer Redis takes part in
+    // must not be the entry whose invalidation the server lost.
+    let answer: { value: string; status: string } = { value: '', status: 'error' };
+    await vi.waitFor(
+      async () => {
+        answer = await a.fetch(key('lost'), () => db, options);
+        expect(answer.status).not.toBe('error');
+      },
+      { timeout: 5000 },
+    );
+    expect(answer).toMatchObject({ value: 'new', status: 'miss' });
+  });
+
+  it('replays an invalidation that could not be delivered before reading Redis again', async () => {
+    const { a, b, key } = await pair({ l1: false, invalidationTimeoutMs: 100 });
+    let db = 'old';
+    const options = { ttlMs: 60_000, tags: ['agent:4'] };
+    await a.fetch(key('replay'), () => db, options);
+    db = 'new';
+    await admin.client('PAUSE', 500, 'WRITE'); // reads go on, writes (the marks) wait
+    expect(await a.invalidateTags(['agent:4'])).toBe(false);
+    await sleep(600);
+    expect((await a.fetch(key('replay'), () => db, options)).value).toBe('new');
+    expect((await b.fetch(key('replay'), () => db, options)).value).toBe('new');
+  });
+
+  it('clears L1 when its bus connection drops, so a message lost meanwhile is not missed', async () => {
+    const { a, b, key } = await pair();
+    let db = 'old';
+    const options = { ttlMs: 60_000, tags: ['agent:5'] };
+    await a.fetch(key('dropped'), () => db, options);
+    expect((await a.fetch(key('dropped'), () => db, options)).tier).toBe('l1');
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    db = 'new';
+    await b.invalidateTags(['agent:5']); // published while a is not subscribed: lost for a
+    await a.ready(); // a hears its own heartbeat again
+    expect((await a.fetch(key('dropped'), () => db, options)).value).toBe('new');
+  });
+
+  it('stops serving L1 when it no longer hears the bus, even with no connection event', async () => {
+    const { a, b, key } = await pair();
+    let db = 'old';
+    const options = { ttlMs: 60_000, tags: ['agent:6'] };
+    await a.fetch(key('silent'), () => db, options);
+    expect((await a.fetch(key('silent'), () => db, options)).tier).toBe('l1');
+    // What a Cluster's silent re-homing looks like from here: subscribed to nothing, no event.
+    const subscriber = (a as unknown as { bus: { subscriber: Redis } }).bus.subscriber;
+    await subscriber.unsubscribe();
+    db = 'new';
+    await b.invalidateTags(['agent:6']);
+    await vi.waitFor(
+      async () => expect((await a.fetch(key('silent'), () => db, options)).value).toBe('new'),
+      {
+        timeout: 5000,
+      },
+    );
+  });
+
+  it('keeps entries valid when an unrelated tag is invalidated during their fill', async () => {
+    const { a, b, key } = await pair({ l1: false });
+    const held = gate();
+    const options = {
+      ttlMs: 60_000,
+      tags: ['list'],
+      tagsFromValue: (v: number[]) => v.map((id) => `agent:${id}`),
+    };
+    const fill = a.fetch(
+      key('unrelated'),
+      async () => {
+        await held.opened;
+        return [7, 8];
+      },
+      options,
+    );
+    await sleep(50);
+    await b.invalidateTags(['agent:99']); // someone else's install
+    held.open();
+    await fill;
+    expect((await b.fetch(key('unrelated'), () => [0], options)).status).toBe('hit');
+  });
+});
