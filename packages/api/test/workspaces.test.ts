@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tags } from '../src';
 import { expectTRPCError } from './support/errors';
 import { ADA, countQueries, createHarness, GRACE, type Harness } from './support/harness';
 
@@ -61,6 +62,26 @@ describe('workspaces', () => {
       'NOT_FOUND',
     );
     expect(grace.ctx.cacheReport.size).toBe(0);
+  });
+
+  it('refuses a removed member on the next read, though their own cached copy is still there', async () => {
+    const grace = await h.session(GRACE);
+    const shared = await h.db.prisma.workspace.findFirstOrThrow({
+      where: { members: { some: { userId: grace.userId, role: 'MEMBER' } } },
+    });
+    const { api } = await h.as(GRACE);
+    await api.workspaces.byId({ workspaceId: shared.id });
+    await api.workspaces.byId({ workspaceId: shared.id }); // grace's entry is cached now
+    // What removing a member does: the row goes, and so does their cached membership list.
+    await h.db.prisma.workspaceMember.delete({
+      where: { workspaceId_userId: { workspaceId: shared.id, userId: grace.userId } },
+    });
+    await h.cache.invalidateTags([tags.userMemberships(grace.userId)]);
+    await expectTRPCError((await h.as(GRACE)).api.workspaces.byId({ workspaceId: shared.id }), 'NOT_FOUND');
+    await h.db.prisma.workspaceMember.create({
+      data: { workspaceId: shared.id, userId: grace.userId, role: 'MEMBER' },
+    });
+    await h.cache.invalidateTags([tags.userMemberships(grace.userId)]);
   });
 
   it('never lets two users share a user-scoped entry', async () => {
