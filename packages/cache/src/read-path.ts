@@ -175,6 +175,17 @@ export class ReadPath {
           this.release(call, token); // the SET NX may have landed before the timeout
           return this.loadUncached(call, 'error');
         }
+        if (acquired) {
+          // Another process may have stored the value and let go of its lease between our read
+          // and our SET NX (a slow or busy machine makes that likely): look once more.
+          const again = await this.read(call).catch(() => undefined);
+          const served = again && this.serve(call, again, seq);
+          if (served) {
+            this.release(call, token);
+            return served;
+          }
+          if (again) read = again; // later, and still before the loader: a valid built-at
+        }
       }
       // `read` was made before (or atomically with) taking this lease, hence before the loader:
       // its clock is a safe built-at for the write.
@@ -292,14 +303,24 @@ export class ReadPath {
     if (running || this.closed || this.backoff.isWaiting(call.key)) return running;
     const task = (async (): Promise<Outcome | undefined> => {
       const token = this.store.remote ? newLeaseToken() : undefined;
+      let baseline = read;
       if (token !== undefined) {
         const acquired = await this.remote('lease', () =>
           this.store.acquireLease(call.namespace, call.key, token, this.settings.leaseMs),
         );
         if (!acquired) return undefined; // another process is refreshing this key
+        // It may have finished just before we took the lease: then there is nothing to do.
+        baseline = await this.read(call);
+        if (
+          baseline.entry &&
+          judge(baseline.entry, baseline, Date.now(), call.softStaleAfterMs) === 'fresh'
+        ) {
+          this.release(call, token);
+          return undefined;
+        }
       }
-      // `read` preceded the lease and the loader: a safe built-at for the conditional write.
-      const outcome = await this.loadAndWrite(call, read, seq, token);
+      // The baseline read preceded the loader: a safe built-at for the conditional write.
+      const outcome = await this.loadAndWrite(call, baseline, seq, token);
       this.backoff.succeeded(call.key);
       return outcome;
     })()

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCacheKey, type CacheEvent, createCache } from '../src/index';
 import { memoryLogger, type RedisProcess, sleep, startRedis, uniquePrefix } from './support/redis';
 
-const TIMEOUT_MS = 50;
+const TIMEOUT_MS = 500;
 
 let server: RedisProcess;
 beforeAll(async () => {

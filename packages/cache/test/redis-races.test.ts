@@ -2,7 +2,7 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import type { Cache } from '../src/index';
-import { gate } from './support/gate';
+import { heldLoader } from './support/gate';
 import { busMessage, sleep } from './support/redis';
 import { counter, pair, raw } from './support/two-instances';
 
@@ -10,21 +10,10 @@ describe('redis store, two instances: races, stampedes, soft invalidation', () =
   it('never lets a read that started after a write join a fill that began before it', async () => {
     const { a, key } = await pair();
     let db = 'old';
-    let release = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { loader, started, release } = heldLoader(() => db);
     const options = { ttlMs: 60_000, tags: ['t'] };
-    const early = a.fetch(
-      key('sf'),
-      async () => {
-        const value = db;
-        await gate;
-        return value;
-      },
-      options,
-    );
-    await sleep(30);
+    const early = a.fetch(key('sf'), loader, options);
+    await started;
     db = 'new';
     await a.invalidateTags(['t']); // the mutation returns here
     const late = a.fetch(key('sf'), async () => db, options);
@@ -48,21 +37,14 @@ describe('redis store, two instances: races, stampedes, soft invalidation', () =
 
   it('does not keep in L1 a fill that another instance soft-invalidated while it ran', async () => {
     const { a, b, key } = await pair();
-    const held = gate();
+    const { loader, started, release } = heldLoader(() => 'old');
     const options = { ttlMs: 60_000, tags: ['list'], l1: true };
-    const fill = a.fetch(
-      key('soft-during-fill'),
-      async () => {
-        await held.opened;
-        return 'old';
-      },
-      options,
-    );
-    await sleep(50);
+    const fill = a.fetch(key('soft-during-fill'), loader, options);
+    await started;
     const heard = busMessage(a);
     await b.invalidateTags(['list'], { soft: true });
     await heard;
-    held.open();
+    release();
     await fill;
     // Stored (soft never refuses) but stale: the next read says so and refreshes it, instead of
     // an L1 copy answering 'hit' until its TTL.

@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCacheKey, type Cache, type CacheOptions, createCache } from '../src/index';
-import { gate } from './support/gate';
+import { heldLoader } from './support/gate';
 import { memoryLogger, type RedisProcess, sleep, startRedis, uniquePrefix } from './support/redis';
 
 let server: RedisProcess;
@@ -68,22 +68,14 @@ describe('trusting Redis and the bus', () => {
   it('never stores a fill whose loader ran before a write, when Redis forgot everything meanwhile', async () => {
     const { a, b, key } = await pair();
     let db = 'old';
-    const held = gate();
+    const held = heldLoader(() => db);
     const options = { ttlMs: 60_000, tags: ['agent:1'], l1: false };
-    const fill = a.fetch(
-      key('forgot'),
-      async () => {
-        const seen = db;
-        await held.opened;
-        return seen;
-      },
-      options,
-    );
-    await sleep(50); // the loader has read 'old'
+    const fill = a.fetch(key('forgot'), held.loader, options);
+    await held.started; // the loader has read 'old'
     db = 'new';
     expect(await b.invalidateTags(['agent:1'])).toBe(true);
     await admin.flushall(); // Redis restarts empty, loses its counters, fails over...
-    held.open();
+    held.release();
     expect((await fill).value).toBe('old'); // its caller started before the write: fine
     for (const cache of [a, b])
       expect((await cache.fetch(key('forgot'), () => db, options)).value).toBe('new');
@@ -173,23 +165,16 @@ describe('trusting Redis and the bus', () => {
 
   it('keeps entries valid when an unrelated tag is invalidated during their fill', async () => {
     const { a, b, key } = await pair({ l1: false });
-    const held = gate();
+    const held = heldLoader(() => [7, 8]);
     const options = {
       ttlMs: 60_000,
       tags: ['list'],
       tagsFromValue: (v: number[]) => v.map((id) => `agent:${id}`),
     };
-    const fill = a.fetch(
-      key('unrelated'),
-      async () => {
-        await held.opened;
-        return [7, 8];
-      },
-      options,
-    );
-    await sleep(50);
+    const fill = a.fetch(key('unrelated'), held.loader, options);
+    await held.started;
     await b.invalidateTags(['agent:99']); // someone else's install
-    held.open();
+    held.release();
     await fill;
     expect((await b.fetch(key('unrelated'), () => [0], options)).status).toBe('hit');
   });
