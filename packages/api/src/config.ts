@@ -13,6 +13,7 @@ const envSchema = z.object({
   STASH_ADMIN_EMAILS: z.string().optional(),
   CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(100),
   STASH_FAULT_INJECTION: z.enum(['0', '1']).default('0'),
+  CACHE_UNSAFE_EVICTION: z.enum(['warn', 'refuse']).default('warn'),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
   CACHE_L1_MAX_MB: z.coerce.number().min(0).default(64),
 });
@@ -25,6 +26,8 @@ export interface ApiConfig {
   sessionSecret: string;
   adminEmails: string[];
   cacheTimeoutMs: number;
+  /** What to do when Redis could evict tag marks (an allkeys-* policy). */
+  unsafeEviction: 'warn' | 'refuse';
   /** The fault suite's hooks (x-stash-fault header); never set in a real deployment. */
   faultInjection: boolean;
   l1: { maxEntries: number; maxBytes: number } | false;
@@ -60,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       .filter(Boolean),
     cacheTimeoutMs: e.CACHE_TIMEOUT_MS,
     faultInjection: e.STASH_FAULT_INJECTION === '1',
+    unsafeEviction: e.CACHE_UNSAFE_EVICTION,
     l1:
       e.CACHE_L1_MAX_ENTRIES > 0
         ? { maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: Math.round(e.CACHE_L1_MAX_MB * 1024 * 1024) }

@@ -26,6 +26,7 @@ export function createCacheFromConfig(config: ApiConfig, prefix = CACHE_KEY_PREF
     redis: config.redis,
     l1: config.l1,
     timeoutMs: config.cacheTimeoutMs,
+    unsafeEviction: config.unsafeEviction,
     // Every namespace up front: invalidation reaches each of them even right after Redis forgot
     // which namespaces were registered (restart, flush).
     namespaces: cacheNamespaces(),

@@ -9,6 +9,7 @@
  * only while its own heartbeat came back within `deadlineMs`. When it stops hearing it, L1 is
  * cleared (any message sent meanwhile may be lost) and bypassed until a heartbeat arrives again.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { closeClient, createRedisClient, type RedisClient } from './stores/redis-client';
 import type { RedisConfig } from './types';
 
@@ -49,13 +50,14 @@ export class InvalidationBus {
 
   constructor(
     config: RedisConfig,
+    tls: ConnectionOptions | undefined,
     private readonly channel: string,
     private readonly origin: string,
     private readonly timing: BusTiming,
     private readonly handlers: BusHandlers,
   ) {
     this.heartbeat = JSON.stringify({ o: origin, h: 1 } satisfies BusMessage);
-    this.subscriber = createRedisClient(config, 'subscriber');
+    this.subscriber = createRedisClient(config, 'subscriber', tls);
     this.subscriber.on('message', (channel: string, raw: string) => {
       if (channel === this.channel) this.receive(raw);
     });

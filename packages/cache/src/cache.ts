@@ -11,6 +11,7 @@ import { LocalTier } from './local-tier';
 import { Metrics } from './metrics';
 import { resolveCall, resolveEngineOptions } from './options';
 import { ReadPath } from './read-path';
+import { evictionRisk, readEvictionPolicy } from './stores/eviction-policy';
 import { MemoryStore } from './stores/memory-store';
 import { createRedisClient } from './stores/redis-client';
 import { RedisStore } from './stores/redis-store';
@@ -40,8 +41,18 @@ export class CacheEngine implements Cache {
       return;
     }
     this.local = new LocalTier(settings.l1);
-    const client = createRedisClient(settings.redis, 'command');
+    const client = createRedisClient(settings.redis, 'command', settings.tls);
     const redis = new RedisStore(client, settings.prefix, settings.maxLifetimeMs);
+    client.once('ready', () => {
+      void readEvictionPolicy(client).then((policy) => {
+        const risk = evictionRisk(policy);
+        if (!risk) return;
+        if (settings.unsafeEviction === 'refuse' && policy !== undefined) {
+          redis.refuse(risk);
+          settings.logger.warn(`${risk}. Refusing to use this Redis (unsafeEviction: 'refuse').`);
+        } else settings.logger.warn(risk);
+      });
+    });
     const invalidator = new TagInvalidator(
       redis,
       this.guard,
@@ -59,7 +70,7 @@ export class CacheEngine implements Cache {
     });
     // The bus keeps L1 coherent. No L1, no subscriber: a message would only cost a wake-up.
     if (this.local.enabled) {
-      this.bus = new InvalidationBus(settings.redis, redis.channel, this.origin, settings.bus, {
+      this.bus = new InvalidationBus(settings.redis, settings.tls, redis.channel, this.origin, settings.bus, {
         message: (message) => this.onBusMessage(message),
         publish: (message) => redis.publish(message),
         up: () => settings.logger.info('cache: invalidation bus up'),

@@ -1,6 +1,7 @@
 export { createCache } from './cache';
 export { buildCacheKey, type CacheKeyParts, canonicalize, hashInput } from './keys';
 export { type SuperJSONDocument, toSuperJSON } from './serializer';
+export type { UnsafeEvictionAction } from './stores/eviction-policy';
 export { CacheLoaderTimeoutError } from './timeout';
 export type {
   BreakerOptions,

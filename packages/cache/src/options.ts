@@ -2,8 +2,10 @@
  * Every option of the engine and of a fetch, with its default, resolved in one place. Nothing
  * below this file reads an optional option or repeats a default.
  */
+import type { ConnectionOptions } from 'node:tls';
 import type { BusTiming } from './bus';
 import { slotNamespaceOf } from './keys';
+import type { UnsafeEvictionAction } from './stores/eviction-policy';
 import type {
   BreakerOptions,
   CacheLogger,
@@ -34,6 +36,8 @@ export interface EngineSettings {
   leaseWaitMs: number;
   maxLifetimeMs: number;
   bus: BusTiming;
+  tls: ConnectionOptions | undefined;
+  unsafeEviction: UnsafeEvictionAction;
   namespaces: string[];
   logger: CacheLogger;
 }
@@ -56,6 +60,8 @@ export function resolveEngineOptions(options: CacheOptions): EngineSettings {
     leaseWaitMs: options.leaseWaitMs ?? 10_000,
     maxLifetimeMs: options.maxLifetimeMs ?? 24 * 3_600_000,
     bus: { heartbeatMs, deadlineMs: options.bus?.deadlineMs ?? heartbeatMs * 4 },
+    tls: options.tls,
+    unsafeEviction: options.unsafeEviction ?? 'warn',
     namespaces: options.namespaces ?? [],
     logger: options.logger ?? console,
   };

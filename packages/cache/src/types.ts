@@ -1,4 +1,6 @@
 /** Public types of the cache engine. Framework-free: nothing here knows tRPC, Prisma or Next. */
+import type { ConnectionOptions } from 'node:tls';
+import type { UnsafeEvictionAction } from './stores/eviction-policy';
 
 export type CacheStatus = 'hit' | 'miss' | 'stale' | 'bypass' | 'error';
 export type CacheTier = 'l1' | 'l2' | 'loader';
@@ -107,6 +109,17 @@ export interface CacheOptions {
   leaseWaitMs?: number;
   /** Longest lifetime (ttl + grace) of any entry; longer ones are cut. Default 24 h. */
   maxLifetimeMs?: number;
+  /**
+   * TLS options for `rediss://` URLs and cluster nodes (e.g. `{ ca }` for a private CA). Managed
+   * Redis with a public certificate needs none: `rediss://:password@host:port` is enough.
+   */
+  tls?: ConnectionOptions;
+  /**
+   * What to do when Redis runs an `allkeys-*` eviction policy, which could evict tag marks:
+   * 'warn' (default) logs it once at startup; 'refuse' does not use Redis at all (the loader
+   * answers every call, status 'error').
+   */
+  unsafeEviction?: UnsafeEvictionAction;
   /** Heartbeat through the bus; L1 serves only while our own came back within the deadline. */
   bus?: { heartbeatMs?: number; deadlineMs?: number };
 }

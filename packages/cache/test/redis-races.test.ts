@@ -105,6 +105,23 @@ describe('redis store, two instances: races, stampedes, soft invalidation', () =
     expect(waits(a) + waits(b)).toBe(1);
   });
 
+  it('runs the loader once for 200 concurrent calls on a just-invalidated key across two instances', async () => {
+    const { a, b, key } = await pair();
+    const options = { ttlMs: 60_000, tags: ['agent:9'] };
+    const { loader, runs } = counter(async (n) => {
+      await sleep(50);
+      return { n };
+    });
+    await a.fetch(key('invalidated'), loader, options);
+    await b.fetch(key('invalidated'), loader, options); // both know the key: the hit-shaped read path
+    await a.invalidateTags(['agent:9']);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b).fetch(key('invalidated'), loader, options)),
+    );
+    expect(runs()).toBe(2); // the first fill, then exactly one for the whole burst
+    expect(results.every((r) => (r.value as { n: number }).n === 2)).toBe(true);
+  });
+
   it('takes over when a lease holder disappears without a value', async () => {
     const { a, key } = await pair({ leaseMs: 300 });
     await raw.set(`${key('orphan')}:lease`, 'someone-else', 'PX', 300);

@@ -3,6 +3,7 @@
  * at once instead of piling up in the offline queue, each request is retried at most once, and
  * reconnection happens in the background with capped exponential backoff.
  */
+import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisConfig } from '../types';
 
@@ -10,7 +11,11 @@ export type RedisClient = Redis | Cluster;
 
 const backoff = (times: number): number => Math.min(50 * 2 ** Math.min(times, 6), 2000);
 
-export function createRedisClient(config: RedisConfig, role: 'command' | 'subscriber'): RedisClient {
+export function createRedisClient(
+  config: RedisConfig,
+  role: 'command' | 'subscriber',
+  tls?: ConnectionOptions,
+): RedisClient {
   // The subscriber is not on the request path: let it queue its SUBSCRIBE until connected.
   const enableOfflineQueue = role === 'subscriber';
   const common = {
@@ -23,14 +28,14 @@ export function createRedisClient(config: RedisConfig, role: 'command' | 'subscr
   };
   const client: RedisClient =
     typeof config === 'string'
-      ? new Redis(config, { ...common, enableOfflineQueue, retryStrategy: backoff })
+      ? new Redis(config, { ...common, enableOfflineQueue, retryStrategy: backoff, ...(tls ? { tls } : {}) })
       : new Cluster(config.cluster, {
           enableOfflineQueue,
           // Cluster: on, so commands for many slots issued together go out as one write per node.
           enableAutoPipelining: role === 'command',
           clusterRetryStrategy: backoff,
           slotsRefreshTimeout: 2000,
-          redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2000 },
+          redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2000, ...(tls ? { tls } : {}) },
         });
   // Errors surface through failed commands (breaker + logs); an unhandled 'error' event
   // would otherwise be printed on every reconnect attempt.

@@ -39,6 +39,8 @@ export class RedisStore implements Store {
    */
   private readonly known = new Map<string, readonly string[]>();
   private readonly scripts: Record<ScriptName, ScriptFn>;
+  /** Set when this Redis must not be used (e.g. an eviction policy that could drop tag marks). */
+  private refusal: Error | undefined;
 
   constructor(
     readonly client: RedisClient,
@@ -88,8 +90,14 @@ export class RedisStore implements Store {
   }
 
   private async ready(): Promise<void> {
+    if (this.refusal) throw this.refusal;
     const pending = this.readiness.check(); // undefined once connected: no extra await
     if (pending) await pending;
+  }
+
+  /** From now on every operation fails (and the loader answers): see eviction-policy.ts. */
+  refuse(reason: string): void {
+    this.refusal = new Error(reason);
   }
 
   /**
