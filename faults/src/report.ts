@@ -1,0 +1,55 @@
+/** The per-window table, printed and written into docs/reliability.md ("Faults" section). */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { WindowSummary } from './recorder';
+
+const ms = (v: number | null) => (v === null ? 'not recovered' : `${(v / 1000).toFixed(1)} s`);
+
+export function failed(s: WindowSummary): boolean {
+  return s.wrong > 0 || s.fiveXx > 0 || s.hangs > 0 || s.connErrors > 0;
+}
+
+export function table(rows: WindowSummary[]): string {
+  const lines = [
+    '| window | requests | wrong answers | 5xx | hangs (> 2 s) | conn. errors (expected) | cache `error` | p99 during fault | recovery | list lag: lagged / reads, max |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const s of rows) {
+    const wrong =
+      s.wrong === 0
+        ? '0'
+        : `**${s.wrong}** (${Object.entries(s.wrongByProcedure)
+            .map(([p, n]) => `${p} ${n}`)
+            .join(', ')}; up to ${s.maxWrongLagMs === null ? '?' : `${Math.round(s.maxWrongLagMs)} ms`} old)`;
+    lines.push(
+      `| ${s.name} | ${s.requests} | ${wrong} | ${s.fiveXx} | ${s.hangs} | ${s.connErrors} (${s.expectedConnErrors}) | ` +
+        `${s.cacheErrors} | ${s.p99FaultMs} ms | ${ms(s.recoveryMs)} | ${s.listLagged} / ${s.listReads}, ${s.maxListLagMs} ms |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function notes(rows: WindowSummary[]): string {
+  return rows
+    .filter((s) => s.notes.length > 0)
+    .map((s) => `- ${s.name}: ${s.notes.join('; ')}`)
+    .join('\n');
+}
+
+/** Replaces (or appends) the `## Faults` section, leaving every other section as it was. */
+export function writeReliabilityDoc(path: string, section: string): void {
+  const heading = '## Faults';
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Reliability\n';
+  const start = current.indexOf(`\n${heading}\n`);
+  let next = -1;
+  if (start >= 0) {
+    const after = current.slice(start + heading.length + 2);
+    const m = after.search(/^## /m);
+    next = m < 0 ? -1 : start + heading.length + 2 + m;
+  }
+  const body = `${heading}\n\n${section.trim()}\n`;
+  const updated =
+    start < 0
+      ? `${current.trimEnd()}\n\n${body}`
+      : `${current.slice(0, start + 1)}${body}${next < 0 ? '' : `\n${current.slice(next)}`}`;
+  writeFileSync(path, updated);
+}

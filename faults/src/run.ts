@@ -1,0 +1,37 @@
+/** Runs the windows in order: setup, load + fault + recovery, teardown, summary. */
+import { sleep } from '@stash/harness';
+import type { WindowSummary } from './recorder';
+import { WINDOWS, type WindowContext } from './windows';
+
+export async function runWindows(
+  ctx: WindowContext,
+  wanted: (name: string) => boolean,
+): Promise<WindowSummary[]> {
+  const summaries: WindowSummary[] = [];
+  const { load, recorder, timing } = ctx;
+  for (const win of WINDOWS.filter((w) => wanted(w.name))) {
+    console.log(`[faults] window: ${win.name} (${win.what})`);
+    await win.setup?.(ctx);
+    try {
+      recorder.begin(win.name);
+      load.start(timing.concurrency, timing.maxRequests);
+      await sleep(timing.beforeMs);
+      recorder.faultStarted();
+      await win.inject(ctx);
+      recorder.faultEnded(performance.now());
+      await sleep(timing.afterMs);
+      recorder.end(performance.now());
+      await load.stop();
+    } finally {
+      await load.stop();
+      await win.teardown?.(ctx);
+    }
+    const summary = recorder.summarize(win.name);
+    summaries.push(summary);
+    console.log(
+      `[faults]   ${summary.requests} requests, ${summary.wrong} wrong, ${summary.fiveXx} 5xx, ${summary.hangs} hangs, ` +
+        `${summary.connErrors} conn errors, p99 ${summary.p99FaultMs} ms during the fault`,
+    );
+  }
+  return summaries;
+}

@@ -1,0 +1,174 @@
+/**
+ * The faults of issue 7, one window each. A window runs the load for `before` ms, injects its
+ * fault (the "fault" phase lasts as long as `inject`), then keeps the load running for `after`
+ * ms to see the system recover. Setup and teardown (e.g. starting a cluster) are not measured.
+ */
+import {
+  type RedisCluster,
+  type RedisServer,
+  type Stack,
+  sleep,
+  startRedisCluster,
+  startStack,
+} from '@stash/harness';
+import { crashAfterCommit } from './crash';
+import type { LoadRunner, Target } from './load';
+import type { Recorder } from './recorder';
+
+export interface Timing {
+  beforeMs: number;
+  faultMs: number;
+  afterMs: number;
+  concurrency: number;
+  /** Cap on requests per window, so a window is bounded in count as well as in time. */
+  maxRequests: number;
+  crashes: number;
+}
+
+export interface WindowContext {
+  load: LoadRunner;
+  recorder: Recorder;
+  redis: RedisServer;
+  stack: Stack;
+  timing: Timing;
+  databaseUrl: string;
+  /** After PostgreSQL confirms a crashed write, how long reads may still show the old state. */
+  crashBoundMs: number;
+  /** Set by the cluster window's setup. */
+  cluster?: { redis: RedisCluster; stack: Stack };
+}
+
+export interface FaultWindow {
+  name: string;
+  what: string;
+  setup?(ctx: WindowContext): Promise<void>;
+  inject(ctx: WindowContext): Promise<void>;
+  teardown?(ctx: WindowContext): Promise<void>;
+}
+
+const targetsOf = (stack: Stack): Target[] => stack.apps.map((app) => ({ app, down: false }));
+
+async function forDuration(ms: number, step: () => Promise<void>): Promise<void> {
+  const until = performance.now() + ms;
+  while (performance.now() < until) await step();
+}
+
+export const WINDOWS: FaultWindow[] = [
+  {
+    name: 'baseline',
+    what: 'no fault: two instances, one Redis, mixed load',
+    inject: (ctx) => sleep(ctx.timing.faultMs),
+  },
+  {
+    name: 'app CPU stall',
+    what: 'SIGSTOP an app process group for 300 ms, SIGCONT, every 800 ms, alternating instances',
+    async inject(ctx) {
+      let i = 0;
+      await forDuration(ctx.timing.faultMs, async () => {
+        const app = ctx.stack.apps[i++ % ctx.stack.apps.length];
+        app?.signal('SIGSTOP');
+        await sleep(300);
+        app?.signal('SIGCONT');
+        await sleep(500);
+      });
+    },
+  },
+  {
+    name: 'Redis SIGSTOP 10 s',
+    what: 'SIGSTOP redis-server for 10 s, then SIGCONT',
+    async inject(ctx) {
+      ctx.redis.signal('SIGSTOP');
+      await sleep(10_000);
+      ctx.redis.signal('SIGCONT');
+    },
+  },
+  {
+    name: 'Redis kill -9, empty restart',
+    what: 'SIGKILL redis-server, 1 s down, start it empty on the same port',
+    async inject(ctx) {
+      await ctx.redis.kill();
+      await sleep(1_000);
+      await ctx.redis.start();
+    },
+  },
+  {
+    name: 'FLUSHALL + new instance',
+    what: 'FLUSHALL, start a third instance; during the fault phase every write goes through it',
+    async inject(ctx) {
+      await ctx.redis.cli('FLUSHALL');
+      const app = await ctx.stack.addInstance('app3');
+      const target: Target = { app, down: false };
+      ctx.load.targets.push(target);
+      ctx.load.writeTargets = [target];
+      await sleep(ctx.timing.faultMs);
+      ctx.load.writeTargets = null;
+    },
+    async teardown(ctx) {
+      const extra = ctx.stack.apps.splice(2);
+      ctx.load.targets = ctx.load.targets.filter((t) => !extra.includes(t.app));
+      await Promise.all(extra.map((app) => app.stop()));
+    },
+  },
+  {
+    name: 'pub/sub connections killed',
+    what: 'CLIENT KILL TYPE pubsub every second',
+    async inject(ctx) {
+      await forDuration(ctx.timing.faultMs, async () => {
+        await ctx.redis.cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
+        await sleep(1_000);
+      });
+    },
+  },
+  {
+    name: 'app crash after commit',
+    what: 'a write with `x-stash-fault: crash-after-commit` kills app2 after the DB commit; restart it',
+    async inject(ctx) {
+      for (let i = 0; i < ctx.timing.crashes; i++) {
+        await crashAfterCommit(ctx);
+        await sleep(1_000);
+      }
+    },
+  },
+  {
+    name: 'cluster node restart',
+    what: '3-master cluster: restart (SIGTERM, start empty) the node holding the pub/sub subscribers',
+    async setup(ctx) {
+      await Promise.all(ctx.stack.apps.map((app) => app.stop()));
+      const redis = await startRedisCluster();
+      try {
+        const stack = await startStack({
+          databaseUrl: ctx.databaseUrl,
+          cache: { clusterNodes: redis.seeds },
+          instances: 2,
+          sessionSecret: ctx.stack.sessionSecret,
+          env: { STASH_FAULT_INJECTION: '1' },
+        });
+        ctx.cluster = { redis, stack };
+        ctx.load.targets = targetsOf(stack);
+      } catch (error) {
+        await redis.stop();
+        throw error;
+      }
+    },
+    async inject(ctx) {
+      const nodes = ctx.cluster?.redis.nodes ?? [];
+      let node = nodes[0];
+      for (const candidate of nodes) {
+        const list = await candidate.cli('CLIENT', 'LIST', 'TYPE', 'pubsub');
+        if (list.trim()) node = candidate;
+      }
+      if (!node) throw new Error('cluster has no nodes');
+      ctx.recorder.note(
+        `restarted node :${node.port}${nodes.indexOf(node) === 0 ? '' : ' (it held pub/sub clients)'}`,
+      );
+      await node.stop();
+      await sleep(1_000);
+      await node.start();
+      await ctx.cluster?.redis.waitHealthy();
+    },
+    async teardown(ctx) {
+      await ctx.cluster?.stack.stop();
+      await ctx.cluster?.redis.stop();
+    },
+  },
+];
