@@ -8,7 +8,7 @@ import { callFor, mutationCall, type ReadOp, send, userOf, type WebApp, type Wor
 import type { Checker } from './checks';
 import type { AgentHistory } from './oracle';
 import type { Recorder } from './recorder';
-import { agentState } from './truth';
+import { agentState, writeBehindTheCache } from './truth';
 
 /** Past this a request is abandoned; it is far above the 2 s hang bound, so it counts as one. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -46,6 +46,8 @@ export class LoadRunner {
   targets: Target[] = [];
   /** When set, writes go only to these (e.g. the instance started after a FLUSHALL). */
   writeTargets: Target[] | null = null;
+  /** Oracle self-check: writes go straight to PostgreSQL, skipping the API and its invalidation. */
+  behindTheCache = false;
   private stopped = true;
   private workers: Promise<void>[] = [];
   private sent = 0;
@@ -131,7 +133,7 @@ export class LoadRunner {
     const verdict = this.deps.checker.exact(op, res.data, t0, t1);
     const wrong =
       verdict && !verdict.ok ? { detail: verdict.detail ?? '', lagMs: verdict.lagMs ?? null } : undefined;
-    this.deps.recorder.record({ ...sample, ...(wrong ? { wrong } : {}) }, where);
+    this.deps.recorder.record({ ...sample, checked: verdict !== null, ...(wrong ? { wrong } : {}) }, where);
   }
 
   /**
@@ -146,6 +148,21 @@ export class LoadRunner {
     const t0 = performance.now();
     const kind = h.begin(opts.workspaceId, t0);
     const call = mutationCall(`installs.${kind}`, { workspaceId: opts.workspaceId, agentId: opts.agentId });
+    if (this.behindTheCache) {
+      await writeBehindTheCache(this.deps.prisma, { ...opts, install: kind === 'install' });
+      h.settle(await agentState(this.deps.prisma, opts.agentId), performance.now());
+      const t1 = performance.now();
+      const sample = {
+        procedure: `${call.procedure} (SQL)`,
+        instance: 'postgres',
+        t0,
+        t1,
+        status: 200,
+        cache: null,
+      };
+      this.deps.recorder.record(sample, where);
+      return 200;
+    }
     const res = await send(opts.target.app.url, call, {
       cookie: this.deps.cookies.get(opts.userId),
       headers: opts.headers,

@@ -4,13 +4,15 @@ import type { WindowSummary } from './recorder';
 
 const ms = (v: number | null) => (v === null ? 'not recovered' : `${(v / 1000).toFixed(1)} s`);
 
+/** A calibration window fails when the oracle saw nothing; a fault window when a user saw harm. */
 export function failed(s: WindowSummary): boolean {
+  if (s.expectWrong) return s.wrong === 0;
   return s.wrong > 0 || s.fiveXx > 0 || s.hangs > 0 || s.connErrors > 0;
 }
 
 export function table(rows: WindowSummary[]): string {
   const lines = [
-    '| window | requests | wrong answers | 5xx | hangs (> 2 s) | conn. errors (expected) | cache `error` | p99 during fault | recovery | list lag: lagged / reads, max |',
+    '| window | requests (writes; exact reads checked, from cache) | wrong answers | 5xx | hangs (> 2 s) | conn. errors (expected) | cache `error` | p99 during fault | recovery | list lag: lagged / reads, max |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const s of rows) {
@@ -21,7 +23,8 @@ export function table(rows: WindowSummary[]): string {
             .map(([p, n]) => `${p} ${n}`)
             .join(', ')}; up to ${s.maxWrongLagMs === null ? '?' : `${Math.round(s.maxWrongLagMs)} ms`} old)`;
     lines.push(
-      `| ${s.name} | ${s.requests} | ${wrong} | ${s.fiveXx} | ${s.hangs} | ${s.connErrors} (${s.expectedConnErrors}) | ` +
+      `| ${s.expectWrong ? `${s.name} (calibration: must be > 0)` : s.name} | ` +
+        `${s.requests} (${s.writes}; ${s.checked}, ${s.checkedFromCache}) | ${wrong} | ${s.fiveXx} | ${s.hangs} | ${s.connErrors} (${s.expectedConnErrors}) | ` +
         `${s.cacheErrors} | ${s.p99FaultMs} ms | ${ms(s.recoveryMs)} | ${s.listLagged} / ${s.listReads}, ${s.maxListLagMs} ms |`,
     );
   }

@@ -26,10 +26,11 @@ export async function runWindows(
       await load.stop();
       await win.teardown?.(ctx);
     }
-    const summary = recorder.summarize(win.name);
+    const summary = recorder.summarize(win.name, win.expectWrong === true);
     summaries.push(summary);
     console.log(
-      `[faults]   ${summary.requests} requests, ${summary.wrong} wrong, ${summary.fiveXx} 5xx, ${summary.hangs} hangs, ` +
+      `[faults]   ${summary.requests} requests (${summary.writes} writes, ${summary.checked} exact reads checked, ` +
+        `${summary.checkedFromCache} of them from cache), ${summary.wrong} wrong, ${summary.fiveXx} 5xx, ${summary.hangs} hangs, ` +
         `${summary.connErrors} conn errors, p99 ${summary.p99FaultMs} ms during the fault`,
     );
   }

@@ -35,3 +35,21 @@ export async function compareWithDatabase(
   }
   return problems;
 }
+
+/**
+ * The oracle's self-check: an install/uninstall written straight into PostgreSQL, with no
+ * invalidation, as if a mutation "forgot" its cache. Reads after it must be flagged as wrong.
+ */
+export async function writeBehindTheCache(
+  prisma: PrismaClient,
+  w: { workspaceId: number; agentId: number; userId: number; install: boolean },
+): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const changed = w.install
+      ? await tx.$executeRaw`INSERT INTO agent_installs (agent_id, workspace_id, installed_by_id)
+          VALUES (${w.agentId}, ${w.workspaceId}, ${w.userId}) ON CONFLICT (workspace_id, agent_id) DO NOTHING`
+      : await tx.$executeRaw`DELETE FROM agent_installs WHERE workspace_id = ${w.workspaceId} AND agent_id = ${w.agentId}`;
+    await tx.$executeRaw`UPDATE agents SET install_count = install_count + ${w.install ? changed : -changed}
+      WHERE id = ${w.agentId}`;
+  });
+}

@@ -41,6 +41,8 @@ export interface WindowContext {
 export interface FaultWindow {
   name: string;
   what: string;
+  /** A calibration window: it must produce wrong answers, or the oracle is blind. */
+  expectWrong?: boolean;
   setup?(ctx: WindowContext): Promise<void>;
   inject(ctx: WindowContext): Promise<void>;
   teardown?(ctx: WindowContext): Promise<void>;
@@ -98,15 +100,14 @@ export const WINDOWS: FaultWindow[] = [
       await ctx.redis.cli('FLUSHALL');
       const app = await ctx.stack.addInstance('app3');
       const target: Target = { app, down: false };
-      ctx.load.targets.push(target);
+      // As in the issue: the new instance writes, the two that registered before the flush read.
       ctx.load.writeTargets = [target];
       await sleep(ctx.timing.faultMs);
       ctx.load.writeTargets = null;
     },
     async teardown(ctx) {
-      const extra = ctx.stack.apps.splice(2);
-      ctx.load.targets = ctx.load.targets.filter((t) => !extra.includes(t.app));
-      await Promise.all(extra.map((app) => app.stop()));
+      ctx.load.writeTargets = null;
+      await Promise.all(ctx.stack.apps.splice(2).map((app) => app.stop()));
     },
   },
   {
@@ -127,6 +128,19 @@ export const WINDOWS: FaultWindow[] = [
         await crashAfterCommit(ctx);
         await sleep(1_000);
       }
+    },
+  },
+  {
+    // Runs right before the cluster window, whose fresh Redis and processes drop what it left stale.
+    name: 'oracle self-check',
+    what: 'calibration, no fault: writes go straight to PostgreSQL without invalidation; the oracle must flag reads',
+    expectWrong: true,
+    async setup(ctx) {
+      ctx.load.behindTheCache = true;
+    },
+    inject: (ctx) => sleep(ctx.timing.faultMs),
+    async teardown(ctx) {
+      ctx.load.behindTheCache = false;
     },
   },
   {
