@@ -20,6 +20,7 @@ import {
   signIn,
   startRedisServer,
   startStack,
+  Teardown,
   Workload,
 } from '@stash/harness';
 import { Checker } from './src/checks';
@@ -51,28 +52,23 @@ const WRITE_POOL = 40;
 const SEARCHES = 200;
 const REPO_ROOT = join(import.meta.dirname, '..');
 
-const teardown: [string, () => Promise<unknown>][] = [];
-async function undoAll(): Promise<void> {
-  for (const [what, undo] of teardown.splice(0).reverse()) {
-    await undo().catch((error: unknown) => console.error(`teardown: ${what} failed:`, error));
-  }
-}
+const teardown = new Teardown();
 
 async function main(): Promise<number> {
   const started = Date.now();
   const loadAtStart = loadavg().map((l) => l.toFixed(2));
   await ensureWebBuild((line) => console.log(`[faults] ${line}`));
   const db = await createTestDatabase({ seed: SEED });
-  teardown.push(['drop the database', () => db.drop()]);
+  teardown.add('drop the database', () => db.drop());
   const redis = await startRedisServer();
-  teardown.push(['stop redis-server', () => redis.stop()]);
+  teardown.add('stop redis-server', () => redis.stop());
   const stack = await startStack({
     databaseUrl: db.url,
     cache: { redisUrl: redis.url },
     instances: 2,
     env: { STASH_FAULT_INJECTION: '1' },
   });
-  teardown.push(['stop the app instances', () => stack.stop()]);
+  teardown.add('stop the app instances', () => stack.stop());
   console.log(`[faults] database, redis-server :${redis.port}, ${stack.apps.map((a) => a.url).join(' ')}`);
 
   const world = await loadWorld(db.prisma, { agents: WRITE_POOL, searches: SEARCHES });
@@ -154,15 +150,13 @@ async function main(): Promise<number> {
 const FAULTS_PREAMBLE = `Measured by \`pnpm test:faults\` (source: \`faults/\`, harness: \`packages/harness\`). See
 "How the fault suite judges" below the table for what counts as a wrong answer.`;
 
-process.once('SIGINT', () => {
-  void undoAll().then(() => process.exit(130));
-});
+teardown.onInterrupt();
 let code = 1;
 try {
   code = await main();
 } catch (error) {
   console.error(error);
 } finally {
-  await undoAll();
+  await teardown.run();
 }
 process.exit(code);
