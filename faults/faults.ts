@@ -25,6 +25,7 @@ import {
 } from '@stash/harness';
 import { Checker } from './src/checks';
 import { LoadRunner } from './src/load';
+import { METHOD } from './src/method';
 import { AgentHistory } from './src/oracle';
 import { Recorder } from './src/recorder';
 import { failed, notes, table, writeReliabilityDoc } from './src/report';
@@ -139,16 +140,10 @@ async function main(): Promise<number> {
   ].join('\n');
   console.log(`\n${section}\n`);
   if (!opts['no-doc'] && !opts.only) {
-    writeReliabilityDoc(
-      join(REPO_ROOT, 'docs/reliability.md'),
-      `${FAULTS_PREAMBLE}\n\n### Last run\n\n${section}`,
-    );
+    writeReliabilityDoc(join(REPO_ROOT, 'docs/reliability.md'), `${METHOD}\n\n### Last run\n\n${section}`);
   }
   return bad.length === 0 && dbProblems.length === 0 ? 0 : 1;
 }
-
-const FAULTS_PREAMBLE = `Measured by \`pnpm test:faults\` (source: \`faults/\`, harness: \`packages/harness\`). See
-"How the fault suite judges" below the table for what counts as a wrong answer.`;
 
 teardown.onInterrupt();
 let code = 1;

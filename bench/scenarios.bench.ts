@@ -1,0 +1,110 @@
+/**
+ * Issue 8's load scenarios over two `next start` instances on one throw-away Redis (the same
+ * harness as the fault suite): the mixed workload (hit rate per procedure, resolver runs per
+ * read, p50/p99) and the stampede (resolver runs per burst of 200). See docs/benchmarks.md.
+ *
+ *   pnpm --filter @stash/bench bench:scenarios
+ *   options: --only=mixed|stampede  --duration=20 --warmup=5 (s)  --connections=10 (per instance)
+ *            --reps=3 (bursts per key kind)  --busy=2 (busy-loop processes beside the run)
+ */
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { DEMO_PASSWORD } from '@stash/db';
+import { createTestDatabase } from '@stash/db/testing';
+import {
+  ensureWebBuild,
+  loadWorld,
+  signIn,
+  startRedisServer,
+  startStack,
+  stopChild,
+  Teardown,
+  Workload,
+} from '@stash/harness';
+import { runMixed } from './src/mixed';
+import { machine } from './src/report';
+import { mixedTable, stampedeTable } from './src/scenario-report';
+import { runStampedes } from './src/stampede';
+
+const { values: opts } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+    reps: { type: 'string', default: '3' },
+    busy: { type: 'string', default: '0' },
+  },
+});
+const DEMO_SEED = { agents: 5000, templates: 1000, users: 50, workspaces: 100 };
+const SEARCHES = 500;
+const AGENTS_READ = 1000;
+const only = (name: string) => !opts.only || opts.only.split(',').includes(name);
+const teardown = new Teardown();
+
+/** Busy-loop processes (issue 8: "with two busy-loop processes running beside it"). */
+function startBusyLoops(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const child = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+    teardown.add(`stop busy loop ${child.pid}`, () => stopChild(child, false));
+  }
+}
+
+async function run(): Promise<void> {
+  const started = Date.now();
+  const loadAtStart = loadavg()[0]?.toFixed(2) ?? '?';
+  await ensureWebBuild();
+  const db = await createTestDatabase({ seed: DEMO_SEED });
+  teardown.add('drop the database', () => db.drop());
+  const redis = await startRedisServer();
+  teardown.add('stop redis-server', () => redis.stop());
+  const stack = await startStack({ databaseUrl: db.url, cache: { redisUrl: redis.url }, instances: 2 });
+  teardown.add('stop next start ×2', () => stack.stop());
+  const world = await loadWorld(db.prisma, { agents: AGENTS_READ, searches: SEARCHES });
+  const cookies = new Map<number, string>();
+  for (const user of world.users)
+    cookies.set(user.id, await signIn(stack.apps[0]!.url, user.email, DEMO_PASSWORD));
+  console.log(
+    `two instances up; ${world.searches.length} distinct searches, ${cookies.size} users signed in`,
+  );
+  startBusyLoops(Number(opts.busy));
+
+  if (only('mixed')) {
+    const mixed = await runMixed({
+      stack,
+      workload: new Workload(world, 1),
+      cookies,
+      connections: Number(opts.connections),
+      durationS: Number(opts.duration),
+      warmupS: Number(opts.warmup),
+    });
+    console.log(`\n### Mixed workload\n\n${mixedTable(mixed)}`);
+  }
+  if (only('stampede')) {
+    const bursts = await runStampedes({ stack, world, cookies, reps: Number(opts.reps), size: 200 });
+    console.log(
+      `\n### Stampede (200 concurrent identical requests, split over two instances)\n\n${stampedeTable(bursts)}`,
+    );
+  }
+  const command = `pnpm --filter @stash/bench bench:scenarios ${process.argv.slice(2).join(' ')}`.trim();
+  console.log(
+    `\n${machine({
+      command,
+      'load average (1 min) at start': loadAtStart,
+      'busy-loop processes beside the run': opts.busy ?? '0',
+      mixed: `${opts.duration} s measured after ${opts.warmup} s warm-up, ${opts.connections} connections per instance, autocannon 9`,
+      'total time': `${Math.round((Date.now() - started) / 1000)} s`,
+    })}`,
+  );
+}
+
+teardown.onInterrupt();
+try {
+  await run();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await teardown.run();
+}
