@@ -223,12 +223,7 @@ async function profile(variant: ServerVariant, server: Proc, reference: string):
   console.log(summarizeProfile(join(PROFILE_DIR, file), [from, to]));
 }
 
-teardown.onInterrupt();
-try {
+await teardown.runMain(async () => {
   await run();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await teardown.run();
-}
+  return 0;
+});

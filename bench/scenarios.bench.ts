@@ -99,12 +99,7 @@ async function run(): Promise<void> {
   );
 }
 
-teardown.onInterrupt();
-try {
+await teardown.runMain(async () => {
   await run();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await teardown.run();
-}
+  return 0;
+});

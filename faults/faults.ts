@@ -145,13 +145,6 @@ async function main(): Promise<number> {
   return bad.length === 0 && dbProblems.length === 0 ? 0 : 1;
 }
 
-teardown.onInterrupt();
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(error);
-} finally {
-  await teardown.run();
-}
-process.exit(code);
+await teardown.runMain(main);
+// Keep-alive sockets to the stopped apps would hold the process open for a while.
+process.exit(process.exitCode ?? 1);

@@ -21,4 +21,18 @@ export class Teardown {
       void this.run().then(() => process.exit(130));
     });
   }
+
+  /** Runs `main` with Ctrl-C handling, logs its error, always tears down, sets the exit code. */
+  async runMain(main: () => Promise<number | undefined>): Promise<void> {
+    this.onInterrupt();
+    let code = 1;
+    try {
+      code = (await main()) ?? 0;
+    } catch (error) {
+      console.error(error);
+    } finally {
+      await this.run();
+    }
+    process.exitCode = code;
+  }
 }
