@@ -34,8 +34,9 @@ calibration window catches nothing.
   stated crash bound, the time the redelivery of its invalidation may take). At the end PostgreSQL
   must equal the oracle's last version of every written agent.
 - **Calibration** ("oracle self-check"): writes go straight into PostgreSQL, skipping the API and its
-  invalidation. The oracle must flag reads there, or it is blind and the run fails. It runs just
-  before the cluster window, whose fresh Redis and processes drop what it left stale.
+  invalidation. The oracle must flag reads there, or it is blind and the run fails.
+- Every window starts clean: an empty Redis and freshly started instances, so entries a previous
+  window left stale (they live until their TTL) are never counted against the next one.
 
 ### Columns
 

@@ -1,4 +1,4 @@
-/** Runs the windows in order: setup, load + fault + recovery, teardown, summary. */
+/** Runs the windows in order: reset, setup, load + fault + recovery, teardown, summary. */
 import { sleep } from '@stash/harness';
 import type { WindowSummary } from './recorder';
 import { WINDOWS, type WindowContext } from './windows';
@@ -9,8 +9,11 @@ export async function runWindows(
 ): Promise<WindowSummary[]> {
   const summaries: WindowSummary[] = [];
   const { load, recorder, timing } = ctx;
+  let first = true;
   for (const win of WINDOWS.filter((w) => wanted(w.name))) {
     console.log(`[faults] window: ${win.name} (${win.what})`);
+    if (!first && !win.ownStack) await startClean(ctx);
+    first = false;
     await win.setup?.(ctx);
     try {
       recorder.begin(win.name);
@@ -35,4 +38,15 @@ export async function runWindows(
     );
   }
   return summaries;
+}
+
+/**
+ * Each window starts from an empty Redis and fresh app processes, so entries a previous fault
+ * left stale (they live until their TTL) are never counted against the next window.
+ */
+async function startClean(ctx: WindowContext): Promise<void> {
+  await Promise.all(ctx.stack.apps.map((app) => app.stop()));
+  await ctx.redis.kill();
+  await ctx.redis.start();
+  await Promise.all(ctx.stack.apps.map((app) => app.restart()));
 }

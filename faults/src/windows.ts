@@ -43,6 +43,8 @@ export interface FaultWindow {
   what: string;
   /** A calibration window: it must produce wrong answers, or the oracle is blind. */
   expectWrong?: boolean;
+  /** Starts its own Redis and instances in setup (so the usual clean restart is skipped). */
+  ownStack?: boolean;
   setup?(ctx: WindowContext): Promise<void>;
   inject(ctx: WindowContext): Promise<void>;
   teardown?(ctx: WindowContext): Promise<void>;
@@ -131,7 +133,6 @@ export const WINDOWS: FaultWindow[] = [
     },
   },
   {
-    // Runs right before the cluster window, whose fresh Redis and processes drop what it left stale.
     name: 'oracle self-check',
     what: 'calibration, no fault: writes go straight to PostgreSQL without invalidation; the oracle must flag reads',
     expectWrong: true,
@@ -145,6 +146,7 @@ export const WINDOWS: FaultWindow[] = [
   },
   {
     name: 'cluster node restart',
+    ownStack: true,
     what: '3-master cluster: restart (SIGTERM, start empty) the node holding the pub/sub subscribers',
     async setup(ctx) {
       await Promise.all(ctx.stack.apps.map((app) => app.stop()));
