@@ -45,8 +45,24 @@ const { values: opts } = parseArgs({
 });
 
 const TIMING: Timing = opts.short
-  ? { beforeMs: 2_000, faultMs: 5_000, afterMs: 6_000, concurrency: 6, maxRequests: 20_000, crashes: 2 }
-  : { beforeMs: 5_000, faultMs: 20_000, afterMs: 15_000, concurrency: 8, maxRequests: 100_000, crashes: 5 };
+  ? {
+      beforeMs: 2_000,
+      faultMs: 5_000,
+      faultWrites: 15,
+      afterMs: 6_000,
+      concurrency: 6,
+      maxRequests: 20_000,
+      crashes: 2,
+    }
+  : {
+      beforeMs: 5_000,
+      faultMs: 20_000,
+      faultWrites: 60,
+      afterMs: 15_000,
+      concurrency: 8,
+      maxRequests: 100_000,
+      crashes: 5,
+    };
 /** Small: migrations + seed in a couple of seconds; enough agents for lists that change. */
 const SEED = { agents: 300, templates: 20, users: 8, workspaces: 6 };
 const WRITE_POOL = 40;
@@ -124,7 +140,7 @@ async function main(): Promise<number> {
       `${loadAtStart.join(' / ')} at the start and ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' / ')} at the end (1 / 5 / 15 min). Run at ${new Date().toISOString()}.`,
-    `Per window: ${TIMING.beforeMs / 1000} s of load before the fault, the fault (${TIMING.faultMs / 1000} s where it has a duration), ` +
+    `Per window: ${TIMING.beforeMs / 1000} s of load before the fault, the fault (where it has a duration: ${TIMING.faultMs / 1000} s and ${TIMING.faultWrites} writes at least, 4 × that time at most), ` +
       `${TIMING.afterMs / 1000} s after it; ${TIMING.concurrency} concurrent clients; seed ${JSON.stringify(SEED)}, ` +
       `${WRITE_POOL} agents written, ${SEARCHES} distinct searches; crash bound ${opts['crash-bound-ms']} ms.`,
     '',

@@ -48,6 +48,8 @@ export class LoadRunner {
   writeTargets: Target[] | null = null;
   /** Oracle self-check: writes go straight to PostgreSQL, skipping the API and its invalidation. */
   behindTheCache = false;
+  /** Writes finished since the runner was created (the fault windows wait for enough of them). */
+  writesDone = 0;
   private stopped = true;
   private workers: Promise<void>[] = [];
   private sent = 0;
@@ -147,6 +149,7 @@ export class LoadRunner {
     const where = this.where();
     const t0 = performance.now();
     const kind = h.begin(opts.workspaceId, t0);
+    this.writesDone++;
     const call = mutationCall(`installs.${kind}`, { workspaceId: opts.workspaceId, agentId: opts.agentId });
     if (this.behindTheCache) {
       await writeBehindTheCache(this.deps.prisma, { ...opts, install: kind === 'install' });

@@ -18,6 +18,8 @@ import type { Recorder } from './recorder';
 export interface Timing {
   beforeMs: number;
   faultMs: number;
+  /** ...and at least this many writes during it (capped at 4 × faultMs), so a slow machine still writes enough. */
+  faultWrites: number;
   afterMs: number;
   concurrency: number;
   /** Cap on requests per window, so a window is bounded in count as well as in time. */
@@ -52,23 +54,37 @@ export interface FaultWindow {
 
 const targetsOf = (stack: Stack): Target[] => stack.apps.map((app) => ({ app, down: false }));
 
-async function forDuration(ms: number, step: () => Promise<void>): Promise<void> {
-  const until = performance.now() + ms;
-  while (performance.now() < until) await step();
+/**
+ * Repeats `step` for the fault phase: at least `faultMs` and at least `faultWrites` writes, at
+ * most 4 × `faultMs`. Bounding by writes keeps a window meaningful when a busy machine serves
+ * few requests per second.
+ */
+async function duringFault(ctx: WindowContext, step: () => Promise<void>): Promise<void> {
+  const { faultMs, faultWrites } = ctx.timing;
+  const start = performance.now();
+  const writesAtStart = ctx.load.writesDone;
+  for (;;) {
+    const elapsed = performance.now() - start;
+    const enough = elapsed >= faultMs && ctx.load.writesDone - writesAtStart >= faultWrites;
+    if (enough || elapsed >= 4 * faultMs) return;
+    await step();
+  }
 }
+
+const idle = () => sleep(100);
 
 export const WINDOWS: FaultWindow[] = [
   {
     name: 'baseline',
     what: 'no fault: two instances, one Redis, mixed load',
-    inject: (ctx) => sleep(ctx.timing.faultMs),
+    inject: (ctx) => duringFault(ctx, idle),
   },
   {
     name: 'app CPU stall',
     what: 'SIGSTOP an app process group for 300 ms, SIGCONT, every 800 ms, alternating instances',
     async inject(ctx) {
       let i = 0;
-      await forDuration(ctx.timing.faultMs, async () => {
+      await duringFault(ctx, async () => {
         const app = ctx.stack.apps[i++ % ctx.stack.apps.length];
         app?.signal('SIGSTOP');
         await sleep(300);
@@ -104,7 +120,7 @@ export const WINDOWS: FaultWindow[] = [
       const target: Target = { app, down: false };
       // As in the issue: the new instance writes, the two that registered before the flush read.
       ctx.load.writeTargets = [target];
-      await sleep(ctx.timing.faultMs);
+      await duringFault(ctx, idle);
       ctx.load.writeTargets = null;
     },
     async teardown(ctx) {
@@ -116,7 +132,7 @@ export const WINDOWS: FaultWindow[] = [
     name: 'pub/sub connections killed',
     what: 'CLIENT KILL TYPE pubsub every second',
     async inject(ctx) {
-      await forDuration(ctx.timing.faultMs, async () => {
+      await duringFault(ctx, async () => {
         await ctx.redis.cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
         await sleep(1_000);
       });
@@ -139,7 +155,7 @@ export const WINDOWS: FaultWindow[] = [
     async setup(ctx) {
       ctx.load.behindTheCache = true;
     },
-    inject: (ctx) => sleep(ctx.timing.faultMs),
+    inject: (ctx) => duringFault(ctx, idle),
     async teardown(ctx) {
       ctx.load.behindTheCache = false;
     },
