@@ -7,7 +7,6 @@
  *   options: --only=mixed|stampede  --duration=20 --warmup=5 (s)  --connections=10 (per instance)
  *            --reps=3 (bursts per key kind)  --busy=2 (busy-loop processes beside the run)
  */
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEMO_PASSWORD } from '@stash/db';
@@ -16,9 +15,9 @@ import {
   ensureWebBuild,
   loadWorld,
   signIn,
+  startBusyLoops,
   startRedisServer,
   startStack,
-  stopChild,
   Teardown,
   Workload,
 } from '@stash/harness';
@@ -43,14 +42,6 @@ const AGENTS_READ = 1000;
 const only = (name: string) => !opts.only || opts.only.split(',').includes(name);
 const teardown = new Teardown();
 
-/** Busy-loop processes (issue 8: "with two busy-loop processes running beside it"). */
-function startBusyLoops(n: number): void {
-  for (let i = 0; i < n; i++) {
-    const child = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
-    teardown.add(`stop busy loop ${child.pid}`, () => stopChild(child, false));
-  }
-}
-
 async function run(): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadavg()[0]?.toFixed(2) ?? '?';
@@ -68,7 +59,7 @@ async function run(): Promise<void> {
   console.log(
     `two instances up; ${world.searches.length} distinct searches, ${cookies.size} users signed in`,
   );
-  startBusyLoops(Number(opts.busy));
+  startBusyLoops(Number(opts.busy), teardown);
 
   if (only('mixed')) {
     const mixed = await runMixed({

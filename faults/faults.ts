@@ -7,6 +7,7 @@
  *
  *   options: --short (CI size, a few minutes)  --only=baseline,cluster   (windows whose name
  *            contains one of these)  --crash-bound-ms=5000  --no-doc  --seed=1
+ *            --busy=2 (busy-loop processes beside the run, for the "CPU saturated" check)
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import {
   loadWorld,
   pairKey,
   signIn,
+  startBusyLoops,
   startRedisServer,
   startStack,
   Teardown,
@@ -40,6 +42,7 @@ const { values: opts } = parseArgs({
     'crash-bound-ms': { type: 'string', default: '5000' },
     'no-doc': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
+    busy: { type: 'string', default: '0' },
   },
   allowPositionals: true,
 });
@@ -75,6 +78,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const loadAtStart = loadavg().map((l) => l.toFixed(2));
   await ensureWebBuild((line) => console.log(`[faults] ${line}`));
+  const busy = Number(opts.busy);
+  startBusyLoops(busy, teardown);
   const db = await createTestDatabase({ seed: SEED });
   teardown.add('drop the database', () => db.drop());
   const redis = await startRedisServer();
@@ -156,7 +161,8 @@ async function main(): Promise<number> {
   ].join('\n');
   console.log(`\n${section}\n`);
   if (!opts['no-doc'] && !opts.only) {
-    writeReliabilityDoc(join(REPO_ROOT, 'docs/reliability.md'), `${METHOD}\n\n### Last run\n\n${section}`);
+    const title = `Last run${opts.short ? ', short mode' : ', full mode'}${busy > 0 ? `, ${busy} busy-loop processes beside it` : ''}`;
+    writeReliabilityDoc(join(REPO_ROOT, 'docs/reliability.md'), METHOD, title, section);
   }
   return bad.length === 0 && dbProblems.length === 0 ? 0 : 1;
 }

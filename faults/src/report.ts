@@ -38,21 +38,33 @@ export function notes(rows: WindowSummary[]): string {
     .join('\n');
 }
 
-/** Replaces (or appends) the `## Faults` section, leaving every other section as it was. */
-export function writeReliabilityDoc(path: string, section: string): void {
+/**
+ * Rewrites the `## Faults` section of docs/reliability.md: the method text, then one "### Last
+ * run ..." subsection per kind of run (e.g. quiet, with busy loops), replacing only the one with
+ * `title`. Every other section of the file (e.g. "Security") is left as it was.
+ */
+export function writeReliabilityDoc(path: string, method: string, title: string, body: string): void {
   const heading = '## Faults';
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Reliability\n';
   const start = current.indexOf(`\n${heading}\n`);
-  let next = -1;
-  if (start >= 0) {
-    const after = current.slice(start + heading.length + 2);
-    const m = after.search(/^## /m);
-    next = m < 0 ? -1 : start + heading.length + 2 + m;
+  const afterHeading = start < 0 ? -1 : start + heading.length + 2;
+  const nextOffset = afterHeading < 0 ? -1 : current.slice(afterHeading).search(/^## /m);
+  const end = nextOffset < 0 ? current.length : afterHeading + nextOffset;
+  const old = afterHeading < 0 ? '' : current.slice(afterHeading, end);
+  const runs = new Map<string, string>();
+  for (const part of old.split(/^(?=### Last run)/m).slice(1)) {
+    const name = part.split('\n', 1)[0]?.slice(4).trim() ?? '';
+    runs.set(name, part.trim());
   }
-  const body = `${heading}\n\n${section.trim()}\n`;
-  const updated =
-    start < 0
-      ? `${current.trimEnd()}\n\n${body}`
-      : `${current.slice(0, start + 1)}${body}${next < 0 ? '' : `\n${current.slice(next)}`}`;
-  writeFileSync(path, updated);
+  runs.set(title, `### ${title}\n\n${body.trim()}`);
+  const section = [
+    heading,
+    method.trim(),
+    ...[...runs].sort(([a], [b]) => a.localeCompare(b)).map(([, t]) => t),
+  ]
+    .join('\n\n')
+    .concat('\n');
+  const before = start < 0 ? `${current.trimEnd()}\n\n` : current.slice(0, start + 1);
+  const after = start < 0 || end >= current.length ? '' : `\n${current.slice(end)}`;
+  writeFileSync(path, `${before}${section}${after}`);
 }

@@ -1,5 +1,7 @@
 // Processes for the fault suite, the load benchmarks and the e2e test: spare ports, throw-away
 // redis-server nodes and clusters, and production `next start` instances.
+
+export { startBusyLoops } from './busy';
 export { sleep, stopChild } from './child';
 export { freePort, sparePort } from './ports';
 export { type RedisCluster, type RedisServer, startRedisCluster, startRedisServer } from './redis';
