@@ -9,18 +9,7 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEMO_PASSWORD } from '@stash/db';
-import { createTestDatabase } from '@stash/db/testing';
-import {
-  ensureWebBuild,
-  loadWorld,
-  signIn,
-  startBusyLoops,
-  startRedisServer,
-  startStack,
-  Teardown,
-  Workload,
-} from '@stash/harness';
+import { startBusyLoops, startRig, Teardown, Workload } from '@stash/harness';
 import { runMixed } from './src/mixed';
 import { machine } from './src/report';
 import { mixedTable, stampedeTable } from './src/scenario-report';
@@ -45,20 +34,13 @@ const teardown = new Teardown();
 async function run(): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadavg()[0]?.toFixed(2) ?? '?';
-  await ensureWebBuild();
-  const db = await createTestDatabase({ seed: DEMO_SEED });
-  teardown.add('drop the database', () => db.drop());
-  const redis = await startRedisServer();
-  teardown.add('stop redis-server', () => redis.stop());
-  const stack = await startStack({ databaseUrl: db.url, cache: { redisUrl: redis.url }, instances: 2 });
-  teardown.add('stop next start ×2', () => stack.stop());
-  const world = await loadWorld(db.prisma, { agents: AGENTS_READ, searches: SEARCHES });
-  const cookies = new Map<number, string>();
-  for (const user of world.users)
-    cookies.set(user.id, await signIn(stack.apps[0]!.url, user.email, DEMO_PASSWORD));
-  console.log(
-    `two instances up; ${world.searches.length} distinct searches, ${cookies.size} users signed in`,
-  );
+  const { stack, world, cookies } = await startRig({
+    seed: DEMO_SEED,
+    instances: 2,
+    agents: AGENTS_READ,
+    searches: SEARCHES,
+    teardown,
+  });
   startBusyLoops(Number(opts.busy), teardown);
 
   if (only('mixed')) {

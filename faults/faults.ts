@@ -12,19 +12,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_PASSWORD } from '@stash/db';
-import { createTestDatabase } from '@stash/db/testing';
-import {
-  ensureWebBuild,
-  loadWorld,
-  pairKey,
-  signIn,
-  startBusyLoops,
-  startRedisServer,
-  startStack,
-  Teardown,
-  Workload,
-} from '@stash/harness';
+import { pairKey, startBusyLoops, startRig, Teardown, Workload } from '@stash/harness';
 import { Checker } from './src/checks';
 import { LoadRunner } from './src/load';
 import { METHOD } from './src/method';
@@ -77,23 +65,17 @@ const teardown = new Teardown();
 async function main(): Promise<number> {
   const started = Date.now();
   const loadAtStart = loadavg().map((l) => l.toFixed(2));
-  await ensureWebBuild((line) => console.log(`[faults] ${line}`));
   const busy = Number(opts.busy);
   startBusyLoops(busy, teardown);
-  const db = await createTestDatabase({ seed: SEED });
-  teardown.add('drop the database', () => db.drop());
-  const redis = await startRedisServer();
-  teardown.add('stop redis-server', () => redis.stop());
-  const stack = await startStack({
-    databaseUrl: db.url,
-    cache: { redisUrl: redis.url },
+  const { db, redis, stack, world, cookies } = await startRig({
+    seed: SEED,
     instances: 2,
+    agents: WRITE_POOL,
+    searches: SEARCHES,
     env: { STASH_FAULT_INJECTION: '1' },
+    teardown,
+    log: (line) => console.log(`[faults] ${line}`),
   });
-  teardown.add('stop the app instances', () => stack.stop());
-  console.log(`[faults] database, redis-server :${redis.port}, ${stack.apps.map((a) => a.url).join(' ')}`);
-
-  const world = await loadWorld(db.prisma, { agents: WRITE_POOL, searches: SEARCHES });
   const histories = new Map(
     world.agents.map((id) => [
       id,
@@ -103,9 +85,6 @@ async function main(): Promise<number> {
       ),
     ]),
   );
-  const cookies = new Map<number, string>();
-  for (const user of world.users)
-    cookies.set(user.id, await signIn(stack.apps[0]!.url, user.email, DEMO_PASSWORD));
 
   const recorder = new Recorder();
   const load = new LoadRunner({

@@ -104,11 +104,13 @@ export const WINDOWS: FaultWindow[] = [
   },
   {
     name: 'Redis kill -9, empty restart',
-    what: 'SIGKILL redis-server, 1 s down, start it empty on the same port',
+    what: 'SIGKILL redis-server, 1 s down, start it empty on the same port; the fault phase goes on until enough writes followed',
     async inject(ctx) {
       await ctx.redis.kill();
       await sleep(1_000);
       await ctx.redis.start();
+      // Fills and deferred invalidations that straddle the restart are what can go wrong here.
+      await duringFault(ctx, idle);
     },
   },
   {
