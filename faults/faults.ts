@@ -12,7 +12,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pairKey, startBusyLoops, startRig, Teardown, Workload } from '@stash/harness';
+import { pairKey, sourceState, startBusyLoops, startRig, Teardown, Workload } from '@stash/harness';
 import { Checker } from './src/checks';
 import { LoadRunner } from './src/load';
 import { METHOD } from './src/method';
@@ -120,7 +120,7 @@ async function main(): Promise<number> {
       : `FAIL: ${bad.map((s) => s.name).join(', ') || 'no window'} failed${dbProblems.length ? `; PostgreSQL disagrees with the oracle (${dbProblems.length} agents)` : ''}.`;
   const section = [
     `Command: \`${command}\` (${opts.short ? 'short mode' : 'full mode'}, ${seconds} s in total).`,
-    `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; load average ` +
+    `Source: ${sourceState()}. Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; load average ` +
       `${loadAtStart.join(' / ')} at the start and ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' / ')} at the end (1 / 5 / 15 min). Run at ${new Date().toISOString()}.`,
