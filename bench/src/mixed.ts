@@ -27,6 +27,8 @@ export interface ProcedureTally {
 
 export interface InstanceLatency {
   label: string;
+  /** The circuit breaker in front of Redis after the run, from /api/health. */
+  breaker: string;
   requests: number;
   rps: number;
   p50: number;
@@ -124,8 +126,10 @@ async function load(
         },
       ],
     });
+    const health = (await (await fetch(`${app.url}/api/health`)).json()) as { cache?: { breaker?: string } };
     return {
       label: app.label,
+      breaker: health.cache?.breaker ?? '?',
       requests: res.requests.total,
       rps: res.requests.total / res.duration,
       p50: res.latency.p50,
