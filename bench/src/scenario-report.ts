@@ -30,11 +30,11 @@ export function mixedTable(r: MixedResult): string {
       `**${(total.runs / Math.max(1, total.reads)).toFixed(3)}** |`,
   );
   const latency = [
-    '| instance | requests | req/s | p50 ms | p99 ms | non-2xx | errors + timeouts |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| instance | requests | req/s | p50 ms | p99 ms | non-2xx | errors + timeouts | breaker after |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
     ...r.instances.map(
       (i) =>
-        `| ${i.label} | ${i.requests} | ${Math.round(i.rps)} | ${i.p50} | ${i.p99} | ${i.non2xx} | ${i.errors} |`,
+        `| ${i.label} | ${i.requests} | ${Math.round(i.rps)} | ${i.p50} | ${i.p99} | ${i.non2xx} | ${i.errors} | ${i.breaker} |`,
     ),
   ];
   return `${lines.join('\n')}\n\nWrites (installs + uninstalls answered 200): ${r.writes}; reads without a cache outcome (non-200): ${r.unlabeled}.\n\n${latency.join('\n')}`;
