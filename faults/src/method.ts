@@ -12,8 +12,9 @@ calibration window catches nothing.
   window starts a 3-master Redis Cluster and two fresh instances with \`REDIS_CLUSTER_NODES\`.
 - Closed-loop clients, loopback only, bounded in time and count per window. Mix: 40 % \`marketplace.search\`
   (Zipf, s = 1, over 200 distinct searches), 25 % \`marketplace.agent\` (Zipf over the 40 agents
-  that are written), 12 % \`workspaces.byId\`, 12 % \`workspaces.installState\`, 6 % \`workspaces.mine\`,
-  5 % \`installs.install\`/\`installs.uninstall\` by a member of the workspace. Every seeded user is signed in.
+  that are written), 12 % \`workspaces.byId\`, 12 % \`workspaces.installState\` (a page of 10 of those
+  agents), 6 % \`workspaces.mine\`, 5 % \`installs.install\`/\`installs.uninstall\` by a member of the
+  workspace; workspaces are Zipf-popular too. Every seeded user is signed in.
 
 ### How the oracle judges
 

@@ -35,11 +35,14 @@ export const MIX: Readonly<Record<Exclude<OpKind, 'install' | 'uninstall'>, numb
 };
 
 const ZIPF_S = 1.0;
+/** Agent ids per installState call (one marketplace page of cards). */
+const PAGE = 10;
 
 export class Workload {
   readonly random: () => number;
   private readonly searchRank: () => number;
   private readonly agentRank: () => number;
+  private readonly workspaceRank: () => number;
 
   constructor(
     readonly world: World,
@@ -48,6 +51,7 @@ export class Workload {
     this.random = seededRandom(seed);
     this.searchRank = zipfSampler(world.searches.length, ZIPF_S, this.random);
     this.agentRank = zipfSampler(world.agents.length, ZIPF_S, this.random);
+    this.workspaceRank = zipfSampler(world.workspaceIds.length, ZIPF_S, this.random);
   }
 
   kind(): keyof typeof MIX {
@@ -64,9 +68,9 @@ export class Workload {
     return this.world.agents[this.agentRank()] ?? this.world.agents[0] ?? 1;
   }
 
-  /** A member of some workspace, and that workspace: who may install there. */
+  /** A Zipf-popular workspace and one of its members: who may read it and install there. */
   writer(): { userId: number; workspaceId: number } {
-    const workspaceId = pick(this.world.workspaceIds, this.random);
+    const workspaceId = this.world.workspaceIds[this.workspaceRank()] ?? 1;
     return { workspaceId, userId: pick(this.world.members.get(workspaceId) ?? [], this.random) };
   }
 
@@ -82,8 +86,14 @@ export class Workload {
       case 'byId':
         return { kind, ...this.writer() };
       case 'installState': {
-        const ids = new Set([this.agent(), this.agent(), this.agent()]);
-        return { kind, ...this.writer(), agentIds: [...ids] };
+        // What a marketplace page asks: the ids of one page of cards, popular pages more often.
+        const agents = world.agents;
+        const start = (this.searchRank() * PAGE) % agents.length;
+        const agentIds = Array.from(
+          { length: Math.min(PAGE, agents.length) },
+          (_, i) => agents[(start + i) % agents.length] ?? 1,
+        );
+        return { kind, ...this.writer(), agentIds };
       }
     }
   }
