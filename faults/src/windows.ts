@@ -187,13 +187,16 @@ export const WINDOWS: FaultWindow[] = [
     async inject(ctx) {
       const nodes = ctx.cluster?.redis.nodes ?? [];
       let node = nodes[0];
+      let holdsPubsub = false;
       for (const candidate of nodes) {
-        const list = await candidate.cli('CLIENT', 'LIST', 'TYPE', 'pubsub');
-        if (list.trim()) node = candidate;
+        if ((await candidate.cli('CLIENT', 'LIST', 'TYPE', 'pubsub')).trim()) {
+          node = candidate;
+          holdsPubsub = true;
+        }
       }
       if (!node) throw new Error('cluster has no nodes');
       ctx.recorder.note(
-        `restarted node :${node.port}${nodes.indexOf(node) === 0 ? '' : ' (it held pub/sub clients)'}`,
+        `restarted node :${node.port} (${holdsPubsub ? 'it held pub/sub clients' : 'no node had pub/sub clients: the first one'})`,
       );
       await node.stop();
       await sleep(1_000);
