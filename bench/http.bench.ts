@@ -17,11 +17,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_PASSWORD } from '@stash/db';
 import { createTestDatabase } from '@stash/db/testing';
+import { startRedisServer, startWebApp, Teardown } from '@stash/harness';
 import { Redis } from 'ioredis';
 import superjson, { type SuperJSONResult } from 'superjson';
-import { buildNeeded, nextBin, runNextBuild, webRoot } from '../apps/web/scripts/next-build';
+import { buildNeeded, runNextBuild, webRoot } from '../apps/web/scripts/next-build';
 import { get, type Measurement, measure, type Target, verify } from './src/load';
-import { type Proc, startNext, startRedis, startServer } from './src/procs';
+import { type Proc, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
 import { machine, resultsTable } from './src/report';
 import { ADMIN_EMAIL, isServerVariant, LABELS, NEXT_CONSTANT_PATH, type ServerVariant } from './src/variants';
@@ -47,13 +48,7 @@ const SESSION_SECRET = randomBytes(32).toString('base64url');
 const PREFIX = `stash-bench-${process.pid}-${randomBytes(3).toString('hex')}`;
 const PROFILE_DIR = join(import.meta.dirname, '.profiles');
 
-/** Everything started is registered here and undone in reverse order, also on error or Ctrl-C. */
-const teardown: [string, () => Promise<unknown>][] = [];
-async function undoAll(): Promise<void> {
-  for (const [what, undo] of teardown.splice(0).reverse()) {
-    await undo().catch((error: unknown) => console.error(`teardown: ${what} failed:`, error));
-  }
-}
+const teardown = new Teardown();
 
 async function deleteRedisKeys(): Promise<void> {
   const redis = new Redis(REDIS_URL);
@@ -104,15 +99,15 @@ async function run(): Promise<void> {
   const loadAtStart = loadavg()[0]?.toFixed(2) ?? '?';
   console.log(`seeding a test database (${JSON.stringify(DEMO_SEED)}) ...`);
   const db = await createTestDatabase({ seed: DEMO_SEED });
-  teardown.push(['drop the test database', () => db.drop()]);
-  teardown.push(['delete this run’s Redis keys', deleteRedisKeys]);
+  teardown.add('drop the test database', () => db.drop());
+  teardown.add('delete this run’s Redis keys', deleteRedisKeys);
   const dir = mkdtempSync(join(tmpdir(), 'stash-bench-'));
-  teardown.push(['remove temp files', async () => rmSync(dir, { recursive: true, force: true })]);
+  teardown.add('remove temp files', async () => rmSync(dir, { recursive: true, force: true }));
   const bodyFile = join(dir, 'search-body.json');
   const start = async (variant: ServerVariant, execArgv: string[] = []): Promise<Proc> => {
     const env = { DATABASE_URL: db.url, REDIS_URL, BENCH_PREFIX: PREFIX, BENCH_BODY_FILE: bodyFile };
     const proc = await startServer({ ...env, BENCH_VARIANT: variant, SESSION_SECRET }, execArgv);
-    teardown.push([`stop the ${variant} server`, proc.stop]);
+    teardown.add(`stop the ${variant} server`, proc.stop);
     return proc;
   };
 
@@ -193,17 +188,15 @@ async function run(): Promise<void> {
 }
 
 async function startNextApp(databaseUrl: string, constantFile: string): Promise<Proc> {
-  const redis = await startRedis();
-  teardown.push(['stop the throw-away redis', redis.stop]);
-  const app = await startNext({
-    nextBin,
-    webRoot,
+  // A private Redis, so the Next app's fixed `stash` key prefix collides with nobody.
+  const redis = await startRedisServer();
+  teardown.add('stop the throw-away redis', redis.stop);
+  const app = await startWebApp({
     databaseUrl,
-    redisUrl: redis.url,
-    sessionSecret: SESSION_SECRET,
-    constantFile,
+    unset: ['REDIS_CLUSTER_NODES'],
+    env: { REDIS_URL: redis.url, SESSION_SECRET, STASH_BENCH_CONSTANT_FILE: constantFile },
   });
-  teardown.push(['stop next start', app.stop]);
+  teardown.add('stop next start', app.stop);
   return app;
 }
 
@@ -230,14 +223,7 @@ async function profile(variant: ServerVariant, server: Proc, reference: string):
   console.log(summarizeProfile(join(PROFILE_DIR, file), [from, to]));
 }
 
-process.once('SIGINT', () => {
-  void undoAll().then(() => process.exit(130));
-});
-try {
+await teardown.runMain(async () => {
   await run();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await undoAll();
-}
+  return 0;
+});

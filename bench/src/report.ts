@@ -1,6 +1,6 @@
 /** The results table (markdown) and the machine description printed with it. */
-import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
+import { sourceState } from '@stash/harness';
 import type { Measurement } from './load';
 import { LABELS } from './variants';
 
@@ -24,19 +24,6 @@ export function resultsTable(rows: Measurement[]): string {
     );
   }
   return lines.join('\n');
-}
-
-/** Commit plus whether the measured packages had uncommitted changes (read-only git calls). */
-function sourceState(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--', ':/packages/api', ':/packages/cache')
-      .split('\n')
-      .filter(Boolean);
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty.length > 0 ? ` + ${dirty.length} uncommitted files in packages/api, packages/cache` : ''}`;
-  } catch {
-    return 'unknown (no git)';
-  }
 }
 
 export function machine(extra: Record<string, string>): string {

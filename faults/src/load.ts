@@ -1,0 +1,196 @@
+/**
+ * The closed-loop load generator: `concurrency` workers send the mixed workload to the live
+ * instances until told to stop (or a request cap is reached), check every answer against the
+ * oracle and record it. Writes go through the oracle so at most one per agent is in flight.
+ */
+import type { PrismaClient } from '@stash/db';
+import { callFor, mutationCall, type ReadOp, send, userOf, type WebApp, type Workload } from '@stash/harness';
+import type { Checker } from './checks';
+import type { AgentHistory } from './oracle';
+import type { Recorder } from './recorder';
+import { agentState, writeBehindTheCache } from './truth';
+
+/** Past this a request is abandoned; it is far above the 2 s hang bound, so it counts as one. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface Target {
+  app: WebApp;
+  /** Set by a window while it has the instance killed or restarting: no new requests go there. */
+  down: boolean;
+  /** Set by a window about to kill the instance: its connection errors are expected. */
+  expectFailures?: boolean;
+}
+
+const failureExpected = (t: Target) => t.down || t.expectFailures === true || !t.app.alive();
+
+export interface LoadDeps {
+  workload: Workload;
+  histories: Map<number, AgentHistory>;
+  checker: Checker;
+  recorder: Recorder;
+  cookies: Map<number, string>;
+  prisma: PrismaClient;
+}
+
+export interface WriteOptions {
+  target: Target;
+  agentId: number;
+  workspaceId: number;
+  userId: number;
+  headers?: Record<string, string>;
+  /** Extra time after PostgreSQL confirmed an unknown outcome before reads must show it. */
+  settleGraceMs?: number;
+}
+
+export class LoadRunner {
+  targets: Target[] = [];
+  /** When set, writes go only to these (e.g. the instance started after a FLUSHALL). */
+  writeTargets: Target[] | null = null;
+  /** Oracle self-check: writes go straight to PostgreSQL, skipping the API and its invalidation. */
+  behindTheCache = false;
+  /** Writes finished since the runner was created (the fault windows wait for enough of them). */
+  writesDone = 0;
+  private stopped = true;
+  private workers: Promise<void>[] = [];
+  private sent = 0;
+
+  constructor(private readonly deps: LoadDeps) {}
+
+  get prisma(): PrismaClient {
+    return this.deps.prisma;
+  }
+
+  start(concurrency: number, maxRequests: number): void {
+    this.stopped = false;
+    this.sent = 0;
+    this.workers = Array.from({ length: concurrency }, () => this.worker(maxRequests));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.workers);
+  }
+
+  /** A write the oracle allows now (its agent has nothing in flight), or null. */
+  idleWrite(): { agentId: number; workspaceId: number; userId: number } | null {
+    for (let tries = 0; tries < 100; tries++) {
+      const agentId = this.deps.workload.agent();
+      if (!this.deps.histories.get(agentId)?.pending) return { agentId, ...this.deps.workload.writer() };
+    }
+    return null;
+  }
+
+  private live(list: Target[]): Target | null {
+    const up = list.filter((t) => !t.down);
+    return up[Math.floor(this.deps.workload.random() * up.length)] ?? null;
+  }
+
+  private async worker(maxRequests: number): Promise<void> {
+    while (!this.stopped && this.sent < maxRequests) {
+      this.sent++;
+      const kind = this.deps.workload.kind();
+      if (kind === 'write') {
+        const agentId = this.deps.workload.agent();
+        const target = this.live(this.writeTargets ?? this.targets);
+        // Another write to this agent is in flight: serialize by reading instead.
+        if (target && !this.deps.histories.get(agentId)?.pending) {
+          await this.write({ target, agentId, ...this.deps.workload.writer() });
+          continue;
+        }
+      }
+      await this.read(this.deps.workload.read(kind === 'write' ? 'agent' : kind));
+    }
+  }
+
+  private where() {
+    return { window: this.deps.recorder.window, phase: this.deps.recorder.phase };
+  }
+
+  async read(op: ReadOp): Promise<void> {
+    const target = this.live(this.targets);
+    if (!target) return new Promise((r) => setTimeout(r, 50));
+    const where = this.where();
+    const user = userOf(op);
+    const call = callFor(op);
+    const t0 = performance.now();
+    const res = await send(target.app.url, call, {
+      cookie: user === null ? undefined : this.deps.cookies.get(user),
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
+    const t1 = performance.now();
+    const sample = {
+      procedure: call.procedure,
+      instance: target.app.label,
+      t0,
+      t1,
+      status: res.status,
+      cache: res.cache,
+      expectedFailure: res.status === 0 && failureExpected(target),
+    };
+    if (res.status !== 200) return this.deps.recorder.record(sample, where);
+    if (op.kind === 'search') {
+      const { lagMs } = this.deps.checker.listLag(res.data, t0, t1);
+      return this.deps.recorder.record({ ...sample, listLagMs: lagMs }, where);
+    }
+    const verdict = this.deps.checker.exact(op, res.data, t0, t1);
+    const wrong =
+      verdict && !verdict.ok ? { detail: verdict.detail ?? '', lagMs: verdict.lagMs ?? null } : undefined;
+    this.deps.recorder.record({ ...sample, checked: verdict !== null, ...(wrong ? { wrong } : {}) }, where);
+  }
+
+  /**
+   * One serialized write. A 200 settles it with the server's count; anything else (5xx, a
+   * dropped connection, a crash) leaves the outcome unknown, so PostgreSQL settles it.
+   * Returns the HTTP status (0: no answer).
+   */
+  async write(opts: WriteOptions): Promise<number> {
+    const h = this.deps.histories.get(opts.agentId);
+    if (!h) throw new Error(`agent ${opts.agentId} is not in the write pool`);
+    const where = this.where();
+    const t0 = performance.now();
+    const kind = h.begin(opts.workspaceId, t0);
+    this.writesDone++;
+    const call = mutationCall(`installs.${kind}`, { workspaceId: opts.workspaceId, agentId: opts.agentId });
+    if (this.behindTheCache) {
+      await writeBehindTheCache(this.deps.prisma, { ...opts, install: kind === 'install' });
+      h.settle(await agentState(this.deps.prisma, opts.agentId), performance.now());
+      const t1 = performance.now();
+      const sample = {
+        procedure: `${call.procedure} (SQL)`,
+        instance: 'postgres',
+        t0,
+        t1,
+        status: 200,
+        cache: null,
+      };
+      this.deps.recorder.record(sample, where);
+      return 200;
+    }
+    const res = await send(opts.target.app.url, call, {
+      cookie: this.deps.cookies.get(opts.userId),
+      headers: opts.headers,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
+    const t1 = performance.now();
+    const data = res.data as { installCount?: number } | null;
+    if (res.status === 200 && typeof data?.installCount === 'number') {
+      h.settle({ count: data.installCount, installedIn: h.pending?.next.installedIn ?? new Set() }, t1);
+    } else {
+      const db = await agentState(this.deps.prisma, opts.agentId);
+      h.settle(db, performance.now() + (opts.settleGraceMs ?? 0));
+    }
+    this.deps.recorder.record(
+      {
+        procedure: call.procedure,
+        instance: opts.target.app.label,
+        t0,
+        t1,
+        status: res.status,
+        cache: res.cache,
+        expectedFailure: res.status === 0 && failureExpected(opts.target),
+      },
+      where,
+    );
+    return res.status;
+  }
+}

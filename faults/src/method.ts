@@ -1,0 +1,53 @@
+/** The fixed text of docs/reliability.md's "Faults" section: how the suite measures and judges. */
+export const METHOD = `Measured by \`pnpm test:faults\` (\`--short\` for CI; source \`faults/\`, processes from
+\`packages/harness\`). Exit status 1 when any fault window has a wrong answer, a 5xx, a hang or an
+unexpected connection error, when PostgreSQL disagrees with the oracle at the end, or when the
+calibration window catches nothing.
+
+### What runs
+
+- Its own PostgreSQL database on 127.0.0.1:5432 (migrated and seeded small, dropped at the end), its
+  own \`redis-server\` on a spare port, and two \`next start\` instances of the production build
+  (\`NODE_ENV=production\`, one random \`SESSION_SECRET\`, \`STASH_FAULT_INJECTION=1\`). The cluster
+  window starts a 3-master Redis Cluster and two fresh instances with \`REDIS_CLUSTER_NODES\`.
+- Closed-loop clients, loopback only, bounded in time and count per window. Mix: 40 % \`marketplace.search\`
+  (Zipf, s = 1, over 200 distinct searches), 25 % \`marketplace.agent\` (Zipf over the 40 agents
+  that are written), 12 % \`workspaces.byId\`, 12 % \`workspaces.installState\` (a page of 10 of those
+  agents), 6 % \`workspaces.mine\`, 5 % \`installs.install\`/\`installs.uninstall\` by a member of the
+  workspace; workspaces are Zipf-popular too. Every seeded user is signed in.
+
+### How the oracle judges
+
+- Writes to one agent are serialized (one in flight per agent, any workspace), so each agent has a
+  linear history of versions (install count, workspaces it is installed in). A version becomes
+  *visible* when its write returns.
+- A read sent at t0 and answered at t1 may show the newest version visible before t0, or any newer
+  one whose write started before t1 (in flight during the read). Anything older is a **wrong
+  answer**: it started after a write returned and shows the state from before it. Concurrent writes
+  therefore never make a false positive.
+- Judged exactly: \`marketplace.agent\` install count; \`workspaces.byId\` (which of the 40 agents are
+  installed, and their cards' install counts); \`workspaces.installState\`; \`workspaces.mine\` (each
+  workspace's install count must lie in the range the acceptable versions allow).
+- Marketplace lists are allowed to lag: for \`marketplace.search\` the suite only measures how old the
+  install counts shown are (ms since a newer count became visible) and reports it as "list lag".
+- A write whose outcome is unknown (5xx, dropped connection, the crash hook) is settled by reading
+  PostgreSQL; reads must show that state from then on (for the crash window: from then plus the
+  stated crash bound, the time the redelivery of its invalidation may take). At the end PostgreSQL
+  must equal the oracle's last version of every written agent.
+- **Calibration** ("oracle self-check"): writes go straight into PostgreSQL, skipping the API and its
+  invalidation. The oracle must flag reads there, or it is blind and the run fails.
+- Every window starts clean: an empty Redis and freshly started instances, so entries a previous
+  window left stale (they live until their TTL) are never counted against the next one.
+
+### Columns
+
+- *hangs*: requests over 2 s (issue 7's bound; the only timing the suite judges). Requests are
+  abandoned after 10 s. On a shared 2-core machine hangs follow the load average printed with
+  each run; a wrong answer does not depend on timing.
+- *conn. errors*: no HTTP answer; in brackets those on an instance the window killed on purpose
+  (not counted as failures).
+- *cache \`error\`*: responses whose \`x-stash-cache\` said \`error\` (the user still got the resolver's answer).
+- *p99 during fault*: of requests sent while the fault was being injected.
+- *recovery*: from the end of the fault to the end of the last request that a user would have
+  noticed (wrong, 5xx, hang, unexpected connection error); "not recovered" when such requests were
+  still being sent in the window's last second.`;

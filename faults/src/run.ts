@@ -1,0 +1,52 @@
+/** Runs the windows in order: reset, setup, load + fault + recovery, teardown, summary. */
+import { sleep } from '@stash/harness';
+import type { WindowSummary } from './recorder';
+import { WINDOWS, type WindowContext } from './windows';
+
+export async function runWindows(
+  ctx: WindowContext,
+  wanted: (name: string) => boolean,
+): Promise<WindowSummary[]> {
+  const summaries: WindowSummary[] = [];
+  const { load, recorder, timing } = ctx;
+  let first = true;
+  for (const win of WINDOWS.filter((w) => wanted(w.name))) {
+    console.log(`[faults] window: ${win.name} (${win.what})`);
+    if (!first && !win.ownStack) await startClean(ctx);
+    first = false;
+    await win.setup?.(ctx);
+    try {
+      recorder.begin(win.name);
+      load.start(timing.concurrency, timing.maxRequests);
+      await sleep(timing.beforeMs);
+      recorder.faultStarted();
+      await win.inject(ctx);
+      recorder.faultEnded(performance.now());
+      await sleep(timing.afterMs);
+      recorder.end(performance.now());
+      await load.stop();
+    } finally {
+      await load.stop();
+      await win.teardown?.(ctx);
+    }
+    const summary = recorder.summarize(win.name, win.expectWrong === true);
+    summaries.push(summary);
+    console.log(
+      `[faults]   ${summary.requests} requests (${summary.writes} writes, ${summary.checked} exact reads checked, ` +
+        `${summary.checkedFromCache} of them from cache), ${summary.wrong} wrong, ${summary.fiveXx} 5xx, ${summary.hangs} hangs, ` +
+        `${summary.connErrors} conn errors, p99 ${summary.p99FaultMs} ms during the fault`,
+    );
+  }
+  return summaries;
+}
+
+/**
+ * Each window starts from an empty Redis and fresh app processes, so entries a previous fault
+ * left stale (they live until their TTL) are never counted against the next window.
+ */
+async function startClean(ctx: WindowContext): Promise<void> {
+  await Promise.all(ctx.stack.apps.map((app) => app.stop()));
+  await ctx.redis.kill();
+  await ctx.redis.start();
+  await Promise.all(ctx.stack.apps.map((app) => app.restart()));
+}

@@ -1,0 +1,211 @@
+/**
+ * The faults of issue 7, one window each. A window runs the load for `before` ms, injects its
+ * fault (the "fault" phase lasts as long as `inject`), then keeps the load running for `after`
+ * ms to see the system recover. Setup and teardown (e.g. starting a cluster) are not measured.
+ */
+import {
+  type RedisCluster,
+  type RedisServer,
+  type Stack,
+  sleep,
+  startRedisCluster,
+  startStack,
+} from '@stash/harness';
+import { crashAfterCommit } from './crash';
+import type { LoadRunner, Target } from './load';
+import type { Recorder } from './recorder';
+
+export interface Timing {
+  beforeMs: number;
+  faultMs: number;
+  /** ...and at least this many writes during it (capped at 4 × faultMs), so a slow machine still writes enough. */
+  faultWrites: number;
+  afterMs: number;
+  concurrency: number;
+  /** Cap on requests per window, so a window is bounded in count as well as in time. */
+  maxRequests: number;
+  crashes: number;
+}
+
+export interface WindowContext {
+  load: LoadRunner;
+  recorder: Recorder;
+  redis: RedisServer;
+  stack: Stack;
+  timing: Timing;
+  databaseUrl: string;
+  /** After PostgreSQL confirms a crashed write, how long reads may still show the old state. */
+  crashBoundMs: number;
+  /** Set by the cluster window's setup. */
+  cluster?: { redis: RedisCluster; stack: Stack };
+}
+
+export interface FaultWindow {
+  name: string;
+  what: string;
+  /** A calibration window: it must produce wrong answers, or the oracle is blind. */
+  expectWrong?: boolean;
+  /** Starts its own Redis and instances in setup (so the usual clean restart is skipped). */
+  ownStack?: boolean;
+  setup?(ctx: WindowContext): Promise<void>;
+  inject(ctx: WindowContext): Promise<void>;
+  teardown?(ctx: WindowContext): Promise<void>;
+}
+
+const targetsOf = (stack: Stack): Target[] => stack.apps.map((app) => ({ app, down: false }));
+
+/**
+ * Repeats `step` for the fault phase: at least `faultMs` and at least `faultWrites` writes, at
+ * most 4 × `faultMs`. Bounding by writes keeps a window meaningful when a busy machine serves
+ * few requests per second.
+ */
+async function duringFault(ctx: WindowContext, step: () => Promise<void>): Promise<void> {
+  const { faultMs, faultWrites } = ctx.timing;
+  const start = performance.now();
+  const writesAtStart = ctx.load.writesDone;
+  for (;;) {
+    const elapsed = performance.now() - start;
+    const enough = elapsed >= faultMs && ctx.load.writesDone - writesAtStart >= faultWrites;
+    if (enough || elapsed >= 4 * faultMs) return;
+    await step();
+  }
+}
+
+const idle = () => sleep(100);
+
+export const WINDOWS: FaultWindow[] = [
+  {
+    name: 'baseline',
+    what: 'no fault: two instances, one Redis, mixed load',
+    inject: (ctx) => duringFault(ctx, idle),
+  },
+  {
+    name: 'app CPU stall',
+    what: 'SIGSTOP an app process group for 300 ms, SIGCONT, every 800 ms, alternating instances',
+    async inject(ctx) {
+      let i = 0;
+      await duringFault(ctx, async () => {
+        const app = ctx.stack.apps[i++ % ctx.stack.apps.length];
+        app?.signal('SIGSTOP');
+        await sleep(300);
+        app?.signal('SIGCONT');
+        await sleep(500);
+      });
+    },
+  },
+  {
+    name: 'Redis SIGSTOP 10 s',
+    what: 'SIGSTOP redis-server for 10 s, then SIGCONT',
+    async inject(ctx) {
+      ctx.redis.signal('SIGSTOP');
+      await sleep(10_000);
+      ctx.redis.signal('SIGCONT');
+    },
+  },
+  {
+    name: 'Redis kill -9, empty restart',
+    what: 'SIGKILL redis-server, 1 s down, start it empty on the same port; the fault phase goes on until enough writes followed',
+    async inject(ctx) {
+      await ctx.redis.kill();
+      await sleep(1_000);
+      await ctx.redis.start();
+      // Fills and deferred invalidations that straddle the restart are what can go wrong here.
+      await duringFault(ctx, idle);
+    },
+  },
+  {
+    name: 'FLUSHALL + new instance',
+    what: 'FLUSHALL, start a third instance; during the fault phase every write goes through it',
+    async inject(ctx) {
+      await ctx.redis.cli('FLUSHALL');
+      const app = await ctx.stack.addInstance('app3');
+      const target: Target = { app, down: false };
+      // As in the issue: the new instance writes, the two that registered before the flush read.
+      ctx.load.writeTargets = [target];
+      await duringFault(ctx, idle);
+      ctx.load.writeTargets = null;
+    },
+    async teardown(ctx) {
+      ctx.load.writeTargets = null;
+      await Promise.all(ctx.stack.apps.splice(2).map((app) => app.stop()));
+    },
+  },
+  {
+    name: 'pub/sub connections killed',
+    what: 'CLIENT KILL TYPE pubsub every second',
+    async inject(ctx) {
+      await duringFault(ctx, async () => {
+        await ctx.redis.cli('CLIENT', 'KILL', 'TYPE', 'pubsub');
+        await sleep(1_000);
+      });
+    },
+  },
+  {
+    name: 'app crash after commit',
+    what: 'a write with `x-stash-fault: crash-after-commit` kills app2 after the DB commit; restart it',
+    async inject(ctx) {
+      for (let i = 0; i < ctx.timing.crashes; i++) {
+        await crashAfterCommit(ctx);
+        await sleep(1_000);
+      }
+    },
+  },
+  {
+    name: 'oracle self-check',
+    what: 'calibration, no fault: writes go straight to PostgreSQL without invalidation; the oracle must flag reads',
+    expectWrong: true,
+    async setup(ctx) {
+      ctx.load.behindTheCache = true;
+    },
+    inject: (ctx) => duringFault(ctx, idle),
+    async teardown(ctx) {
+      ctx.load.behindTheCache = false;
+    },
+  },
+  {
+    name: 'cluster node restart',
+    ownStack: true,
+    what: '3-master cluster: restart (SIGTERM, start empty) the node holding the pub/sub subscribers',
+    async setup(ctx) {
+      await Promise.all(ctx.stack.apps.map((app) => app.stop()));
+      const redis = await startRedisCluster();
+      try {
+        const stack = await startStack({
+          databaseUrl: ctx.databaseUrl,
+          cache: { clusterNodes: redis.seeds },
+          instances: 2,
+          sessionSecret: ctx.stack.sessionSecret,
+          env: { STASH_FAULT_INJECTION: '1' },
+        });
+        ctx.cluster = { redis, stack };
+        ctx.load.targets = targetsOf(stack);
+      } catch (error) {
+        await redis.stop();
+        throw error;
+      }
+    },
+    async inject(ctx) {
+      const nodes = ctx.cluster?.redis.nodes ?? [];
+      let node = nodes[0];
+      let holdsPubsub = false;
+      for (const candidate of nodes) {
+        if ((await candidate.cli('CLIENT', 'LIST', 'TYPE', 'pubsub')).trim()) {
+          node = candidate;
+          holdsPubsub = true;
+        }
+      }
+      if (!node) throw new Error('cluster has no nodes');
+      ctx.recorder.note(
+        `restarted node :${node.port} (${holdsPubsub ? 'it held pub/sub clients' : 'no node had pub/sub clients: the first one'})`,
+      );
+      await node.stop();
+      await sleep(1_000);
+      await node.start();
+      await ctx.cluster?.redis.waitHealthy();
+    },
+    async teardown(ctx) {
+      await ctx.cluster?.stack.stop();
+      await ctx.cluster?.redis.stop();
+    },
+  },
+];

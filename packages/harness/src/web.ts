@@ -1,0 +1,115 @@
+/**
+ * The production build of apps/web (`next start`) as a child process we can signal, crash and
+ * restart on the same port. Shared by the fault suite, the load benchmarks and the e2e test.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { buildNeeded, nextBin, runNextBuild, webRoot } from '../../../apps/web/scripts/next-build';
+import { isRunning, killChild, signalGroup, stopChild, waitUntil } from './child';
+import { freePort } from './ports';
+
+/** Builds apps/web when its sources are newer than the last build; says why, or nothing. */
+export async function ensureWebBuild(log: (line: string) => void = console.log): Promise<void> {
+  const reason = buildNeeded();
+  if (!reason) return;
+  log(`building apps/web: ${reason}`);
+  await runNextBuild({ skipTypecheck: true, quiet: true });
+}
+
+export interface WebAppOptions {
+  databaseUrl: string;
+  /** Added to the inherited environment (REDIS_URL, SESSION_SECRET, ...). */
+  env: Record<string, string>;
+  /** Variables of the parent's environment to drop (e.g. a REDIS_URL meant for something else). */
+  unset?: string[];
+  label?: string;
+  /** Keep the app's stdout (otherwise only stderr is kept, for error reports). */
+  stdout?: boolean;
+}
+
+export interface WebApp {
+  label: string;
+  url: string;
+  port: number;
+  pid(): number | undefined;
+  alive(): boolean;
+  /** Signals the whole process group (`next start` and anything it runs). */
+  signal(signal: NodeJS.Signals): void;
+  /** SIGKILL to the group; resolves once it exited. */
+  kill(): Promise<void>;
+  /** Resolves when the process exits (e.g. a fault hook killed it). */
+  exited(): Promise<void>;
+  /** Starts it again on the same port and waits for /api/health. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  /** The tail of its output (for error messages). */
+  logs(): string;
+}
+
+const LOG_LIMIT = 20_000;
+
+export async function startWebApp(opts: WebAppOptions): Promise<WebApp> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const label = opts.label ?? `web:${port}`;
+  let child: ChildProcess | undefined;
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-LOG_LIMIT);
+  };
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of opts.unset ?? []) delete env[name];
+
+  const launch = async () => {
+    child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: webRoot,
+      // Its own process group: SIGSTOP/SIGKILL reach every process of the app at once.
+      detached: true,
+      stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'],
+      env: {
+        ...env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        DATABASE_URL: opts.databaseUrl,
+        ...opts.env,
+      },
+    });
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const started = child;
+    try {
+      await waitUntil(async () => (await fetch(`${url}/api/health`)).ok, {
+        child: started,
+        what: `${label} (next start)`,
+        timeoutMs: 60_000,
+        logs: () => output,
+      });
+    } catch (error) {
+      await killChild(started, true);
+      throw error;
+    }
+  };
+
+  await launch();
+  return {
+    label,
+    url,
+    port,
+    pid: () => child?.pid,
+    alive: () => isRunning(child),
+    signal: (signal) => {
+      if (child) signalGroup(child, signal, true);
+    },
+    kill: () => killChild(child, true),
+    exited: () =>
+      new Promise((resolve) => {
+        if (!isRunning(child)) return resolve();
+        child.once('exit', () => resolve());
+      }),
+    async restart() {
+      await killChild(child, true);
+      await launch();
+    },
+    stop: () => stopChild(child, true),
+    logs: () => output,
+  };
+}

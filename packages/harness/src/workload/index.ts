@@ -1,0 +1,4 @@
+export * from './mix';
+export * from './trpc';
+export * from './world';
+export * from './zipf';
