@@ -34,7 +34,13 @@ export function table(rows: WindowSummary[]): string {
 export function notes(rows: WindowSummary[]): string {
   return rows
     .filter((s) => s.notes.length > 0)
-    .map((s) => `- ${s.name}: ${s.notes.join('; ')}`)
+    .map((s) => {
+      // The same note from repeated injections (e.g. five crash attempts) is listed once, counted.
+      const counts = new Map<string, number>();
+      for (const note of s.notes) counts.set(note, (counts.get(note) ?? 0) + 1);
+      const text = [...counts].map(([note, n]) => (n > 1 ? `${note} (×${n})` : note));
+      return `- ${s.name}: ${text.join('; ')}`;
+    })
     .join('\n');
 }
 
