@@ -18,7 +18,7 @@ import { LoadRunner } from './src/load';
 import { METHOD } from './src/method';
 import { AgentHistory } from './src/oracle';
 import { Recorder } from './src/recorder';
-import { failed, notes, table, writeReliabilityDoc } from './src/report';
+import { failed, notes, reasons, table, writeReliabilityDoc } from './src/report';
 import { runWindows } from './src/run';
 import { compareWithDatabase } from './src/truth';
 import type { Timing } from './src/windows';
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
   const verdict =
     bad.length === 0 && dbProblems.length === 0
       ? 'PASS: no wrong answers, 5xx, hangs or unexpected connection errors; PostgreSQL matches the oracle.'
-      : `FAIL: ${bad.map((s) => s.name).join(', ') || 'no window'} failed${dbProblems.length ? `; PostgreSQL disagrees with the oracle (${dbProblems.length} agents)` : ''}.`;
+      : `FAIL: ${bad.map((s) => `${s.name} (${reasons(s)})`).join(', ') || 'no window'} failed${dbProblems.length ? `; PostgreSQL disagrees with the oracle (${dbProblems.length} agents)` : ''}.`;
   const section = [
     `Command: \`${command}\` (${opts.short ? 'short mode' : 'full mode'}, ${seconds} s in total).`,
     `Source: ${sourceState()}. Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}; load average ` +

@@ -10,6 +10,21 @@ export function failed(s: WindowSummary): boolean {
   return s.wrong > 0 || s.fiveXx > 0 || s.hangs > 0 || s.connErrors > 0;
 }
 
+/** Why a window failed, e.g. "3 wrong, 13 hangs". */
+export function reasons(s: WindowSummary): string {
+  if (s.expectWrong) return 'the oracle flagged nothing';
+  const parts: [number, string][] = [
+    [s.wrong, 'wrong'],
+    [s.fiveXx, '5xx'],
+    [s.hangs, 'hangs'],
+    [s.connErrors, 'connection errors'],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`)
+    .join(', ');
+}
+
 export function table(rows: WindowSummary[]): string {
   const lines = [
     '| window | requests (writes; exact reads checked, from cache) | wrong answers | 5xx | hangs (> 2 s) | conn. errors (expected) | cache `error` | p99 during fault | recovery | list lag: lagged / reads, max |',
@@ -34,7 +49,13 @@ export function table(rows: WindowSummary[]): string {
 export function notes(rows: WindowSummary[]): string {
   return rows
     .filter((s) => s.notes.length > 0)
-    .map((s) => `- ${s.name}: ${s.notes.join('; ')}`)
+    .map((s) => {
+      // The same note from repeated injections (e.g. five crash attempts) is listed once, counted.
+      const counts = new Map<string, number>();
+      for (const note of s.notes) counts.set(note, (counts.get(note) ?? 0) + 1);
+      const text = [...counts].map(([note, n]) => (n > 1 ? `${note} (×${n})` : note));
+      return `- ${s.name}: ${text.join('; ')}`;
+    })
     .join('\n');
 }
 
