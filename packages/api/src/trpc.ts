@@ -32,7 +32,6 @@ const t = initTRPC.context<Context>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const mergeRouters = t.mergeRouters;
 
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure;

@@ -1,3 +1,4 @@
+import { agentIdSchema, workspaceIdSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { authorizeWorkspaceRead } from '../auth/membership';
@@ -7,15 +8,13 @@ import { tags } from '../caching/tags';
 import { installedAgentIds, workspacesOf, workspaceWithInstalls } from '../queries/workspaces';
 import { protectedProcedure } from '../trpc';
 
-export const workspaceIdSchema = z.number().int().positive();
-
 const byIdInput = z.object({ workspaceId: workspaceIdSchema });
 
 const installStateInput = z.object({
   workspaceId: workspaceIdSchema,
   // Sorted and de-duplicated so [2,1,1] and [1,2] share one cache entry.
   agentIds: z
-    .array(z.number().int().positive())
+    .array(agentIdSchema)
     .min(1, 'Pass at least one agent id')
     .max(100, 'At most 100 agent ids per call')
     .transform((ids) => [...new Set(ids)].sort((a, b) => a - b)),
