@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Cache } from '@stash/cache';
 import type { PrismaClient } from '@stash/db';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
@@ -25,6 +26,14 @@ export interface Context extends ApiDeps {
   cacheReport: CacheReport;
   /** Headers to add to the HTTP response (Set-Cookie on sign-in/out). */
   resHeaders: Headers;
+  /** Names this request in error responses and in the server log. */
+  requestId: string;
+  /** The caller's network address when known (HTTP), for per-address rate limits. */
+  clientAddress: string | null;
+}
+
+export function newRequestId(): string {
+  return randomBytes(8).toString('hex');
 }
 
 /**
@@ -33,7 +42,13 @@ export interface Context extends ApiDeps {
  */
 export function createContextInner(
   deps: ApiDeps,
-  opts: { session?: Session | null; cacheMode?: CacheMode; resHeaders?: Headers } = {},
+  opts: {
+    session?: Session | null;
+    cacheMode?: CacheMode;
+    resHeaders?: Headers;
+    requestId?: string;
+    clientAddress?: string | null;
+  } = {},
 ): Context {
   const session = opts.session ?? null;
   const isAdmin = session !== null && deps.adminEmails.includes(session.email);
@@ -43,6 +58,8 @@ export function createContextInner(
     cacheMode: isAdmin ? (opts.cacheMode ?? 'normal') : 'normal',
     cacheReport: new Map(),
     resHeaders: opts.resHeaders ?? new Headers(),
+    requestId: opts.requestId ?? newRequestId(),
+    clientAddress: opts.clientAddress ?? null,
   };
 }
 
@@ -57,11 +74,13 @@ export async function createContextFromRequest(
   deps: ApiDeps,
   req: Request,
   resHeaders: Headers,
+  opts: { requestId?: string; clientAddress?: string | null } = {},
 ): Promise<Context> {
   const session = await readSessionFromCookieHeader(req.headers.get('cookie'), deps.sessionSecret);
   return createContextInner(deps, {
     session,
     cacheMode: parseCacheMode(req.headers.get(CACHE_MODE_HEADER)),
     resHeaders,
+    ...opts,
   });
 }

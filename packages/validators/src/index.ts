@@ -12,5 +12,6 @@ export {
   userIdSchema,
   workspaceIdSchema,
 } from './ids';
+export { MAX_BATCH_SIZE } from './limits';
 export { isStorableText, STORABLE_TEXT_MESSAGE, text } from './text';
 export { WORKSPACE_ROLES, type WorkspaceRoleName, workspaceRoleSchema } from './workspaces';
