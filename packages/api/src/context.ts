@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cache } from '@stash/cache';
 import type { PrismaClient } from '@stash/db';
+import type { SignInLimiter } from './auth/rate-limit';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
 import type { CacheMode, CacheReport } from './caching/cached';
 
@@ -16,6 +17,8 @@ export interface ApiDeps {
   adminEmails: readonly string[];
   /** Set the `Secure` attribute on cookies (true behind HTTPS). */
   secureCookies?: boolean;
+  /** Sign-in attempt counters; default: one shared per process with the default limits. */
+  signInLimiter?: SignInLimiter;
 }
 
 export interface Context extends ApiDeps {

@@ -5,6 +5,7 @@
  */
 import { type Cache, createCache } from '@stash/cache';
 import { openDatabase } from '@stash/db';
+import { SignInLimiter } from './auth/rate-limit';
 import { type ApiConfig, loadConfig } from './config';
 import type { ApiDeps } from './context';
 
@@ -43,6 +44,7 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
       sessionSecret: config.sessionSecret,
       adminEmails: config.adminEmails,
       secureCookies: config.production,
+      signInLimiter: new SignInLimiter(),
     },
     async close() {
       await cache.close();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../auth/password';
+import { SignInLimiter } from '../auth/rate-limit';
 import { clearedSessionCookie, sealSession, sessionCookie } from '../auth/session';
 import { publicProcedure } from '../trpc';
 
@@ -12,6 +13,8 @@ const unknownUserHash = () => {
   return dummyHash;
 };
 
+const defaultLimiter = new SignInLimiter();
+
 const signInInput = z.object({
   email: z.email('Enter a valid email address').max(200).toLowerCase(),
   password: z.string().min(1, 'Enter your password').max(200),
@@ -20,6 +23,8 @@ const signInInput = z.object({
 export const authRouter = {
   /** Sets the session cookie. Scripts: POST /api/trpc/auth.signIn, keep the Set-Cookie (README). */
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    // Counted before any work, so a burst is refused without touching the database or bcrypt.
+    const attempt = (ctx.signInLimiter ?? defaultLimiter).begin(input.email, ctx.clientAddress);
     const user = await ctx.prisma.user.findUnique({
       where: { email: input.email },
       select: { id: true, email: true, name: true, passwordHash: true },
@@ -30,6 +35,7 @@ export const authRouter = {
     if (!user || !valid) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password.' });
     }
+    attempt.succeeded();
     const session = { userId: user.id, email: user.email, name: user.name };
     const sealed = await sealSession(session, ctx.sessionSecret);
     ctx.resHeaders.append('set-cookie', sessionCookie(sealed, ctx.secureCookies ?? false));
