@@ -1,7 +1,9 @@
 /** Every environment variable the API reads, parsed once. README's configuration table mirrors this. */
 import { z } from 'zod';
+import { devSessionSecret } from './dev-secret';
 
-const DEV_SESSION_SECRET = 'stash-dev-only-session-secret-change-me-please';
+/** Once the built-in default, so public: refused even when set explicitly. */
+const PUBLISHED_SECRETS = new Set(['stash-dev-only-session-secret-change-me-please']);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -9,7 +11,16 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: z.string().url().optional(),
   REDIS_CLUSTER_NODES: z.string().optional(),
-  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'SESSION_SECRET must be at least 32 characters')
+    .refine(
+      (s) => !PUBLISHED_SECRETS.has(s),
+      'SESSION_SECRET is a published example value; generate your own',
+    )
+    .optional(),
+  /** `1`: this is a developer's machine (pnpm dev / demo): a kept random secret, ada is admin. */
+  STASH_DEV: z.enum(['0', '1']).optional(),
   STASH_ADMIN_EMAILS: z.string().optional(),
   CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(50),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
@@ -34,24 +45,36 @@ function parseClusterNodes(value: string) {
   });
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+/**
+ * Without SESSION_SECRET the server refuses to start, whatever NODE_ENV says (an unset NODE_ENV
+ * used to mean a public secret anyone could seal an admin cookie with). Only the explicit
+ * STASH_DEV=1 flag lets it generate and keep a secret of its own (`devSecret`).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  devSecret: () => string = devSessionSecret,
+): ApiConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.SESSION_SECRET) {
-    throw new Error('SESSION_SECRET is required in production (32+ random characters).');
+  const dev = e.STASH_DEV === '1';
+  if (!e.SESSION_SECRET && !dev) {
+    throw new Error(
+      'SESSION_SECRET is required (32+ random characters, e.g. `openssl rand -base64 32`). ' +
+        'On a development machine set STASH_DEV=1 instead (pnpm dev and pnpm demo do).',
+    );
   }
   return {
     production,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redis: e.REDIS_CLUSTER_NODES ? { cluster: parseClusterNodes(e.REDIS_CLUSTER_NODES) } : e.REDIS_URL,
-    sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
-    // The demo admin only outside production: a deployment names its admins explicitly.
-    adminEmails: (e.STASH_ADMIN_EMAILS ?? (production ? '' : 'ada@stash.dev'))
+    sessionSecret: e.SESSION_SECRET ?? devSecret(),
+    // The demo admin only on a development machine: a deployment names its admins explicitly.
+    adminEmails: (e.STASH_ADMIN_EMAILS ?? (dev ? 'ada@stash.dev' : ''))
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),

@@ -7,6 +7,7 @@ export { registeredPolicies, TTL } from './caching/policy';
 export { TAG_PATTERNS, tags } from './caching/tags';
 export { type ApiConfig, loadConfig } from './config';
 export { type ApiDeps, type Context, createContextFromRequest, createContextInner } from './context';
+export { devSessionSecret } from './dev-secret';
 export { CACHE_HEADER, handleTrpcRequest } from './http';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { type ApiRuntime, createApiRuntime, createCacheFromConfig } from './runtime';
