@@ -3,6 +3,7 @@ import type { Cache } from '@stash/cache';
 import type { PrismaClient } from '@stash/db';
 import type { SignInLimiter } from './auth/rate-limit';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
+import { currentSessionVersion } from './auth/session-version';
 import type { CacheMode, CacheReport } from './caching/cached';
 
 /** Long-lived things a context borrows: one of each per process. */
@@ -72,6 +73,17 @@ function parseCacheMode(value: string | null): CacheMode {
   return value === 'bypass' || value === 'refresh' ? value : 'normal';
 }
 
+/**
+ * The session a cookie proves: sealed by us, and issued under the user's current session
+ * version (a signed-out or deleted user's cookies prove nothing).
+ */
+export async function sessionFromCookie(deps: ApiDeps, cookieHeader: string | null): Promise<Session | null> {
+  const sealed = await readSessionFromCookieHeader(cookieHeader, deps.sessionSecret);
+  if (!sealed) return null;
+  const current = await currentSessionVersion(deps, sealed.session.userId);
+  return current === sealed.version ? sealed.session : null;
+}
+
 /** The HTTP entry point: session from the cookie, cache mode from a header (admins only). */
 export async function createContextFromRequest(
   deps: ApiDeps,
@@ -79,7 +91,7 @@ export async function createContextFromRequest(
   resHeaders: Headers,
   opts: { requestId?: string; clientAddress?: string | null } = {},
 ): Promise<Context> {
-  const session = await readSessionFromCookieHeader(req.headers.get('cookie'), deps.sessionSecret);
+  const session = await sessionFromCookie(deps, req.headers.get('cookie'));
   return createContextInner(deps, {
     session,
     cacheMode: parseCacheMode(req.headers.get(CACHE_MODE_HEADER)),

@@ -2,13 +2,13 @@
  * Workspace authorization. Reads go through a cached, user-scoped membership list so that a
  * cache hit on a workspace page still authorizes without SQL; writes check the database.
  */
-import { buildCacheKey } from '@stash/cache';
 import type { WorkspaceRole } from '@stash/db';
 import { TRPCError } from '@trpc/server';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import type { Context } from '../context';
 import { membershipsOf } from '../queries/workspaces';
+import { cachedUserFact } from './auth-cache';
 
 function notFound(): TRPCError {
   // NOT_FOUND rather than FORBIDDEN: non-members cannot even learn that the workspace exists.
@@ -23,20 +23,12 @@ function requireSession(ctx: Context) {
 /** For reads: the caller's role in the workspace, from the membership cache. */
 export async function requireMemberCached(ctx: Context, workspaceId: number): Promise<WorkspaceRole> {
   const { userId } = requireSession(ctx);
-  const key = buildCacheKey({
-    prefix: ctx.cacheKeyPrefix,
-    version: 'v1',
-    path: 'auth.memberships',
-    scope: `user:${userId}`,
-    input: null,
-  });
-  const memberships = await ctx.cache.getOrSet(key, () => membershipsOf(ctx.prisma, userId), {
-    ttlMs: TTL.workspaces,
-    tags: [tags.userMemberships(userId)],
-    // Authorization must see a revoked membership on every instance at once: no L1 copy.
-    l1: false,
-    namespace: 'auth.memberships',
-  });
+  // Authorization must see a revoked membership on every instance at once: Redis only.
+  const memberships = await cachedUserFact(
+    ctx,
+    { path: 'auth.memberships', userId, tag: tags.userMemberships(userId), ttlMs: TTL.workspaces },
+    () => membershipsOf(ctx.prisma, userId),
+  );
   const membership = memberships.find((m) => m.workspaceId === workspaceId);
   if (!membership) throw notFound();
   return membership.role;

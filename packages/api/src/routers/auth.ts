@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { SignInLimiter } from '../auth/rate-limit';
 import { clearedSessionCookie, sealSession, sessionCookie } from '../auth/session';
+import { invalidate } from '../caching/invalidate';
+import { tags } from '../caching/tags';
+import { bumpSessionVersion } from '../queries/sessions';
 import { publicProcedure } from '../trpc';
 
 // A real bcrypt hash (same cost) of a random secret, compared against for unknown emails.
@@ -27,7 +30,7 @@ export const authRouter = {
     const attempt = (ctx.signInLimiter ?? defaultLimiter).begin(input.email, ctx.clientAddress);
     const user = await ctx.prisma.user.findUnique({
       where: { email: input.email },
-      select: { id: true, email: true, name: true, passwordHash: true },
+      select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
     });
     // Same error and the same bcrypt work whether the email or the password is wrong: neither the
     // message nor the response time tells whether an account exists.
@@ -37,12 +40,20 @@ export const authRouter = {
     }
     attempt.succeeded();
     const session = { userId: user.id, email: user.email, name: user.name };
-    const sealed = await sealSession(session, ctx.sessionSecret);
+    const sealed = await sealSession(session, user.sessionVersion, ctx.sessionSecret);
     ctx.resHeaders.append('set-cookie', sessionCookie(sealed, ctx.secureCookies ?? false));
     return { user: session };
   }),
 
-  signOut: publicProcedure.mutation(({ ctx }) => {
+  /**
+   * Revokes every session of the user (this browser's and any other copy of a cookie), not just
+   * this cookie: the version bump is seen by the next request on every instance.
+   */
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.session) {
+      await bumpSessionVersion(ctx.prisma, ctx.session.userId);
+      await invalidate(ctx, 'auth.signOut', { hard: [tags.userSession(ctx.session.userId)] });
+    }
     ctx.resHeaders.append('set-cookie', clearedSessionCookie(ctx.secureCookies ?? false));
     return { signedOut: true };
   }),
