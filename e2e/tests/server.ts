@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { buildNeeded, nextBin, runNextBuild, webRoot } from '../../apps/web/scripts/next-build';
 
+/** What a Prometheus scraper would send to /api/metrics (STASH_METRICS_TOKEN). */
+export const METRICS_TOKEN = randomBytes(24).toString('base64url');
+
 export interface AppServer {
   url: string;
   logs(): string;
@@ -59,6 +62,9 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
       NEXT_TELEMETRY_DISABLED: '1',
       DATABASE_URL: databaseUrl,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
+      // The operational endpoints are for admins (the walk-through signs in as ada) or the token.
+      STASH_ADMIN_EMAILS: 'ada@stash.dev',
+      STASH_METRICS_TOKEN: METRICS_TOKEN,
     },
   });
   const collect = (chunk: Buffer) => {

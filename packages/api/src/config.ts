@@ -22,6 +22,8 @@ const envSchema = z.object({
   /** `1`: this is a developer's machine (pnpm dev / demo): a kept random secret, ada is admin. */
   STASH_DEV: z.enum(['0', '1']).optional(),
   STASH_ADMIN_EMAILS: z.string().optional(),
+  /** Lets a Prometheus scraper read /api/metrics with `Authorization: Bearer <token>`. */
+  STASH_METRICS_TOKEN: z.string().min(16, 'STASH_METRICS_TOKEN must be at least 16 characters').optional(),
   CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(50),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
   CACHE_L1_MAX_MB: z.coerce.number().min(0).default(64),
@@ -34,6 +36,7 @@ export interface ApiConfig {
   redis: string | { cluster: { host: string; port: number }[] } | undefined;
   sessionSecret: string;
   adminEmails: string[];
+  metricsToken: string | undefined;
   cacheTimeoutMs: number;
   l1: { maxEntries: number; maxBytes: number } | false;
 }
@@ -78,6 +81,7 @@ export function loadConfig(
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
+    metricsToken: e.STASH_METRICS_TOKEN,
     cacheTimeoutMs: e.CACHE_TIMEOUT_MS,
     l1:
       e.CACHE_L1_MAX_ENTRIES > 0

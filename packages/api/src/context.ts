@@ -40,6 +40,11 @@ export function newRequestId(): string {
   return randomBytes(8).toString('hex');
 }
 
+/** Admins (STASH_ADMIN_EMAILS) may change the cache mode and see the operational endpoints. */
+export function isAdmin(deps: Pick<ApiDeps, 'adminEmails'>, session: Session | null): boolean {
+  return session !== null && deps.adminEmails.includes(session.email);
+}
+
 /**
  * Builds a context without any HTTP: tests and server components call this directly.
  * Only admins may change the cache mode; anyone else silently gets 'normal'.
@@ -55,11 +60,10 @@ export function createContextInner(
   } = {},
 ): Context {
   const session = opts.session ?? null;
-  const isAdmin = session !== null && deps.adminEmails.includes(session.email);
   return {
     ...deps,
     session,
-    cacheMode: isAdmin ? (opts.cacheMode ?? 'normal') : 'normal',
+    cacheMode: isAdmin(deps, session) ? (opts.cacheMode ?? 'normal') : 'normal',
     cacheReport: new Map(),
     resHeaders: opts.resHeaders ?? new Headers(),
     requestId: opts.requestId ?? newRequestId(),
