@@ -45,6 +45,12 @@ export async function requireMemberFresh(ctx: Context, workspaceId: number): Pro
   return membership.role;
 }
 
+/**
+ * `authorize` for cached reads of the caller's own data (their workspace list): being signed in,
+ * which a user-scoped procedure already requires, is the whole check. Named so the policy says so.
+ */
+export async function authorizeOwnData(): Promise<void> {}
+
 /** `authorize` for cached reads whose input names a workspace. */
 export async function authorizeWorkspaceRead<TInput extends { workspaceId: number }>(
   ctx: Context,

@@ -1,7 +1,7 @@
 import { agentIdSchema, workspaceIdSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { authorizeWorkspaceRead } from '../auth/membership';
+import { authorizeOwnData, authorizeWorkspaceRead } from '../auth/membership';
 import { cached } from '../caching/cached';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
@@ -27,7 +27,8 @@ export const workspacesRouter = {
       version: 'v1',
       ttlMs: TTL.workspaces,
       scope: 'user',
-      tags: (_input, ctx) => (ctx.session ? [tags.userMemberships(ctx.session.userId)] : []),
+      authorize: authorizeOwnData,
+      tags: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
       tagsFromOutput: (list) => list.map((w) => tags.workspace(w.id)),
       tagKinds: ['userMemberships', 'workspace'],
     }),
