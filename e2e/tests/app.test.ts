@@ -6,7 +6,7 @@ import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
 import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppServer, ensureBuild, startApp } from './server';
+import { type AppServer, ensureBuild, METRICS_TOKEN, startApp } from './server';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -168,7 +168,10 @@ describe('stash web', () => {
   });
 
   it('exposes what the walk-through did as Prometheus metrics and a healthy status', async () => {
-    const metrics = await fetch(`${app.url}/api/metrics`);
+    expect((await fetch(`${app.url}/api/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${app.url}/api/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     const text = await metrics.text();
     expect(text).toMatch(

@@ -7,9 +7,8 @@
  * in-process memory cache serves. Ctrl-C stops the server, then the database.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { devSessionSecret } from '@stash/api';
 import {
   createDb,
   DEMO_PASSWORD,
@@ -37,17 +36,6 @@ function progressPrinter(): (p: SeedProgress) => void {
     last = step;
     say(`  seeding ${phase.padEnd(18)} ${String(pct).padStart(3)}% (${done}/${total})`);
   };
-}
-
-/** A stable secret in .data/ so sessions survive demo restarts (SESSION_SECRET wins if set). */
-function sessionSecret(): string {
-  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
-  const file = join(DATA_DIR, 'session-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(DATA_DIR, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
 }
 
 async function prepareDatabase(): Promise<{ url: string; embedded: EmbeddedPostgres | null }> {
@@ -115,7 +103,8 @@ async function main(): Promise<void> {
       DATABASE_URL: url,
       // PGlite serves one session: the app must use a single connection against it.
       ...(embedded ? { DATABASE_POOL_MAX: '1', STASH_DATABASE_EMBEDDED: '1' } : {}),
-      SESSION_SECRET: sessionSecret(),
+      // A stable secret in .data/ so sessions survive demo restarts (SESSION_SECRET wins if set).
+      SESSION_SECRET: process.env.SESSION_SECRET || devSessionSecret(DATA_DIR),
       // The demo's admin (may bypass/refresh the cache per request); production sets its own.
       STASH_ADMIN_EMAILS: process.env.STASH_ADMIN_EMAILS ?? DEMO_USERS[0],
     },

@@ -1,7 +1,9 @@
 /** Every environment variable the API reads, parsed once. README's configuration table mirrors this. */
 import { z } from 'zod';
+import { devSessionSecret } from './dev-secret';
 
-const DEV_SESSION_SECRET = 'stash-dev-only-session-secret-change-me-please';
+/** Once the built-in default, so public: refused even when set explicitly. */
+const PUBLISHED_SECRETS = new Set(['stash-dev-only-session-secret-change-me-please']);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -9,8 +11,19 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   REDIS_URL: z.string().url().optional(),
   REDIS_CLUSTER_NODES: z.string().optional(),
-  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'SESSION_SECRET must be at least 32 characters')
+    .refine(
+      (s) => !PUBLISHED_SECRETS.has(s),
+      'SESSION_SECRET is a published example value; generate your own',
+    )
+    .optional(),
+  /** `1`: this is a developer's machine (pnpm dev / demo): a kept random secret, ada is admin. */
+  STASH_DEV: z.enum(['0', '1']).optional(),
   STASH_ADMIN_EMAILS: z.string().optional(),
+  /** Lets a Prometheus scraper read /api/metrics with `Authorization: Bearer <token>`. */
+  STASH_METRICS_TOKEN: z.string().min(16, 'STASH_METRICS_TOKEN must be at least 16 characters').optional(),
   CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(100),
   STASH_FAULT_INJECTION: z.enum(['0', '1']).default('0'),
   CACHE_UNSAFE_EVICTION: z.enum(['warn', 'refuse']).default('warn'),
@@ -25,6 +38,7 @@ export interface ApiConfig {
   redis: string | { cluster: { host: string; port: number }[] } | undefined;
   sessionSecret: string;
   adminEmails: string[];
+  metricsToken: string | undefined;
   cacheTimeoutMs: number;
   /** What to do when Redis could evict tag marks (an allkeys-* policy). */
   unsafeEviction: 'warn' | 'refuse';
@@ -40,27 +54,40 @@ function parseClusterNodes(value: string) {
   });
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+/**
+ * Without SESSION_SECRET the server refuses to start, whatever NODE_ENV says (an unset NODE_ENV
+ * used to mean a public secret anyone could seal an admin cookie with). Only the explicit
+ * STASH_DEV=1 flag lets it generate and keep a secret of its own (`devSecret`).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  devSecret: () => string = devSessionSecret,
+): ApiConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.SESSION_SECRET) {
-    throw new Error('SESSION_SECRET is required in production (32+ random characters).');
+  const dev = e.STASH_DEV === '1';
+  if (!e.SESSION_SECRET && !dev) {
+    throw new Error(
+      'SESSION_SECRET is required (32+ random characters, e.g. `openssl rand -base64 32`). ' +
+        'On a development machine set STASH_DEV=1 instead (pnpm dev and pnpm demo do).',
+    );
   }
   return {
     production,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     redis: e.REDIS_CLUSTER_NODES ? { cluster: parseClusterNodes(e.REDIS_CLUSTER_NODES) } : e.REDIS_URL,
-    sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
-    // The demo admin only outside production: a deployment names its admins explicitly.
-    adminEmails: (e.STASH_ADMIN_EMAILS ?? (production ? '' : 'ada@stash.dev'))
+    sessionSecret: e.SESSION_SECRET ?? devSecret(),
+    // The demo admin only on a development machine: a deployment names its admins explicitly.
+    adminEmails: (e.STASH_ADMIN_EMAILS ?? (dev ? 'ada@stash.dev' : ''))
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
+    metricsToken: e.STASH_METRICS_TOKEN,
     cacheTimeoutMs: e.CACHE_TIMEOUT_MS,
     faultInjection: e.STASH_FAULT_INJECTION === '1',
     unsafeEviction: e.CACHE_UNSAFE_EVICTION,

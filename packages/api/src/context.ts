@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Cache } from '@stash/cache';
 import type { PrismaClient } from '@stash/db';
+import type { SignInLimiter } from './auth/rate-limit';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
+import { currentSessionVersion } from './auth/session-version';
 import type { CacheMode, CacheReport } from './caching/cached';
 
 /** Long-lived things a context borrows: one of each per process. */
@@ -17,6 +20,8 @@ export interface ApiDeps {
   secureCookies?: boolean;
   /** Honour the `x-stash-fault` request header (the fault suite only: STASH_FAULT_INJECTION=1). */
   faultInjection?: boolean;
+  /** Sign-in attempt counters; default: one shared per process with the default limits. */
+  signInLimiter?: SignInLimiter;
 }
 
 export interface Context extends ApiDeps {
@@ -29,6 +34,19 @@ export interface Context extends ApiDeps {
   resHeaders: Headers;
   /** A fault the fault suite asked this request to inject (see caching/invalidate.ts). */
   fault?: string;
+  /** Names this request in error responses and in the server log. */
+  requestId: string;
+  /** The caller's network address when known (HTTP), for per-address rate limits. */
+  clientAddress: string | null;
+}
+
+export function newRequestId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** Admins (STASH_ADMIN_EMAILS) may change the cache mode and see the operational endpoints. */
+export function isAdmin(deps: Pick<ApiDeps, 'adminEmails'>, session: Session | null): boolean {
+  return session !== null && deps.adminEmails.includes(session.email);
 }
 
 /**
@@ -37,16 +55,24 @@ export interface Context extends ApiDeps {
  */
 export function createContextInner(
   deps: ApiDeps,
-  opts: { session?: Session | null; cacheMode?: CacheMode; resHeaders?: Headers; fault?: string } = {},
+  opts: {
+    session?: Session | null;
+    cacheMode?: CacheMode;
+    resHeaders?: Headers;
+    requestId?: string;
+    clientAddress?: string | null;
+    fault?: string;
+  } = {},
 ): Context {
   const session = opts.session ?? null;
-  const isAdmin = session !== null && deps.adminEmails.includes(session.email);
   return {
     ...deps,
     session,
-    cacheMode: isAdmin ? (opts.cacheMode ?? 'normal') : 'normal',
+    cacheMode: isAdmin(deps, session) ? (opts.cacheMode ?? 'normal') : 'normal',
     cacheReport: new Map(),
     resHeaders: opts.resHeaders ?? new Headers(),
+    requestId: opts.requestId ?? newRequestId(),
+    clientAddress: opts.clientAddress ?? null,
     ...(deps.faultInjection && opts.fault ? { fault: opts.fault } : {}),
   };
 }
@@ -57,17 +83,30 @@ function parseCacheMode(value: string | null): CacheMode {
   return value === 'bypass' || value === 'refresh' ? value : 'normal';
 }
 
+/**
+ * The session a cookie proves: sealed by us, and issued under the user's current session
+ * version (a signed-out or deleted user's cookies prove nothing).
+ */
+export async function sessionFromCookie(deps: ApiDeps, cookieHeader: string | null): Promise<Session | null> {
+  const sealed = await readSessionFromCookieHeader(cookieHeader, deps.sessionSecret);
+  if (!sealed) return null;
+  const current = await currentSessionVersion(deps, sealed.session.userId);
+  return current === sealed.version ? sealed.session : null;
+}
+
 /** The HTTP entry point: session from the cookie, cache mode from a header (admins only). */
 export async function createContextFromRequest(
   deps: ApiDeps,
   req: Request,
   resHeaders: Headers,
+  opts: { requestId?: string; clientAddress?: string | null } = {},
 ): Promise<Context> {
-  const session = await readSessionFromCookieHeader(req.headers.get('cookie'), deps.sessionSecret);
+  const session = await sessionFromCookie(deps, req.headers.get('cookie'));
   return createContextInner(deps, {
     session,
     cacheMode: parseCacheMode(req.headers.get(CACHE_MODE_HEADER)),
     resHeaders,
+    ...opts,
     fault: req.headers.get('x-stash-fault') ?? undefined,
   });
 }

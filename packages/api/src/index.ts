@@ -6,8 +6,16 @@ export { INVALIDATIONS } from './caching/invalidate';
 export { registeredPolicies, TTL } from './caching/policy';
 export { TAG_PATTERNS, tags } from './caching/tags';
 export { type ApiConfig, loadConfig } from './config';
-export { type ApiDeps, type Context, createContextFromRequest, createContextInner } from './context';
+export {
+  type ApiDeps,
+  type Context,
+  createContextFromRequest,
+  createContextInner,
+  isAdmin,
+} from './context';
+export { devSessionSecret } from './dev-secret';
 export { CACHE_HEADER, handleTrpcRequest } from './http';
+export { bearerMatches, type OpsAccess, opsAccess, opsRefusal } from './ops-access';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { type ApiRuntime, createApiRuntime, createCacheFromConfig } from './runtime';
 export type { RouterInputs, RouterOutputs } from './types';

@@ -1,6 +1,7 @@
 import { authRouter } from './routers/auth';
 import { installsRouter } from './routers/installs';
 import { marketplaceRouter } from './routers/marketplace';
+import { membersRouter } from './routers/members';
 import { templatesRouter } from './routers/templates';
 import { workspacesRouter } from './routers/workspaces';
 import { createCallerFactory, createTRPCRouter } from './trpc';
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   templates: templatesRouter,
   workspaces: workspacesRouter,
   installs: installsRouter,
+  members: membersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@
  */
 import { type Cache, createCache } from '@stash/cache';
 import { openDatabase } from '@stash/db';
+import { SignInLimiter } from './auth/rate-limit';
 import { OutboxRelay } from './caching/outbox';
 import { cacheNamespaces } from './caching/policy';
 import { type ApiConfig, loadConfig } from './config';
@@ -54,6 +55,7 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
       adminEmails: config.adminEmails,
       secureCookies: config.production,
       faultInjection: config.faultInjection,
+      signInLimiter: new SignInLimiter(),
     },
     async close() {
       await relay.stop();

@@ -8,21 +8,38 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Context } from './context';
 
+/** What a client sees of an unexpected error: never the database's or our own internal text. */
+export function internalErrorMessage(requestId: string | undefined): string {
+  return requestId
+    ? `Something went wrong on our side. If it persists, quote request id ${requestId}.`
+    : 'Something went wrong on our side.';
+}
+
 const t = initTRPC.context<Context>().create({
+  // Stack traces only when explicitly developing (NODE_ENV unset is not development here).
+  isDev: process.env.NODE_ENV === 'development',
   // Inputs: superjson. Outputs: the same superjson document, built without superjson's deep copy
   // for plain JSON + Dates (a cache hit's answer is exactly that); clients read it with superjson.
   transformer: {
     input: superjson,
     output: { serialize: toSuperJSON, deserialize: (data) => superjson.deserialize(data) },
   },
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
+    // An INTERNAL_SERVER_ERROR carries whatever threw (Prisma's query text, a driver message):
+    // the client gets a generic sentence and the request id; the server log has the details.
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
     return {
       ...shape,
       // A readable sentence instead of tRPC's JSON dump of the issues.
-      message: zodError ? z.prettifyError(zodError) : shape.message,
+      message: zodError
+        ? z.prettifyError(zodError)
+        : internal
+          ? internalErrorMessage(ctx?.requestId)
+          : shape.message,
       data: {
         ...shape.data,
+        requestId: ctx?.requestId ?? null,
         // { formErrors: string[], fieldErrors: { field: string[] } }: what a form shows next to inputs.
         zodError: zodError ? z.flattenError(zodError) : null,
       },
@@ -32,7 +49,6 @@ const t = initTRPC.context<Context>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const mergeRouters = t.mergeRouters;
 
 /** Anyone, signed in or not. */
 export const publicProcedure = t.procedure;

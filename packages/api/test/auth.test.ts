@@ -59,15 +59,41 @@ describe('auth', () => {
     expect((await createContextFromRequest(h.deps, req, new Headers())).session).toBeNull();
   });
 
-  it('names no admin in production unless configured', () => {
-    const production = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) } as const;
-    expect(loadConfig(production).adminEmails).toEqual([]);
-    expect(loadConfig({ ...production, STASH_ADMIN_EMAILS: 'Ops@Stash.dev, b@x.io' }).adminEmails).toEqual([
+  it('names no admin unless configured, outside an explicit development machine', () => {
+    const secret = { SESSION_SECRET: 'x'.repeat(40) };
+    for (const NODE_ENV of ['production', 'development', undefined]) {
+      expect(loadConfig({ ...secret, NODE_ENV }).adminEmails).toEqual([]);
+    }
+    expect(loadConfig({ ...secret, STASH_ADMIN_EMAILS: 'Ops@Stash.dev, b@x.io' }).adminEmails).toEqual([
       'ops@stash.dev',
       'b@x.io',
     ]);
-    expect(loadConfig({ NODE_ENV: 'development' }).adminEmails).toEqual(['ada@stash.dev']);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
+    expect(loadConfig({ STASH_DEV: '1' }, () => 'k'.repeat(43)).adminEmails).toEqual(['ada@stash.dev']);
+  });
+
+  it('refuses to start without a real SESSION_SECRET whatever NODE_ENV says, unless STASH_DEV=1', () => {
+    for (const NODE_ENV of ['production', 'development', 'test', undefined]) {
+      expect(() => loadConfig({ NODE_ENV })).toThrow(/SESSION_SECRET is required/);
+    }
+    expect(() => loadConfig({ SESSION_SECRET: 'stash-dev-only-session-secret-change-me-please' })).toThrow(
+      /published/,
+    );
+    expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/32/);
+    expect(loadConfig({ STASH_DEV: '1' }, () => 'kept-dev-secret-'.repeat(3)).sessionSecret).toBe(
+      'kept-dev-secret-'.repeat(3),
+    );
+  });
+
+  it('keeps the generated development secret across restarts', async () => {
+    const { mkdtempSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { devSessionSecret } = await import('../src/dev-secret');
+    const dir = mkdtempSync(`${tmpdir()}/stash-secret-`);
+    const first = devSessionSecret(dir);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(devSessionSecret(dir)).toBe(first);
+    expect(statSync(`${dir}/session-secret`).mode & 0o777).toBe(0o600);
+    expect(devSessionSecret(mkdtempSync(`${tmpdir()}/stash-secret-`))).not.toBe(first);
   });
 
   it('honours the cache-mode header only for admins', async () => {

@@ -3,6 +3,7 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleTrpcRequest } from '../src/http';
 import { ADA, createHarness, type Harness } from './support/harness';
+import { TRPC_BASE as base, trpcGet } from './support/http';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,12 +13,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const base = 'http://localhost/api/trpc';
-
-function get(path: string, input: unknown, cookie?: string) {
-  const url = `${base}/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
-  return handleTrpcRequest(new Request(url, { headers: cookie ? { cookie } : {} }), h.deps);
-}
+const get = (path: string, input: unknown, cookie?: string) =>
+  trpcGet(h, path, input, cookie ? { cookie } : {});
 
 describe('HTTP (fetch adapter)', () => {
   it('says in a header whether a cached call was a hit', async () => {

@@ -9,7 +9,9 @@
  * says what it is and where it ends), which makes it injective: two inputs share an encoding
  * only if they are equivalent. "Equivalent" means: object key order ignored, properties whose
  * value is `undefined` ignored (JSON and zod treat them as absent), `-0` equals `0`, Map/Set
- * order ignored. Dates, BigInt, Map, Set, NaN and Infinity are encoded by value.
+ * order ignored. Dates, BigInt, Map, Set, NaN and Infinity are encoded by value. Anything else
+ * (RegExp, URL, boxed primitives, typed arrays, class instances, functions, symbols) is refused
+ * with a TypeError rather than guessed at.
  */
 import { createHash } from 'node:crypto';
 
@@ -89,6 +91,12 @@ function encode(value: unknown, out: string[], seen: Set<object>): void {
     const items = [...value].map((v) => canonicalizeIn(v, seen));
     out.push(`S{${items.sort().join(',')}}`);
   } else {
+    if (!isPlainObject(value)) {
+      // RegExp, URL, boxed primitives, typed arrays, class instances...: their state is not in
+      // their own enumerable keys, so encoding them as `{...}` would give different values one key.
+      const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+      throw new TypeError(`cannot build a cache key from a ${name}: pass plain data`);
+    }
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record)
       .filter((k) => record[k] !== undefined)
@@ -101,6 +109,12 @@ function encode(value: unknown, out: string[], seen: Set<object>): void {
     out.push('}');
   }
   seen.delete(value);
+}
+
+/** An object literal or `Object.create(null)`: all its state is in its own enumerable keys. */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function canonicalizeIn(value: unknown, seen: Set<object>): string {

@@ -109,6 +109,33 @@ describe('buildCacheKey', () => {
     expect(new Set(lookalikes.map(key)).size).toBe(lookalikes.length);
   });
 
+  it('refuses values it cannot encode faithfully instead of giving different ones one key', () => {
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const unfaithful: Array<[string, unknown]> = [
+      ['RegExp', /a/],
+      ['URL', new URL('https://example.com/')],
+      ['boxed number', Object(1)],
+      ['boxed string', Object('s')],
+      ['boxed boolean', Object(true)],
+      ['Uint8Array', new Uint8Array([7])],
+      ['ArrayBuffer', new ArrayBuffer(2)],
+      ['class instance', new Point(1)],
+      ['Error', new Error('x')],
+      ['nested', { filter: { pattern: /b/ } }],
+      ['inside a Map', new Map([['k', new Point(2)]])],
+      ['function', () => 1],
+      ['symbol', Symbol('s')],
+    ];
+    for (const [name, input] of unfaithful) {
+      expect(() => key(input), name).toThrow(TypeError);
+    }
+    // Plain data is unaffected, including objects without a prototype.
+    const bare = Object.assign(Object.create(null) as object, { a: 1 });
+    expect(key(bare)).toBe(key({ a: 1 }));
+  });
+
   it('keeps keys short for huge inputs and still tells them apart', () => {
     const huge = { items: Array.from({ length: 50_000 }, (_, i) => ({ id: i, name: `agent ${i} 🤖` })) };
     const other = structuredClone(huge);

@@ -10,6 +10,7 @@ export {
   runMigrations,
 } from './migrate';
 export { type OpenDatabaseOptions, type OpenedDatabase, openDatabase } from './open';
+export { repoRoot } from './paths';
 export { seedDatabase } from './seed';
 export {
   CATEGORIES,

@@ -1,6 +1,7 @@
 'use client';
 
 import type { AppRouter } from '@stash/api';
+import { MAX_BATCH_SIZE } from '@stash/validators';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { httpBatchLink, loggerLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
@@ -31,6 +32,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         httpBatchLink({
           transformer: SuperJSON,
           url: `${baseUrl()}/api/trpc`,
+          // The server refuses larger batches.
+          maxItems: MAX_BATCH_SIZE,
           headers: () => ({ 'x-trpc-source': 'nextjs-react' }),
         }),
       ],

@@ -2,13 +2,13 @@
  * Workspace authorization. Reads go through a cached, user-scoped membership list so that a
  * cache hit on a workspace page still authorizes without SQL; writes check the database.
  */
-import { buildCacheKey } from '@stash/cache';
 import type { WorkspaceRole } from '@stash/db';
 import { TRPCError } from '@trpc/server';
 import { registerNamespace, TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import type { Context } from '../context';
 import { membershipsOf } from '../queries/workspaces';
+import { cachedUserFact } from './auth-cache';
 
 function notFound(): TRPCError {
   // NOT_FOUND rather than FORBIDDEN: non-members cannot even learn that the workspace exists.
@@ -25,19 +25,12 @@ const MEMBERSHIPS = registerNamespace('auth.memberships');
 /** For reads: the caller's role in the workspace, from the membership cache. */
 export async function requireMemberCached(ctx: Context, workspaceId: number): Promise<WorkspaceRole> {
   const { userId } = requireSession(ctx);
-  const key = buildCacheKey({
-    prefix: ctx.cacheKeyPrefix,
-    version: 'v1',
-    path: MEMBERSHIPS,
-    scope: `user:${userId}`,
-    input: null,
-  });
-  const memberships = await ctx.cache.getOrSet(key, () => membershipsOf(ctx.prisma, userId), {
-    ttlMs: TTL.workspaces,
-    tags: [tags.userMemberships(userId)],
-    // Authorization must see a revoked membership on every instance at once: no L1 copy.
-    l1: false,
-  });
+  // Authorization must see a revoked membership on every instance at once: Redis only.
+  const memberships = await cachedUserFact(
+    ctx,
+    { path: MEMBERSHIPS, userId, tag: tags.userMemberships(userId), ttlMs: TTL.workspaces },
+    () => membershipsOf(ctx.prisma, userId),
+  );
   const membership = memberships.find((m) => m.workspaceId === workspaceId);
   if (!membership) throw notFound();
   return membership.role;
@@ -53,6 +46,12 @@ export async function requireMemberFresh(ctx: Context, workspaceId: number): Pro
   if (!membership) throw notFound();
   return membership.role;
 }
+
+/**
+ * `authorize` for cached reads of the caller's own data (their workspace list): being signed in,
+ * which a user-scoped procedure already requires, is the whole check. Named so the policy says so.
+ */
+export async function authorizeOwnData(): Promise<void> {}
 
 /** `authorize` for cached reads whose input names a workspace. */
 export async function authorizeWorkspaceRead<TInput extends { workspaceId: number }>(

@@ -1,6 +1,7 @@
 /**
- * The session lives in one sealed (encrypted + signed) httpOnly cookie, so reading it costs
- * no database or cache round trip. iron-session's seal format does the crypto.
+ * The session lives in one sealed (encrypted + signed) httpOnly cookie; iron-session's seal
+ * format does the crypto. The cookie also carries the session version it was issued under,
+ * which the context checks on each request (./session-version.ts) so sign-out revokes it.
  */
 import { sealData, unsealData } from 'iron-session';
 
@@ -10,23 +11,38 @@ export interface Session {
   name: string;
 }
 
+/** What the cookie holds: the session and the user's session version at sign-in. */
+export interface SealedSession {
+  session: Session;
+  version: number;
+}
+
 export const SESSION_COOKIE = 'stash_session';
 const SESSION_TTL_SECONDS = 60 * 60 * 24 * 7;
 
-function isSession(value: unknown): value is Session {
-  if (typeof value !== 'object' || value === null) return false;
+function toSealed(value: unknown): SealedSession | null {
+  if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
-  return typeof v.userId === 'number' && typeof v.email === 'string' && typeof v.name === 'string';
+  const ok =
+    typeof v.userId === 'number' &&
+    typeof v.email === 'string' &&
+    typeof v.name === 'string' &&
+    typeof v.v === 'number'; // cookies from before revocable sessions have no version: signed out
+  if (!ok) return null;
+  return {
+    session: { userId: v.userId as number, email: v.email as string, name: v.name as string },
+    version: v.v as number,
+  };
 }
 
-export async function sealSession(session: Session, secret: string): Promise<string> {
-  return sealData(session, { password: secret, ttl: SESSION_TTL_SECONDS });
+export async function sealSession(session: Session, version: number, secret: string): Promise<string> {
+  return sealData({ ...session, v: version }, { password: secret, ttl: SESSION_TTL_SECONDS });
 }
 
-export async function unsealSession(sealed: string, secret: string): Promise<Session | null> {
+export async function unsealSession(sealed: string, secret: string): Promise<SealedSession | null> {
   try {
     const data: unknown = await unsealData(sealed, { password: secret, ttl: SESSION_TTL_SECONDS });
-    return isSession(data) ? data : null;
+    return toSealed(data);
   } catch {
     // Tampered, expired or sealed with another secret: treat as signed out.
     return null;
@@ -51,7 +67,7 @@ export function readCookie(cookieHeader: string | null, name: string): string | 
 export async function readSessionFromCookieHeader(
   cookieHeader: string | null,
   secret: string,
-): Promise<Session | null> {
+): Promise<SealedSession | null> {
   const sealed = readCookie(cookieHeader, SESSION_COOKIE);
   return sealed ? unsealSession(sealed, secret) : null;
 }

@@ -7,7 +7,14 @@
 import { buildCacheKey, CacheLoaderTimeoutError } from '@stash/cache';
 import { TRPCError } from '@trpc/server';
 import type { Context } from '../context';
-import { type CachePolicy, registerPolicy } from './policy';
+import {
+  type CachePolicy,
+  type PublicCachePolicy,
+  type PublicContext,
+  registerPolicy,
+  type SignedInContext,
+  type UserCachePolicy,
+} from './policy';
 import { assertDeclared, CHECK_TAGS } from './tags';
 
 export type CacheMode = 'normal' | 'bypass' | 'refresh';
@@ -28,12 +35,30 @@ interface ResolverOptions<TCtx, TInput> {
   path: string;
 }
 
+type Resolver<TCtx, TInput, TOutput> = (opts: ResolverOptions<TCtx, TInput>) => Promise<TOutput>;
+
+/** The context minus `session`, at run time too: a public entry is built as a visitor would see it. */
+function withoutSession<TCtx extends Context>(ctx: TCtx): PublicContext<TCtx> {
+  const { session: _dropped, ...rest } = ctx;
+  return rest;
+}
+
 // The resolver comes first so TypeScript infers the output type from it before it checks the
 // policy's `tagsFromOutput`; input and context types come from `.query()` itself.
+// Public scope: the resolver's context has no `session` (reading it does not compile).
 export function cached<TCtx extends Context, TInput, TOutput>(
-  resolver: (opts: ResolverOptions<TCtx, TInput>) => Promise<TOutput>,
+  resolver: Resolver<PublicContext<TCtx>, TInput, TOutput>,
+  policy: PublicCachePolicy<TInput, TOutput>,
+): Resolver<TCtx, TInput, TOutput>;
+// User scope: signed in, and `authorize` is required by the policy type.
+export function cached<TCtx extends Context, TInput, TOutput>(
+  resolver: Resolver<TCtx & SignedInContext, TInput, TOutput>,
+  policy: UserCachePolicy<TInput, TOutput>,
+): Resolver<TCtx, TInput, TOutput>;
+export function cached<TCtx extends Context, TInput, TOutput>(
+  resolver: Resolver<TCtx, TInput, TOutput> | Resolver<PublicContext<TCtx>, TInput, TOutput>,
   policy: CachePolicy<TInput, TOutput>,
-): (opts: ResolverOptions<TCtx, TInput>) => Promise<TOutput> {
+): Resolver<TCtx, TInput, TOutput> {
   registerPolicy({
     path: policy.path,
     version: policy.version,
@@ -54,17 +79,26 @@ export function cached<TCtx extends Context, TInput, TOutput>(
       });
     }
     let scope: 'public' | `user:${number}` = 'public';
+    let inputTags: string[];
+    let run: () => Promise<TOutput>;
     if (policy.scope === 'user') {
-      if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this.' });
-      scope = `user:${ctx.session.userId}`;
+      const { session } = ctx;
+      if (!session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this.' });
+      scope = `user:${session.userId}`;
+      const signedIn = { ...opts, ctx: { ...ctx, session } };
+      // Authorization before the cache: a cached answer never reaches someone who could not get it fresh.
+      await policy.authorize(signedIn.ctx, input);
+      inputTags = policy.tags(input, signedIn.ctx);
+      run = () => (resolver as Resolver<TCtx & SignedInContext, TInput, TOutput>)(signedIn);
+    } else {
+      inputTags = policy.tags(input, ctx);
+      run = () =>
+        (resolver as Resolver<PublicContext<TCtx>, TInput, TOutput>)({ ...opts, ctx: withoutSession(ctx) });
     }
-    // Authorization before the cache: a cached answer never reaches someone who could not get it fresh.
-    await policy.authorize?.(ctx, input);
 
-    const inputTags = policy.tags(input, ctx);
     const key = buildCacheKey({ prefix: ctx.cacheKeyPrefix, version: policy.version, path, scope, input });
     const load = async () => {
-      const value = await resolver(opts);
+      const value = await run();
       if (CHECK_TAGS) {
         assertDeclared(path, [...inputTags, ...(policy.tagsFromOutput?.(value) ?? [])], policy.tagKinds);
       }

@@ -61,6 +61,10 @@ Redis the in-process memory store is the only tier. User-scoped procedures autho
 |---|---|---|---|---|---|---|---|---|
 ${rows.map((r) => `| ${r} |`).join('\n')}
 
-Not cached: \`auth.*\` (the session is read from the sealed cookie) and every mutation.
+Not cached as procedures: \`auth.*\` and every mutation. Two authorization lookups are cached
+outside tRPC, in Redis only (no L1 copy, so a change is seen by the next request on every
+instance): each user's membership list (\`auth.memberships\`, tag \`user:{userId}:memberships\`,
+invalidated by every \`members.*\` mutation) and session version (\`auth.sessionVersion\`, tag
+\`user:{userId}:session\`, invalidated by \`auth.signOut\`), checked on every signed-in request.
 `;
 }

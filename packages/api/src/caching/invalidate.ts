@@ -20,6 +20,11 @@ export const INVALIDATIONS = {
   'installs.uninstall': { hard: ['agent', 'workspace'], soft: ['marketplaceLists'] },
   'templates.create': { hard: ['templateCategory'], soft: [] },
   'templates.update': { hard: ['template', 'templateCategory'], soft: [] },
+  'auth.signOut': { hard: ['userSession'], soft: [] },
+  'members.add': { hard: ['userMemberships', 'workspace'], soft: [] },
+  'members.remove': { hard: ['userMemberships', 'workspace'], soft: [] },
+  'members.setRole': { hard: ['userMemberships', 'workspace'], soft: [] },
+  'members.leave': { hard: ['userMemberships', 'workspace'], soft: [] },
 } as const satisfies Record<string, InvalidationRule>;
 
 export type MutationPath = keyof typeof INVALIDATIONS;

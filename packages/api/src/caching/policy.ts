@@ -1,3 +1,4 @@
+import type { Session } from '../auth/session';
 import type { Context } from '../context';
 import type { TagKind } from './tags';
 
@@ -11,10 +12,19 @@ export const TTL = {
 export type CacheScope = 'public' | 'user';
 
 /**
- * How one read procedure is cached. Declared next to the procedure; collected into a
- * registry so docs/caching.md can be generated from the code.
+ * What a public entry is built from: a context without `session`, so per-user data cannot
+ * reach an entry every visitor shares (reading `ctx.session` there is a compile error).
  */
-export interface CachePolicy<TInput, TOutput> {
+export type PublicContext<TCtx extends Context = Context> = Omit<TCtx, 'session'>;
+/** What a user-scoped entry is built and authorized with: a signed-in context. */
+export type SignedInContext = Context & { session: Session };
+
+/**
+ * How one read procedure is cached. Declared next to the procedure; collected into a
+ * registry so docs/caching.md can be generated from the code. `TCtx` is what the policy's
+ * own functions see: PublicContext or SignedInContext, by scope.
+ */
+interface BaseCachePolicy<TInput, TOutput, TCtx> {
   /** The router path; checked against tRPC's path at run time so keys never collide. */
   path: string;
   /** Bump when the output shape changes: old entries are then never read into the new shape. */
@@ -28,8 +38,6 @@ export interface CachePolicy<TInput, TOutput> {
    * list refreshes under a stream of writes.
    */
   softStaleAfterMs?: number;
-  /** 'user' puts the caller's id in the key; 'public' entries are shared by everyone. */
-  scope: CacheScope;
   /**
    * Also keep entries in the in-process L1 (default false). Other instances drop their L1 copy
    * a few ms after a write (pub/sub), so only data that may lag a write that long belongs
@@ -37,15 +45,30 @@ export interface CachePolicy<TInput, TOutput> {
    * an invalidation is visible to the very next read on every instance.
    */
   l1?: boolean;
-  /** Runs before the cache is read: throw to refuse. Required reading for user-scoped data. */
-  authorize?: (ctx: Context, input: TInput) => Promise<void>;
   /** Tags known from the input. */
-  tags: (input: TInput, ctx: Context) => string[];
+  tags: (input: TInput, ctx: TCtx) => string[];
   /** Tags derived from the result, e.g. one per entity id that appears in it. */
   tagsFromOutput?: (output: TOutput) => string[];
   /** The tag kinds this procedure may produce (for docs, and checked at run time). */
   tagKinds: readonly TagKind[];
 }
+
+/** Shared by everyone: no authorization step (there is nothing per-user to protect). */
+export interface PublicCachePolicy<TInput, TOutput> extends BaseCachePolicy<TInput, TOutput, PublicContext> {
+  scope: 'public';
+  authorize?: never;
+}
+
+/** The caller's id is in the key, and `authorize` must say who may read it. */
+export interface UserCachePolicy<TInput, TOutput> extends BaseCachePolicy<TInput, TOutput, SignedInContext> {
+  scope: 'user';
+  /** Runs before the cache is read: throw to refuse. */
+  authorize: (ctx: SignedInContext, input: TInput) => Promise<void>;
+}
+
+export type CachePolicy<TInput, TOutput> =
+  | PublicCachePolicy<TInput, TOutput>
+  | UserCachePolicy<TInput, TOutput>;
 
 export interface CachePolicySummary {
   path: string;

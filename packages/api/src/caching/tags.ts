@@ -18,6 +18,8 @@ export const tags = {
   workspace: (workspaceId: number) => `workspace:${workspaceId}`,
   /** The list of workspaces a user belongs to, and their memberships (used to authorize). */
   userMemberships: (userId: number) => `user:${userId}:memberships`,
+  /** The user's session version: invalidated when their sessions are revoked (sign-out). */
+  userSession: (userId: number) => `user:${userId}:session`,
 } as const;
 
 export type TagKind = keyof typeof tags;
@@ -30,6 +32,7 @@ export const TAG_PATTERNS: Record<TagKind, string> = {
   templateCategory: 'templates:category:{category}',
   workspace: 'workspace:{workspaceId}',
   userMemberships: 'user:{userId}:memberships',
+  userSession: 'user:{userId}:session',
 };
 
 const patternRegex = new Map<TagKind, RegExp>(

@@ -44,9 +44,20 @@ function cursorValueOf(agent: AgentCard, sortBy: AgentSort): number | string {
 
 function afterCursor(sortBy: AgentSort, cursor: Cursor): Prisma.AgentWhereInput {
   const column = SORT_COLUMN[sortBy];
-  const value = column === 'createdAt' ? cursorDate(cursor) : cursorNumber(cursor);
+  const value =
+    column === 'createdAt'
+      ? cursorDate(cursor)
+      : cursorNumber(cursor, column === 'installCount' ? 'int' : 'float');
   // Rows strictly after the cursor in (column desc, id desc) order.
   return { OR: [{ [column]: { lt: value } }, { [column]: value, id: { lt: cursor.id } }] };
+}
+
+/**
+ * Prisma's `contains` becomes `ILIKE '%' || value || '%'` without escaping, so `%`, `_` and `\`
+ * in the user's text would act as wildcards. Backslash is PostgreSQL's default LIKE escape.
+ */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
 }
 
 export async function searchAgents(prisma: PrismaClient, params: SearchAgentsParams) {
@@ -59,8 +70,8 @@ export async function searchAgents(prisma: PrismaClient, params: SearchAgentsPar
       // Every word must appear in the name, the description or the tags (ILIKE, trigram-indexed).
       ...words.map((word) => ({
         OR: [
-          { name: { contains: word, mode: 'insensitive' as const } },
-          { description: { contains: word, mode: 'insensitive' as const } },
+          { name: { contains: likeLiteral(word), mode: 'insensitive' as const } },
+          { description: { contains: likeLiteral(word), mode: 'insensitive' as const } },
           { tags: { has: word } },
         ],
       })),

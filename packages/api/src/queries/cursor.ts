@@ -2,6 +2,7 @@
  * Opaque keyset cursors: base64url of [sortValue, id]. Decoding is part of input validation,
  * so a malformed cursor is a BAD_REQUEST before anything touches the cache or the database.
  */
+import { INT4_MAX, isRowId } from '@stash/validators';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 
@@ -20,9 +21,9 @@ function decode(raw: string): Cursor | null {
     const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return null;
     const [value, id] = parsed as unknown[];
-    if (!Number.isSafeInteger(id) || (id as number) < 1) return null;
-    if (typeof value === 'number' && Number.isFinite(value)) return { value, id: id as number };
-    if (typeof value === 'string' && value.length <= 64) return { value, id: id as number };
+    if (!isRowId(id)) return null;
+    if (typeof value === 'number' && Number.isFinite(value)) return { value, id };
+    if (typeof value === 'string' && value.length <= 64) return { value, id };
     return null;
   } catch {
     return null;
@@ -61,15 +62,29 @@ function badCursor(): TRPCError {
   return new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed cursor: pass back nextCursor unchanged' });
 }
 
-/** The cursor's sort value as a Date; a cursor made for another sort is a bad request. */
+// Timestamps we ever write sit well inside these years; PostgreSQL refuses JS dates far outside
+// them (year -271821 is a valid Date), so anything else cannot come from a real nextCursor.
+const MIN_YEAR = 1;
+const MAX_YEAR = 9999;
+
+/**
+ * The cursor's sort value as a Date a timestamptz column can hold; a cursor made for another
+ * sort, or with an out-of-range date, is a bad request.
+ */
 export function cursorDate(cursor: Cursor): Date {
   const date = typeof cursor.value === 'string' ? new Date(cursor.value) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) throw badCursor();
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(date.getTime()) || year < MIN_YEAR || year > MAX_YEAR) throw badCursor();
   return date;
 }
 
-/** The cursor's sort value as a number; a cursor made for another sort is a bad request. */
-export function cursorNumber(cursor: Cursor): number {
-  if (typeof cursor.value !== 'number') throw badCursor();
-  return cursor.value;
+/**
+ * The cursor's sort value as a number the column can hold: any finite double for a float
+ * column, an int4 for an integer one. A cursor made for another sort is a bad request.
+ */
+export function cursorNumber(cursor: Cursor, column: 'float' | 'int'): number {
+  const { value } = cursor;
+  if (typeof value !== 'number') throw badCursor();
+  if (column === 'int' && !(Number.isInteger(value) && Math.abs(value) <= INT4_MAX)) throw badCursor();
+  return value;
 }

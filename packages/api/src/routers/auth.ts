@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../auth/password';
+import { SignInLimiter } from '../auth/rate-limit';
 import { clearedSessionCookie, sealSession, sessionCookie } from '../auth/session';
+import { writeThenInvalidate } from '../caching/invalidate';
+import { tags } from '../caching/tags';
+import { bumpSessionVersion } from '../queries/sessions';
 import { publicProcedure } from '../trpc';
 
 // A real bcrypt hash (same cost) of a random secret, compared against for unknown emails.
@@ -12,6 +16,8 @@ const unknownUserHash = () => {
   return dummyHash;
 };
 
+const defaultLimiter = new SignInLimiter();
+
 const signInInput = z.object({
   email: z.email('Enter a valid email address').max(200).toLowerCase(),
   password: z.string().min(1, 'Enter your password').max(200),
@@ -20,9 +26,11 @@ const signInInput = z.object({
 export const authRouter = {
   /** Sets the session cookie. Scripts: POST /api/trpc/auth.signIn, keep the Set-Cookie (README). */
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
+    // Counted before any work, so a burst is refused without touching the database or bcrypt.
+    const attempt = (ctx.signInLimiter ?? defaultLimiter).begin(input.email, ctx.clientAddress);
     const user = await ctx.prisma.user.findUnique({
       where: { email: input.email },
-      select: { id: true, email: true, name: true, passwordHash: true },
+      select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
     });
     // Same error and the same bcrypt work whether the email or the password is wrong: neither the
     // message nor the response time tells whether an account exists.
@@ -30,13 +38,25 @@ export const authRouter = {
     if (!user || !valid) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password.' });
     }
+    attempt.succeeded();
     const session = { userId: user.id, email: user.email, name: user.name };
-    const sealed = await sealSession(session, ctx.sessionSecret);
+    const sealed = await sealSession(session, user.sessionVersion, ctx.sessionSecret);
     ctx.resHeaders.append('set-cookie', sessionCookie(sealed, ctx.secureCookies ?? false));
     return { user: session };
   }),
 
-  signOut: publicProcedure.mutation(({ ctx }) => {
+  /**
+   * Revokes every session of the user (this browser's and any other copy of a cookie), not just
+   * this cookie: the version bump is seen by the next request on every instance.
+   */
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.session) {
+      const { userId } = ctx.session;
+      await writeThenInvalidate(ctx, 'auth.signOut', async (tx) => {
+        await bumpSessionVersion(tx, userId);
+        return { result: undefined, invalidate: { hard: [tags.userSession(userId)] } };
+      });
+    }
     ctx.resHeaders.append('set-cookie', clearedSessionCookie(ctx.secureCookies ?? false));
     return { signedOut: true };
   }),

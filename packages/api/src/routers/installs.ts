@@ -1,3 +1,4 @@
+import { agentIdSchema, workspaceIdSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { requireMemberFresh } from '../auth/membership';
@@ -7,8 +8,8 @@ import { type InstallChange, installAgent, uninstallAgent } from '../queries/ins
 import { protectedProcedure } from '../trpc';
 
 const installInput = z.object({
-  workspaceId: z.number().int().positive(),
-  agentId: z.number().int().positive(),
+  workspaceId: workspaceIdSchema,
+  agentId: agentIdSchema,
 });
 
 type InstallInput = z.infer<typeof installInput>;

@@ -1,4 +1,4 @@
-import { CATEGORIES } from '@stash/db';
+import { categorySchema, idSchema, text } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cached } from '../caching/cached';
@@ -8,12 +8,8 @@ import { categoryCounts, findAgent, SORTS, searchAgents } from '../queries/agent
 import { cursorSchema } from '../queries/cursor';
 import { publicProcedure } from '../trpc';
 
-export const categorySchema = z.enum(CATEGORIES, {
-  error: () => `Unknown category; use one of: ${CATEGORIES.join(', ')}`,
-});
-
 export const searchInput = z.object({
-  query: z.string().trim().max(100, 'Search text is at most 100 characters').default(''),
+  query: text().trim().max(100, 'Search text is at most 100 characters').default(''),
   category: categorySchema.optional(),
   sortBy: z.enum(SORTS).default('trending'),
   limit: z.number().int().min(1).max(50).default(20),
@@ -21,7 +17,7 @@ export const searchInput = z.object({
 });
 
 const agentRef = z.union([
-  z.object({ id: z.number().int().positive() }).strict(),
+  z.object({ id: idSchema }).strict(),
   z
     .object({
       slug: z

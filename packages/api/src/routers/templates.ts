@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { categorySchema, idSchema, text } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cached } from '../caching/cached';
@@ -8,18 +9,18 @@ import { tags } from '../caching/tags';
 import { cursorSchema } from '../queries/cursor';
 import { listTemplates, slugify, templateSelect } from '../queries/templates';
 import { protectedProcedure, publicProcedure } from '../trpc';
-import { categorySchema } from './marketplace';
 
 const stepSchema = z.object({
-  name: z.string().trim().min(1, 'Each step needs a name').max(80),
-  action: z.string().trim().min(1, 'Each step needs an action').max(80),
-  agentSlug: z.string().trim().max(120).optional(),
-  config: z.record(z.string().max(60), z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
+  name: text().trim().min(1, 'Each step needs a name').max(80),
+  action: text().trim().min(1, 'Each step needs an action').max(80),
+  agentSlug: text().trim().max(120).optional(),
+  // Stored as jsonb: keys and values must be storable text too.
+  config: z.record(text().max(60), z.union([text().max(500), z.number(), z.boolean()])).optional(),
 });
 
 const templateFields = {
-  name: z.string().trim().min(1, 'Name is required').max(120, 'Name is at most 120 characters'),
-  description: z.string().trim().min(1, 'Description is required').max(2000),
+  name: text().trim().min(1, 'Name is required').max(120, 'Name is at most 120 characters'),
+  description: text().trim().min(1, 'Description is required').max(2000),
   category: categorySchema,
   steps: z.array(stepSchema).min(1, 'A template has at least one step').max(50),
 };
@@ -30,10 +31,10 @@ const listInput = z.object({
   cursor: cursorSchema.optional(),
 });
 
-const byIdInput = z.object({ id: z.number().int().positive() });
+const byIdInput = z.object({ id: idSchema });
 
 const updateInput = z
-  .object({ id: z.number().int().positive(), ...z.object(templateFields).partial().shape })
+  .object({ id: idSchema, ...z.object(templateFields).partial().shape })
   .refine((v) => Object.keys(v).length > 1, 'Change at least one field');
 
 export const templatesRouter = {

@@ -1,13 +1,12 @@
+import { agentIdSchema, workspaceIdSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { authorizeWorkspaceRead } from '../auth/membership';
+import { authorizeOwnData, authorizeWorkspaceRead } from '../auth/membership';
 import { cached } from '../caching/cached';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { installedAgentIds, workspacesOf, workspaceWithInstalls } from '../queries/workspaces';
 import { protectedProcedure } from '../trpc';
-
-export const workspaceIdSchema = z.number().int().positive();
 
 const byIdInput = z.object({ workspaceId: workspaceIdSchema });
 
@@ -15,7 +14,7 @@ const installStateInput = z.object({
   workspaceId: workspaceIdSchema,
   // Sorted and de-duplicated so [2,1,1] and [1,2] share one cache entry.
   agentIds: z
-    .array(z.number().int().positive())
+    .array(agentIdSchema)
     .min(1, 'Pass at least one agent id')
     .max(100, 'At most 100 agent ids per call')
     .transform((ids) => [...new Set(ids)].sort((a, b) => a - b)),
@@ -28,7 +27,8 @@ export const workspacesRouter = {
       version: 'v1',
       ttlMs: TTL.workspaces,
       scope: 'user',
-      tags: (_input, ctx) => (ctx.session ? [tags.userMemberships(ctx.session.userId)] : []),
+      authorize: authorizeOwnData,
+      tags: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
       tagsFromOutput: (list) => list.map((w) => tags.workspace(w.id)),
       tagKinds: ['userMemberships', 'workspace'],
     }),

@@ -25,7 +25,7 @@ export interface Harness {
     cacheMode?: CacheMode,
   ): Promise<{ api: ReturnType<typeof createCaller>; ctx: Context }>;
   /** Another API instance (own cache engine with L1) on the same database and Redis prefix. */
-  sibling(): Promise<Pick<Harness, 'cache' | 'as'>>;
+  sibling(): Promise<Pick<Harness, 'cache' | 'as' | 'deps'>>;
   close(): Promise<void>;
 }
 
@@ -78,7 +78,8 @@ export async function createHarness(
       const other = makeCache({ maxEntries: 1000, maxBytes: 10_000_000 });
       siblings.push(other);
       await other.ready(2_000);
-      return { cache: other, as: callerFor(makeDeps(other)) };
+      const otherDeps = makeDeps(other);
+      return { cache: other, deps: otherDeps, as: callerFor(otherDeps) };
     },
     async close() {
       await Promise.all([cache, ...siblings].map((c) => c.close()));

@@ -34,19 +34,8 @@ export const DEFAULT_SEED_OPTIONS: Omit<SeedOptions, 'onProgress'> = {
 /** Upper bound of the `--agents` / `--scale` flags: the size the benchmarks are sized for. */
 export const MAX_AGENTS = 100_000;
 
-export const CATEGORIES = [
-  'coding',
-  'research',
-  'data',
-  'writing',
-  'support',
-  'sales',
-  'marketing',
-  'devops',
-  'security',
-  'productivity',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+// Declared once, in @stash/validators, beside the schema the API validates categories with.
+export { CATEGORIES, type Category } from '@stash/validators';
 
 /**
  * Every date in the seed is derived from this instant, never from `Date.now()`, so two runs with

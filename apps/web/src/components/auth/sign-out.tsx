@@ -2,14 +2,15 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef } from 'react';
 import { api } from '~/trpc/react';
 
-/** Visiting /sign-out signs out (the header's button does the same without a page). */
+/**
+ * /sign-out asks before signing out: visiting a URL (a link or an image on another site) must
+ * not end a session, so only this button's same-origin POST does (the header's button too).
+ */
 export function SignOut() {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const started = useRef(false);
   const signOut = api.auth.signOut.useMutation({
     onSuccess: () => {
       queryClient.clear();
@@ -17,11 +18,13 @@ export function SignOut() {
       router.refresh();
     },
   });
-  const { mutate } = signOut;
-  useEffect(() => {
-    if (started.current) return;
-    started.current = true;
-    mutate();
-  }, [mutate]);
-  return <p className="muted">{signOut.isError ? signOut.error.message : 'Signing out…'}</p>;
+  return (
+    <>
+      <p className="muted">Signing out ends your session on every device.</p>
+      <button type="button" disabled={signOut.isPending} onClick={() => signOut.mutate()}>
+        Sign out
+      </button>
+      {signOut.isError ? <p className="muted">{signOut.error.message}</p> : null}
+    </>
+  );
 }

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { api } from '~/trpc/react';
 import { InstalledAgentRow } from './installed-agent-row';
+import { MembersPanel } from './members-panel';
 
 export function WorkspaceDetail({ workspaceId }: { workspaceId: number }) {
   const workspace = api.workspaces.byId.useQuery({ workspaceId });
@@ -31,6 +32,7 @@ export function WorkspaceDetail({ workspaceId }: { workspaceId: number }) {
           ))}
         </ul>
       )}
+      <MembersPanel workspace={w} />
     </article>
   );
 }

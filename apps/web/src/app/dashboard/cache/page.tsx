@@ -1,8 +1,15 @@
+import { isAdmin } from '@stash/api';
+import { notFound } from 'next/navigation';
 import { CacheDashboard } from '~/components/dashboard/cache-dashboard';
+import { requireSession } from '~/lib/require-session';
+import { getRuntime } from '~/server/runtime';
 
 export const metadata = { title: 'Cache dashboard' };
 
-export default function CacheDashboardPage() {
+/** Admins only: anyone else signed in gets a 404, signed-out visitors the sign-in page. */
+export default async function CacheDashboardPage() {
+  const me = await requireSession('/dashboard/cache');
+  if (!isAdmin((await getRuntime()).deps, me)) notFound();
   return (
     <>
       <h1>Cache dashboard</h1>

@@ -1,0 +1,101 @@
+/**
+ * Workspace members: an owner adds and removes members and changes roles; any member can leave.
+ * A workspace always keeps at least one owner. Every change invalidates the affected user's
+ * cached membership list (what authorization reads, Redis only) and the workspace's entries, so
+ * a removed member is refused on their very next request, on every instance.
+ */
+import { userIdSchema, workspaceIdSchema, workspaceRoleSchema } from '@stash/validators';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { requireMemberFresh } from '../auth/membership';
+import { type MutationPath, writeThenInvalidate } from '../caching/invalidate';
+import type { Tx } from '../caching/outbox';
+import { tags } from '../caching/tags';
+import type { Context } from '../context';
+import {
+  addMember,
+  type MemberChange,
+  type MemberRef,
+  removeMember,
+  setMemberRole,
+} from '../queries/members';
+import { protectedProcedure } from '../trpc';
+
+const memberRef = z.object({ workspaceId: workspaceIdSchema, userId: userIdSchema });
+
+async function requireOwner(ctx: Context, workspaceId: number): Promise<void> {
+  if ((await requireMemberFresh(ctx, workspaceId)) !== 'OWNER') {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only an owner can manage members.' });
+  }
+}
+
+/**
+ * Runs a membership write in a transaction with its invalidation (the member's cached
+ * membership list and the workspace); a refused change throws, so nothing is recorded.
+ */
+async function changeMembers(
+  ctx: Context,
+  mutation: MutationPath,
+  ref: MemberRef,
+  write: (tx: Tx) => Promise<MemberChange>,
+): Promise<void> {
+  await writeThenInvalidate(ctx, mutation, async (tx) => {
+    const change = await write(tx);
+    if (change === 'not-member') throw new TRPCError({ code: 'NOT_FOUND', message: 'No such member.' });
+    if (change === 'last-owner') {
+      throw new TRPCError({
+        code: 'CONFLICT',
+        message: 'A workspace needs an owner: make someone else an owner first.',
+      });
+    }
+    return {
+      result: change,
+      invalidate: { hard: [tags.userMemberships(ref.userId), tags.workspace(ref.workspaceId)] },
+    };
+  });
+}
+
+export const membersRouter = {
+  add: protectedProcedure
+    .input(
+      z.object({
+        workspaceId: workspaceIdSchema,
+        email: z.email('Enter a valid email address').max(200).toLowerCase(),
+        role: workspaceRoleSchema.default('MEMBER'),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await requireOwner(ctx, input.workspaceId);
+      const user = await ctx.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+      if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'No user with that email.' });
+      const ref = { workspaceId: input.workspaceId, userId: user.id };
+      await changeMembers(ctx, 'members.add', ref, async (tx) => {
+        if (await addMember(tx, { ...ref, role: input.role })) return 'done';
+        throw new TRPCError({ code: 'CONFLICT', message: 'Already a member of this workspace.' });
+      });
+      return { ...ref, role: input.role };
+    }),
+
+  remove: protectedProcedure.input(memberRef).mutation(async ({ ctx, input }) => {
+    await requireOwner(ctx, input.workspaceId);
+    await changeMembers(ctx, 'members.remove', input, (tx) => removeMember(tx, input));
+    return { ...input, removed: true };
+  }),
+
+  setRole: protectedProcedure
+    .input(memberRef.extend({ role: workspaceRoleSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await requireOwner(ctx, input.workspaceId);
+      await changeMembers(ctx, 'members.setRole', input, (tx) => setMemberRole(tx, input));
+      return input;
+    }),
+
+  leave: protectedProcedure
+    .input(z.object({ workspaceId: workspaceIdSchema }))
+    .mutation(async ({ ctx, input }) => {
+      await requireMemberFresh(ctx, input.workspaceId);
+      const ref = { workspaceId: input.workspaceId, userId: ctx.session.userId };
+      await changeMembers(ctx, 'members.leave', ref, (tx) => removeMember(tx, ref));
+      return { ...ref, removed: true };
+    }),
+} satisfies TRPCRouterRecord;

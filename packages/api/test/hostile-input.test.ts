@@ -1,0 +1,184 @@
+/**
+ * Input that used to reach PostgreSQL and come back as a 500 (or as the wrong rows): LIKE
+ * metacharacters in search, ids past int4, NUL bytes, cursors whose values no column can hold.
+ * Each is now a literal match or a BAD_REQUEST that says what was wrong.
+ */
+import { DEMO_PASSWORD } from '@stash/db';
+import { INT4_MAX } from '@stash/validators';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectTRPCError } from './support/errors';
+import { ADA, createHarness, type Harness } from './support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const cursorOf = (value: unknown, id: unknown) =>
+  Buffer.from(JSON.stringify([value, id])).toString('base64url');
+
+describe('search matches its text literally', () => {
+  const METAS = ['%', '_', '\\'];
+  // Each metacharacter alone, at the start, in the middle and at the end of a name, and decoys
+  // that only a wildcard reading of the query would match.
+  const names = METAS.flatMap((m) => [`Lit${m}Mid`, `${m}Lead`, `Trail${m}`, `Solo ${m}`]);
+  const decoys = ['LitXMid', 'LitXYMid', 'XLead', 'TrailX', 'Lit Mid'];
+
+  beforeAll(async () => {
+    const author = await h.db.prisma.user.findFirstOrThrow();
+    await h.db.prisma.agent.createMany({
+      data: [...names, ...decoys].map((name, i) => ({
+        slug: `literal-${i}`,
+        name,
+        description: 'crafted for the literal search test',
+        category: 'data',
+        authorId: author.id,
+      })),
+    });
+  });
+
+  /** Every page of a search, walked with the cursor. */
+  async function searchAll(query: string): Promise<string[]> {
+    const { api } = await h.as(null);
+    const found: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.marketplace.search({ query, limit: 50, cursor });
+      found.push(...page.items.map((a) => a.name));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return found.sort();
+  }
+
+  /** What a literal, case-insensitive substring match over every published agent returns. */
+  async function literally(query: string): Promise<string[]> {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const agents = await h.db.prisma.agent.findMany({ where: { published: true } });
+    return agents
+      .filter((a) =>
+        words.every(
+          (w) =>
+            a.name.toLowerCase().includes(w) || a.description.toLowerCase().includes(w) || a.tags.includes(w),
+        ),
+      )
+      .map((a) => a.name)
+      .sort();
+  }
+
+  const queries = METAS.flatMap((m) => [
+    m,
+    `lit${m}mid`,
+    `${m}lead`,
+    `trail${m}`,
+    `t${m}m`,
+    `${m}${m}`,
+    `solo ${m}`,
+  ]);
+
+  it.each(queries)('%j matches only names that contain it', async (query) => {
+    expect(await searchAll(query)).toEqual(await literally(query));
+  });
+
+  it('finds exactly the crafted names for each metacharacter alone', async () => {
+    for (const m of METAS) {
+      expect(await searchAll(m)).toEqual(names.filter((n) => n.includes(m)).sort());
+    }
+    expect(await searchAll('lit_mid')).toEqual(['Lit_Mid']);
+  });
+});
+
+describe('ids must fit the integer columns', () => {
+  const tooBig = [INT4_MAX + 1, 2 ** 53 - 1];
+
+  it.each(tooBig)('refuses %d on every procedure that takes an id', async (id) => {
+    const { api } = await h.as(ADA);
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['templates.byId', () => api.templates.byId({ id })],
+      ['templates.update', () => api.templates.update({ id, name: 'x' })],
+      ['marketplace.agent', () => api.marketplace.agent({ id })],
+      ['workspaces.byId', () => api.workspaces.byId({ workspaceId: id })],
+      ['workspaces.installState', () => api.workspaces.installState({ workspaceId: 1, agentIds: [id] })],
+      ['installs.install', () => api.installs.install({ workspaceId: 1, agentId: id })],
+      ['installs.uninstall', () => api.installs.uninstall({ workspaceId: id, agentId: 1 })],
+    ];
+    for (const [name, call] of calls) {
+      const error = await expectTRPCError(call(), 'BAD_REQUEST');
+      expect(error.message, name).toMatch(/at most 2147483647/);
+    }
+  });
+
+  it('still serves the largest id an integer column holds (as not found)', async () => {
+    const { api } = await h.as(null);
+    await expectTRPCError(api.templates.byId({ id: INT4_MAX }), 'NOT_FOUND');
+  });
+});
+
+describe('text the database cannot store', () => {
+  it.each(['\u0000', 'a\u0000', '\u0000b', 'data\u0000teams', 'lone \uD800 surrogate'])(
+    'refuses %j in search and in template fields',
+    async (bad) => {
+      const { api } = await h.as(ADA);
+      const search = await expectTRPCError(api.marketplace.search({ query: bad }), 'BAD_REQUEST');
+      expect(search.message).toMatch(/NUL/);
+      const step = { name: 'step', action: 'run' };
+      const withStep = (overrides: object) => ({
+        name: 'ok',
+        description: 'd',
+        category: 'data' as const,
+        steps: [{ ...step, ...overrides }],
+      });
+      for (const input of [
+        { ...withStep({}), name: bad },
+        withStep({ config: { [bad]: 'key' } }),
+        withStep({ config: { value: bad } }),
+      ]) {
+        await expectTRPCError(api.templates.create(input), 'BAD_REQUEST');
+      }
+    },
+  );
+
+  it('signs in with a NUL in the password as a plain wrong password', async () => {
+    const { api } = await h.as(null);
+    await expectTRPCError(
+      api.auth.signIn({ email: ADA, password: `${DEMO_PASSWORD}\u0000` }),
+      'UNAUTHORIZED',
+    );
+  });
+});
+
+describe('cursors must decode to values the column can hold', () => {
+  it.each([
+    ['an installs count past int4', { sortBy: 'installs' as const, cursor: cursorOf(1e308, 1) }],
+    ['a fractional installs count', { sortBy: 'installs' as const, cursor: cursorOf(1.5, 1) }],
+    [
+      'a date in year -271821',
+      { sortBy: 'newest' as const, cursor: cursorOf('-271821-04-20T00:00:00.000Z', 1) },
+    ],
+    [
+      'a date in year 275760',
+      { sortBy: 'newest' as const, cursor: cursorOf('+275760-09-13T00:00:00.000Z', 1) },
+    ],
+    ['an id past int4', { sortBy: 'trending' as const, cursor: cursorOf(1, INT4_MAX + 1) }],
+  ])('refuses %s', async (_name, input) => {
+    const { api } = await h.as(null);
+    const error = await expectTRPCError(api.marketplace.search(input), 'BAD_REQUEST');
+    expect(error.message).toMatch(/cursor/i);
+  });
+
+  it('refuses an out-of-range date cursor for templates too', async () => {
+    const { api } = await h.as(null);
+    const cursor = cursorOf('-271821-04-20T00:00:00.000Z', 1);
+    await expectTRPCError(api.templates.list({ category: 'data', cursor }), 'BAD_REQUEST');
+  });
+
+  it('accepts extreme values the columns do hold', async () => {
+    const { api } = await h.as(null);
+    const page = await api.marketplace.search({ sortBy: 'rating', cursor: cursorOf(1e308, INT4_MAX) });
+    expect(page.items.length).toBeGreaterThan(0);
+    const installs = await api.marketplace.search({ sortBy: 'installs', cursor: cursorOf(INT4_MAX, 1) });
+    expect(installs.items.length).toBeGreaterThan(0);
+  });
+});
