@@ -40,6 +40,9 @@ export async function createHarness(
       redis: opts.redis === null ? undefined : (opts.redis ?? REDIS_URL),
       l1,
       namespaces: cacheNamespaces(),
+      // Generous: these tests are about the API's answers, not about how fast this machine is
+      // (timeouts have their own tests in packages/cache).
+      timeoutMs: 1000,
     });
   const makeDeps = (cache: Cache): ApiDeps => ({
     prisma: db.prisma,
