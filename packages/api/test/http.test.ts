@@ -45,8 +45,6 @@ describe('HTTP (fetch adapter)', () => {
     expect(reports).toHaveLength(2);
     expect(reports[0]).toMatch(/^marketplace\.categories=(miss|hit|stale|error)$/);
     expect(reports[1]).toMatch(/^marketplace\.search=(miss|hit|stale|error)$/);
-      /^marketplace\.search=(miss|hit|stale|error), marketplace\.categories=(miss|hit|stale|error)$/,
-    );
     const bodies = (await res.json()) as Array<{ result?: { data: unknown } }>;
     expect(bodies).toHaveLength(2);
     expect(bodies.every((b) => b.result !== undefined)).toBe(true);
