@@ -8,6 +8,7 @@
  *   options: --short (CI size, a few minutes)  --only=baseline,cluster   (windows whose name
  *            contains one of these)  --crash-bound-ms=5000  --no-doc  --seed=1
  *            --busy=2 (busy-loop processes beside the run, for the "CPU saturated" check)
+ *            --hangs-report-only (CI: hangs are reported, not failures)
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,9 @@ const { values: opts } = parseArgs({
     'no-doc': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
     busy: { type: 'string', default: '0' },
+    // CI: hangs are counted and reported, but only wrong answers, 5xx, connection errors and a
+    // database that disagrees fail the run (a shared CI box's load decides hangs, not the code).
+    'hangs-report-only': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -113,10 +117,10 @@ async function main(): Promise<number> {
 
   const command = `pnpm test:faults${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
   const seconds = Math.round((Date.now() - started) / 1000);
-  const bad = summaries.filter(failed);
+  const bad = summaries.filter((s) => failed(s, { hangsFail: !opts['hangs-report-only'] }));
   const verdict =
     bad.length === 0 && dbProblems.length === 0
-      ? 'PASS: no wrong answers, 5xx, hangs or unexpected connection errors; PostgreSQL matches the oracle.'
+      ? `PASS: no wrong answers, 5xx${opts['hangs-report-only'] ? '' : ', hangs'} or unexpected connection errors; PostgreSQL matches the oracle.${opts['hangs-report-only'] ? ` Hangs (reported only): ${summaries.reduce((n, s) => n + (s.expectWrong ? 0 : s.hangs), 0)}.` : ''}`
       : `FAIL: ${bad.map((s) => `${s.name} (${reasons(s)})`).join(', ') || 'no window'} failed${dbProblems.length ? `; PostgreSQL disagrees with the oracle (${dbProblems.length} agents)` : ''}.`;
   const section = [
     `Command: \`${command}\` (${opts.short ? 'short mode' : 'full mode'}, ${seconds} s in total).`,

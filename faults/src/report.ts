@@ -5,9 +5,9 @@ import type { WindowSummary } from './recorder';
 const ms = (v: number | null) => (v === null ? 'not recovered' : `${(v / 1000).toFixed(1)} s`);
 
 /** A calibration window fails when the oracle saw nothing; a fault window when a user saw harm. */
-export function failed(s: WindowSummary): boolean {
+export function failed(s: WindowSummary, opts: { hangsFail: boolean } = { hangsFail: true }): boolean {
   if (s.expectWrong) return s.wrong === 0;
-  return s.wrong > 0 || s.fiveXx > 0 || s.hangs > 0 || s.connErrors > 0;
+  return s.wrong > 0 || s.fiveXx > 0 || (opts.hangsFail && s.hangs > 0) || s.connErrors > 0;
 }
 
 /** Why a window failed, e.g. "3 wrong, 13 hangs". */
