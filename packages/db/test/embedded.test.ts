@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, openDatabase, runMigrations, seedDatabase, startEmbeddedPostgres } from '../src/index';
+import { defaultMigrationsDir, readMigrations } from '../src/migrate';
 
 let dir: string;
 beforeAll(async () => {
@@ -18,7 +19,8 @@ describe('embedded PostgreSQL (PGlite)', () => {
     const db = createDb({ url: pg.url, poolMax: 1 });
     try {
       expect(pg.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
-      expect((await runMigrations(pg.url)).applied).toHaveLength(1);
+      const migrations = await readMigrations(defaultMigrationsDir());
+      expect((await runMigrations(pg.url)).applied).toHaveLength(migrations.length);
       const summary = await seedDatabase(db.prisma, { agents: 100, templates: 10, users: 5, workspaces: 3 });
       expect(summary.agents).toBe(100);
 

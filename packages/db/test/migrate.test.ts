@@ -71,9 +71,10 @@ afterAll(async () => {
 describe('runMigrations', () => {
   it('creates the schema of schema.prisma on an empty database and records it like Prisma', async () => {
     const url = await emptyDb();
-    const [init] = await readMigrations(defaultMigrationsDir());
+    const all = await readMigrations(defaultMigrationsDir());
+    const [init] = all;
     const result = await runMigrations(url);
-    expect(result).toEqual({ applied: [init!.name], alreadyApplied: [] });
+    expect(result).toEqual({ applied: all.map((m) => m.name), alreadyApplied: [] });
 
     const snap = await snapshot(url);
     expect(snap.tables).toEqual(TABLES);
@@ -93,7 +94,7 @@ describe('runMigrations', () => {
     const row = await withClient(url, async (c) => {
       const ext = await c.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'");
       expect(ext.rowCount).toBe(1);
-      return (await c.query('SELECT * FROM "_prisma_migrations"')).rows[0];
+      return (await c.query('SELECT * FROM "_prisma_migrations" ORDER BY migration_name')).rows[0];
     });
     expect(row).toMatchObject({
       migration_name: init!.name,
@@ -111,7 +112,7 @@ describe('runMigrations', () => {
     const before = await snapshot(url);
     const again = await runMigrations(url);
     expect(again.applied).toEqual([]);
-    expect(again.alreadyApplied).toHaveLength(1);
+    expect(again.alreadyApplied).toHaveLength((await readMigrations(defaultMigrationsDir())).length);
     expect(await snapshot(url)).toEqual(before);
   });
 
@@ -159,13 +160,15 @@ describe('runMigrations', () => {
     );
     const snap = await snapshot(url);
     expect(snap.tables).not.toContain('half_done');
-    expect(snap.history.map((h) => h.migration_name)).toEqual([(await readMigrations(dir))[0]!.name]);
+    const good = (await readMigrations(dir)).filter((m) => m.name !== '29990101000000_broken');
+    expect(snap.history.map((h) => h.migration_name).sort()).toEqual(good.map((m) => m.name));
   });
 
   it('serializes concurrent runs with an advisory lock', async () => {
     const url = await emptyDb();
+    const count = (await readMigrations(defaultMigrationsDir())).length;
     const results = await Promise.all([runMigrations(url), runMigrations(url), runMigrations(url)]);
-    expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 1]);
-    expect((await snapshot(url)).history).toHaveLength(1);
+    expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, count]);
+    expect((await snapshot(url)).history).toHaveLength(count);
   });
 });

@@ -1,6 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import { CATEGORIES, REFERENCE_DATE, SEED_WINDOW_MS, type SeedOptions } from './options';
 import type { People } from './people';
+import { agentListing } from './readme';
 import { type AgentRow, type InstallRow, slugify, type TemplateRow, type TemplateStep } from './rows';
 import { CATEGORY_VOCABULARY, STEP_ACTIONS } from './vocabulary';
 
@@ -33,11 +34,14 @@ export function generateAgents(
     const createdMs = Date.parse(timestamp(f, windowStart));
     const ratingCount = Math.floor(Math.exp(f.number.float({ min: 0, max: 8 })));
     basePopularity.push(Math.floor(Math.exp(f.number.float({ min: 0, max: 10 }))));
+    const listing = agentListing(f, { name, category, tags: [...tags] });
     agents.push({
       id,
       slug: `${slugify(name)}-${id}`,
       name,
-      description: `${f.company.catchPhrase()}. Helps ${category} teams ${f.company.buzzPhrase()}. ${f.hacker.phrase()}`,
+      description: listing.description,
+      long_description: listing.longDescription,
+      version: listing.version,
       category,
       tags: [...tags],
       author_id: f.number.int({ min: 1, max: opts.users }),
