@@ -18,6 +18,7 @@ export const INVALIDATIONS = {
   'installs.uninstall': { hard: ['agent', 'workspace'], soft: ['marketplaceLists'] },
   'templates.create': { hard: ['templateCategory'], soft: [] },
   'templates.update': { hard: ['template', 'templateCategory'], soft: [] },
+  'templates.addToWorkspace': { hard: ['agent', 'workspace'], soft: ['marketplaceLists'] },
 } as const satisfies Record<string, InvalidationRule>;
 
 export type MutationPath = keyof typeof INVALIDATIONS;

@@ -1,12 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { CATEGORIES } from '@stash/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { requireMemberFresh } from '../auth/membership';
 import { cached } from '../caching/cached';
 import { invalidate } from '../caching/invalidate';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { cursorSchema } from '../queries/cursor';
-import { listTemplates, slugify, templateSelect } from '../queries/templates';
+import {
+  agentsBySlug,
+  addTemplateAgents,
+  listTemplates,
+  slugify,
+  stepAgentSlugs,
+  templateSelect,
+} from '../queries/templates';
 import { protectedProcedure, publicProcedure } from '../trpc';
 import { categorySchema } from './marketplace';
 
@@ -25,12 +34,18 @@ const templateFields = {
 };
 
 const listInput = z.object({
-  category: categorySchema,
+  // Left out: every category (the "All" tab).
+  category: categorySchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
   cursor: cursorSchema.optional(),
 });
 
 const byIdInput = z.object({ id: z.number().int().positive() });
+
+const addToWorkspaceInput = z.object({
+  templateId: z.number().int().positive(),
+  workspaceId: z.number().int().positive(),
+});
 
 const updateInput = z
   .object({ id: z.number().int().positive(), ...z.object(templateFields).partial().shape })
@@ -43,7 +58,8 @@ export const templatesRouter = {
       version: 'v1',
       ttlMs: TTL.templates,
       scope: 'public',
-      tags: (input) => [tags.templateCategory(input.category)],
+      // "All" depends on every category: a template created in any of them must show there.
+      tags: (input) => (input.category ? [input.category] : CATEGORIES).map(tags.templateCategory),
       tagsFromOutput: (page) => page.items.map((t) => tags.template(t.id)),
       tagKinds: ['templateCategory', 'template'],
     }),
@@ -57,15 +73,17 @@ export const templatesRouter = {
           select: templateSelect,
         });
         if (!template) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such template.' });
-        return template;
+        // Steps name agents by slug; the page shows their names and links to them.
+        return { ...template, agents: await agentsBySlug(ctx.prisma, stepAgentSlugs(template.steps)) };
       },
       {
         path: 'templates.byId',
-        version: 'v1',
+        version: 'v2',
         ttlMs: TTL.templates,
         scope: 'public',
         tags: (input) => [tags.template(input.id)],
-        tagKinds: ['template'],
+        tagsFromOutput: (template) => template.agents.map((a) => tags.agent(a.id)),
+        tagKinds: ['template', 'agent'],
       },
     ),
   ),
@@ -79,6 +97,23 @@ export const templatesRouter = {
     });
     await invalidate(ctx, 'templates.create', { hard: [tags.templateCategory(template.category)] });
     return template;
+  }),
+
+  /**
+   * Installs the agents a template's steps need into a workspace (members only). Like installs:
+   * the workspace and the added agents hard, marketplace lists soft. Repeating it is a no-op.
+   */
+  addToWorkspace: protectedProcedure.input(addToWorkspaceInput).mutation(async ({ ctx, input }) => {
+    await requireMemberFresh(ctx, input.workspaceId);
+    const result = await addTemplateAgents(ctx.prisma, { ...input, userId: ctx.session.userId });
+    if (!result) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such template.' });
+    if (result.installed.length > 0) {
+      await invalidate(ctx, 'templates.addToWorkspace', {
+        hard: [tags.workspace(input.workspaceId), ...result.installed.map(tags.agent)],
+        soft: [tags.marketplaceLists()],
+      });
+    }
+    return { ...input, ...result };
   }),
 
   /** Author only. Moving a template between categories refreshes both category lists. */
