@@ -93,7 +93,10 @@ describe('templates: All, steps and use in a workspace', () => {
     const agents = await freshAgents(1);
     const created = await templateFor(agents);
     const grace = await h.as(GRACE);
-    await expectTRPCError(grace.api.templates.addToWorkspace({ templateId: created.id, workspaceId }), 'NOT_FOUND');
+    await expectTRPCError(
+      grace.api.templates.addToWorkspace({ templateId: created.id, workspaceId }),
+      'NOT_FOUND',
+    );
     await expectTRPCError(
       (await h.as(null)).api.templates.addToWorkspace({ templateId: created.id, workspaceId }),
       'UNAUTHORIZED',

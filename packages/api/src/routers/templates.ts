@@ -9,8 +9,8 @@ import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { cursorSchema } from '../queries/cursor';
 import {
-  agentsBySlug,
   addTemplateAgents,
+  agentsBySlug,
   listTemplates,
   slugify,
   stepAgentSlugs,
