@@ -5,7 +5,6 @@ export function CardGridSkeleton({ count = 6 }: { count?: number }) {
   return (
     <ul className="card-grid" aria-hidden="true" data-testid="skeleton">
       {Array.from({ length: count }, (_, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
         <li key={i}>
           <div className="card skeleton-card">
             <span className="skeleton line wide" />
@@ -23,7 +22,6 @@ export function ListSkeleton({ rows = 5 }: { rows?: number }) {
   return (
     <ul className="list" aria-hidden="true" data-testid="skeleton">
       {Array.from({ length: rows }, (_, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
         <li key={i} className="list-row">
           <div className="grow">
             <span className="skeleton line wide" />
