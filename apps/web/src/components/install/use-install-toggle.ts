@@ -1,17 +1,8 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
-import { useNotice } from '~/components/layout/notice';
 import { api } from '~/trpc/react';
-import {
-  applyOptimistic,
-  failureMessage,
-  prepareOptimistic,
-  refreshAfterInstall,
-  restore,
-  type Snapshot,
-} from './cache-patches';
 import type { Action, Target } from './optimistic';
+import { type OptimisticContext, useOptimisticInstalls } from './use-optimistic-installs';
 
 /**
  * Optimistic install/uninstall of one agent. Mutations for the same agent share a scope, so a
@@ -20,9 +11,7 @@ import type { Action, Target } from './optimistic';
  * An uninstall offers Undo (a reinstall, queued behind it in the same scope).
  */
 export function useInstallToggle(target: Target & { agentName: string }) {
-  const qc = useQueryClient();
-  const utils = api.useUtils();
-  const { notify } = useNotice();
+  const optimistic = useOptimisticInstalls();
   const scopeId = `install-${target.agentId}`;
   const { agentId, workspaceId } = target;
 
@@ -30,19 +19,13 @@ export function useInstallToggle(target: Target & { agentName: string }) {
     scope: { id: scopeId },
     // Offline, a paused mutation would look done and stay pending forever: fail now, roll back.
     networkMode: 'always' as const,
-    onMutate: async (): Promise<{ snapshot: Snapshot }> => {
-      const snapshot = await prepareOptimistic(qc);
-      applyOptimistic(qc, action, { agentId, workspaceId }, utils.auth.me.getData() ?? null);
-      return { snapshot };
-    },
-    onError: (error: { message: string }, _vars: Target, context: { snapshot: Snapshot } | undefined) => {
-      restore(qc, context?.snapshot);
-      notify(failureMessage(`${action} ${target.agentName}`, error));
-    },
+    onMutate: () => optimistic.begin(action, [{ agentId, workspaceId }]),
+    onError: (error: { message: string }, _vars: Target, context: OptimisticContext | undefined) =>
+      optimistic.rollback(context, `${action} ${target.agentName}`, error),
     onSettled: async () => {
-      const pending = qc.isMutating({ predicate: (m) => m.options.scope?.id === scopeId });
+      const pending = optimistic.qc.isMutating({ predicate: (m) => m.options.scope?.id === scopeId });
       if (pending > 1) return;
-      await refreshAfterInstall(utils);
+      await optimistic.refresh();
     },
   });
 
@@ -52,7 +35,7 @@ export function useInstallToggle(target: Target & { agentName: string }) {
     install: () => install.mutate({ agentId, workspaceId }),
     uninstall: () => {
       uninstall.mutate({ agentId, workspaceId });
-      notify(`Uninstalled ${target.agentName}.`, {
+      optimistic.notify(`Uninstalled ${target.agentName}.`, {
         tone: 'info',
         action: { label: 'Undo', run: () => install.mutate({ agentId, workspaceId }) },
       });
