@@ -79,6 +79,8 @@ describe.each([
     expect(problems).toEqual([]);
     expect(missing).toEqual([]);
     expect(consoleErrors).toEqual([]);
+    // A 404 is an answer, not a server error: nothing in the server log for the not-found page.
+    expect(stack.app.logs()).not.toContain('Error');
     // Nine pages, each loaded, screenshotted and checked by axe: minutes on a loaded 2-core box.
   }, 300_000);
 });
