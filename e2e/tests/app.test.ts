@@ -158,6 +158,38 @@ describe('stash web', () => {
     expect(health.ok).toBe(true);
   });
 
+  it("renders an agent's README from Markdown, without the raw HTML or script links in it", async () => {
+    // An agent no earlier step has opened, so its detail is not in the cache yet.
+    const target = await stack.db.prisma.agent.findFirstOrThrow({
+      where: { published: true },
+      orderBy: { id: 'desc' },
+      skip: 1,
+    });
+    await stack.db.prisma.agent.update({
+      where: { id: target.id },
+      data: {
+        longDescription: [
+          '## Getting started',
+          '<script>window.__pwned = 1</script>',
+          '<img src="x" onerror="window.__pwned = 2">',
+          '**Bold claim** and [a trap](javascript:window.__pwned=3) and [docs](https://example.com/docs).',
+        ].join('\n\n'),
+      },
+    });
+    await page.goto(`/agents/${target.slug}`);
+    const readme = page.getByTestId('readme');
+    await expect.poll(() => readme.locator('h3').allTextContents()).toEqual(['Getting started']);
+    expect(await readme.locator('strong').textContent()).toBe('Bold claim');
+    expect(await readme.locator('script, img').count()).toBe(0);
+    expect(await readme.textContent()).not.toContain('__pwned');
+    const hrefs = await readme
+      .locator('a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.some((href) => href.startsWith('javascript:'))).toBe(false);
+    expect(hrefs).toContain('https://example.com/docs');
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
   it('renders the cache dashboard with a hit-rate chart', async () => {
     await page.goto('/dashboard/cache');
     const chart = page.getByTestId('hit-rate-chart');
