@@ -32,15 +32,27 @@ export function useMarketplaceParams(initial: MarketplaceParams, categories: rea
       window.history.pushState(null, '', url);
   }, []);
 
-  // Back/Forward: the URL is the truth; adopt it without pushing anything.
-  const searchParams = useSearchParams();
-  useEffect(() => {
-    const fromUrl = parseMarketplaceParams(Object.fromEntries(searchParams.entries()), categories);
+  // Back/Forward: the URL is the truth; adopt it without pushing anything. On `popstate` at once
+  // (Next's own update of useSearchParams waits for its navigation, seconds on a busy server),
+  // and again when Next's search params change (a link to `/` while filtered). Both read the
+  // address bar, so a late Next update can never bring back an older URL's filters.
+  const adoptUrl = useCallback(() => {
+    const fromUrl = parseMarketplaceParams(
+      Object.fromEntries(new URLSearchParams(window.location.search)),
+      categories,
+    );
     if (sameParams(fromUrl, current.current)) return;
     current.current = fromUrl;
     setParams(fromUrl);
     setText(fromUrl.query);
-  }, [searchParams, categories]);
+  }, [categories]);
+  useEffect(() => {
+    window.addEventListener('popstate', adoptUrl);
+    return () => window.removeEventListener('popstate', adoptUrl);
+  }, [adoptUrl]);
+  const searchParams = useSearchParams();
+  // searchParams is only the trigger: adoptUrl reads the address bar itself.
+  useEffect(adoptUrl, [searchParams, adoptUrl]);
 
   // Typing: commit once the text has been still for SEARCH_DEBOUNCE_MS.
   useEffect(() => {
