@@ -177,23 +177,24 @@ const LIMITS = [
 ];
 
 function changelog(f: Faker, name: string): { version: string; lines: string[] } {
-  let [major, minor, patch] = [f.number.int({ min: 0, max: 3 }), f.number.int({ min: 0, max: 9 }), 0];
+  let [major, minor, patch] = [f.number.int({ min: 0, max: 3 }), f.number.int({ min: 1, max: 9 }), 0];
   const entries: string[] = [];
   for (let i = f.number.int({ min: 2, max: 4 }); i > 0; i--) {
-    const kind = f.helpers.arrayElement(['Fixed', 'Added', 'Improved']);
-    const what = f.helpers.arrayElement([
-      'handling of very long inputs',
-      'retries when a connected service times out',
-      'a dry-run mode that shows changes before applying them',
-      'clearer error messages',
-      'support for workspace-level settings',
-      `faster first response for ${name}`,
+    if (entries.length > 0) {
+      if (f.datatype.boolean(0.3)) [minor, patch] = [minor + 1, 0];
+      else patch++;
+    }
+    const change = f.helpers.arrayElement([
+      'Fixed handling of very long inputs',
+      'Added retries when a connected service times out',
+      'Added a dry-run mode that shows changes before applying them',
+      'Improved error messages',
+      'Added workspace-level settings',
+      `Made ${name} answer faster on the first request`,
     ]);
-    entries.push(`- **${major}.${minor}.${patch}**: ${kind} ${what}.`);
-    if (f.datatype.boolean(0.3)) minor++;
-    else patch++;
+    entries.push(`- **${major}.${minor}.${patch}**: ${change}.`);
   }
-  if (major === 0 && minor === 0) minor = 1;
+  // The newest release is the agent's version and comes first.
   return { version: `${major}.${minor}.${patch}`, lines: entries.reverse() };
 }
 
