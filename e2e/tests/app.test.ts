@@ -11,6 +11,8 @@ let stack: Stack;
 let page: Page;
 let workspaceId: number;
 let agent: { id: number; slug: string; name: string };
+/** An agent whose README holds raw HTML and a javascript: link. */
+let readmeAgent: string;
 
 const cards = () => page.locator('[data-testid="agent-list"] > li');
 const installButton = () => page.getByTestId('install-button');
@@ -33,6 +35,25 @@ beforeAll(async () => {
     where: { published: true, installs: { none: { workspaceId } } },
     orderBy: { id: 'asc' },
     select: { id: true, slug: true, name: true },
+  });
+  // Written before any page is served: the app caches agent details, and a link prefetch in an
+  // earlier step could otherwise cache this agent's seeded README first.
+  const target = await prisma.agent.findFirstOrThrow({
+    where: { published: true },
+    orderBy: { id: 'desc' },
+    skip: 1,
+  });
+  readmeAgent = target.slug;
+  await prisma.agent.update({
+    where: { id: target.id },
+    data: {
+      longDescription: [
+        '## Getting started',
+        '<script>window.__pwned = 1</script>',
+        '<img src="x" onerror="window.__pwned = 2">',
+        '**Bold claim** and [a trap](javascript:window.__pwned=3) and [docs](https://example.com/docs).',
+      ].join('\n\n'),
+    },
   });
   page = await (await stack.context()).newPage();
 });
@@ -159,24 +180,7 @@ describe('stash web', () => {
   });
 
   it("renders an agent's README from Markdown, without the raw HTML or script links in it", async () => {
-    // An agent no earlier step has opened, so its detail is not in the cache yet.
-    const target = await stack.db.prisma.agent.findFirstOrThrow({
-      where: { published: true },
-      orderBy: { id: 'desc' },
-      skip: 1,
-    });
-    await stack.db.prisma.agent.update({
-      where: { id: target.id },
-      data: {
-        longDescription: [
-          '## Getting started',
-          '<script>window.__pwned = 1</script>',
-          '<img src="x" onerror="window.__pwned = 2">',
-          '**Bold claim** and [a trap](javascript:window.__pwned=3) and [docs](https://example.com/docs).',
-        ].join('\n\n'),
-      },
-    });
-    await page.goto(`/agents/${target.slug}`);
+    await page.goto(`/agents/${readmeAgent}`);
     const readme = page.getByTestId('readme');
     await expect.poll(() => readme.locator('h3').allTextContents()).toEqual(['Getting started']);
     expect(await readme.locator('strong').textContent()).toBe('Bold claim');
