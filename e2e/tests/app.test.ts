@@ -3,64 +3,64 @@
  * One browser context (one session) walks through the flows in order.
  */
 import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
-import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppServer, ensureBuild, METRICS_TOKEN, startApp } from './server';
+import { METRICS_TOKEN } from './server';
+import { type Stack, screenshot, startStack } from './support';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let db: TestDatabase;
-let app: AppServer;
-let browser: Browser;
+let stack: Stack;
 let page: Page;
 let workspaceId: number;
 let agent: { id: number; slug: string; name: string };
+/** An agent whose README holds raw HTML and a javascript: link. */
+let readmeAgent: string;
 
 const cards = () => page.locator('[data-testid="agent-list"] > li');
 const installButton = () => page.getByTestId('install-button');
 
 async function installedInDb(): Promise<boolean> {
-  const row = await db.prisma.agentInstall.findFirst({ where: { workspaceId, agentId: agent.id } });
+  const row = await stack.db.prisma.agentInstall.findFirst({ where: { workspaceId, agentId: agent.id } });
   return row !== null;
 }
 
 beforeAll(async () => {
-  const [testDb] = await Promise.all([createTestDatabase(), ensureBuild()]);
-  db = testDb;
-  const ada = await db.prisma.user.findUniqueOrThrow({ where: { email: DEMO_USERS[0] } });
-  const membership = await db.prisma.workspaceMember.findFirstOrThrow({
+  stack = await startStack();
+  const { prisma } = stack.db;
+  const ada = await prisma.user.findUniqueOrThrow({ where: { email: DEMO_USERS[0] } });
+  const membership = await prisma.workspaceMember.findFirstOrThrow({
     where: { userId: ada.id },
     orderBy: { workspaceId: 'asc' },
   });
   workspaceId = membership.workspaceId;
-  agent = await db.prisma.agent.findFirstOrThrow({
+  agent = await prisma.agent.findFirstOrThrow({
     where: { published: true, installs: { none: { workspaceId } } },
     orderBy: { id: 'asc' },
     select: { id: true, slug: true, name: true },
   });
-  app = await startApp(db.url);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
+  // Written before any page is served: the app caches agent details, and a link prefetch in an
+  // earlier step could otherwise cache this agent's seeded README first.
+  const target = await prisma.agent.findFirstOrThrow({
+    where: { published: true },
+    orderBy: { id: 'desc' },
+    skip: 1,
   });
-  const context = await browser.newContext({ baseURL: app.url, viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
+  readmeAgent = target.slug;
+  await prisma.agent.update({
+    where: { id: target.id },
+    data: {
+      longDescription: [
+        '## Getting started',
+        '<script>window.__pwned = 1</script>',
+        '<img src="x" onerror="window.__pwned = 2">',
+        '**Bold claim** and [a trap](javascript:window.__pwned=3) and [docs](https://example.com/docs).',
+      ].join('\n\n'),
+    },
+  });
+  page = await (await stack.context()).newPage();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await db?.drop();
+  await stack?.close();
 });
 
 describe('stash web', () => {
@@ -68,9 +68,8 @@ describe('stash web', () => {
     await page.goto('/');
     await expect.poll(() => cards().count()).toBeGreaterThan(0);
     const initial = await cards().count();
-    await page.screenshot({ path: '/tmp/e2e-marketplace.png', fullPage: false });
 
-    const target = await db.prisma.agent.findFirstOrThrow({
+    const target = await stack.db.prisma.agent.findFirstOrThrow({
       where: { published: true },
       orderBy: { id: 'desc' },
     });
@@ -163,13 +162,13 @@ describe('stash web', () => {
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe(String(inDb));
     await page.reload();
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe(String(inDb));
-    const count = await db.prisma.agentInstall.count({ where: { workspaceId, agentId: agent.id } });
+    const count = await stack.db.prisma.agentInstall.count({ where: { workspaceId, agentId: agent.id } });
     expect(count).toBe(inDb ? 1 : 0);
   });
 
   it('exposes what the walk-through did as Prometheus metrics and a healthy status', async () => {
-    expect((await fetch(`${app.url}/api/metrics`)).status).toBe(401);
-    const metrics = await fetch(`${app.url}/api/metrics`, {
+    expect((await fetch(`${stack.app.url}/api/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${stack.app.url}/api/metrics`, {
       headers: { authorization: `Bearer ${METRICS_TOKEN}` },
     });
     expect(metrics.headers.get('content-type')).toContain('text/plain');
@@ -180,8 +179,23 @@ describe('stash web', () => {
     expect(text).toMatch(
       /stash_cache_resolver_duration_seconds_count\{procedure="marketplace\.search",ok="true"\} [1-9]/,
     );
-    const health = (await (await fetch(`${app.url}/api/health`)).json()) as { ok: boolean };
+    const health = (await (await fetch(`${stack.app.url}/api/health`)).json()) as { ok: boolean };
     expect(health.ok).toBe(true);
+  });
+
+  it("renders an agent's README from Markdown, without the raw HTML or script links in it", async () => {
+    await page.goto(`/agents/${readmeAgent}`);
+    const readme = page.getByTestId('readme');
+    await expect.poll(() => readme.locator('h3').allTextContents()).toEqual(['Getting started']);
+    expect(await readme.locator('strong').textContent()).toBe('Bold claim');
+    expect(await readme.locator('script, img').count()).toBe(0);
+    expect(await readme.textContent()).not.toContain('__pwned');
+    const hrefs = await readme
+      .locator('a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.some((href) => href.startsWith('javascript:'))).toBe(false);
+    expect(hrefs).toContain('https://example.com/docs');
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
   it('renders the cache dashboard with a hit-rate chart', async () => {
@@ -190,6 +204,6 @@ describe('stash web', () => {
     await expect.poll(() => chart.locator('polyline').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.locator('table.counters tbody tr').count()).toBeGreaterThan(0);
     await page.waitForTimeout(4_500); // a few more samples so the lines have some length
-    await page.screenshot({ path: '/tmp/e2e-dashboard.png', fullPage: true });
+    await screenshot(page, 'cache-dashboard-with-traffic');
   });
 });

@@ -85,9 +85,14 @@ async function main(): Promise<void> {
 
   const reason = buildNeeded();
   if (reason) {
-    say(`building the app: ${reason} (next build, about 1-2 min on 2 cores)…`);
-    await runNextBuild({ skipTypecheck: true });
-    say('build done');
+    say(`building the app: ${reason} (next build: ~30 s on 2 idle cores, longer when busy)…`);
+    const buildStart = performance.now();
+    await runNextBuild({
+      skipTypecheck: true,
+      onTick: (seconds) =>
+        say(`  still building (${seconds}s so far; Next prints nothing while it compiles)…`),
+    });
+    say(`build done in ${((performance.now() - buildStart) / 1000).toFixed(1)}s`);
   } else {
     say('production build is current: skipping next build');
   }

@@ -47,9 +47,25 @@ export function buildNeeded(): string | null {
   return changed ? `sources changed since the last build (${changed.slice(repoRoot.length + 1)})` : null;
 }
 
-/** `next build`. Types are checked by `pnpm typecheck`, so the demo may skip the repeat. */
-export function runNextBuild(opts: { skipTypecheck: boolean; quiet?: boolean }): Promise<void> {
-  return new Promise((resolveBuild, reject) => {
+/**
+ * `next build`. Types are checked by `pnpm typecheck`, so the demo may skip the repeat.
+ * Next prints nothing while it compiles (a minute on a busy 2-core machine), so `onTick` is
+ * called every `tickMs` with the seconds spent so far: the demo shows the build is alive.
+ */
+export function runNextBuild(opts: {
+  skipTypecheck: boolean;
+  quiet?: boolean;
+  onTick?: (seconds: number) => void;
+  tickMs?: number;
+}): Promise<void> {
+  const started = performance.now();
+  const ticker = opts.onTick
+    ? setInterval(
+        () => opts.onTick?.(Math.round((performance.now() - started) / 1000)),
+        opts.tickMs ?? 10_000,
+      )
+    : undefined;
+  return new Promise<void>((resolveBuild, reject) => {
     const child = spawn(process.execPath, [nextBin, 'build'], {
       cwd: webRoot,
       stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
@@ -73,5 +89,5 @@ export function runNextBuild(opts: { skipTypecheck: boolean; quiet?: boolean }):
         ? resolveBuild()
         : reject(new Error(`next build failed (exit ${code})\n${output.slice(-4000)}`)),
     );
-  });
+  }).finally(() => clearInterval(ticker));
 }

@@ -19,8 +19,8 @@ describe('embedded PostgreSQL (PGlite)', () => {
     const db = createDb({ url: pg.url, poolMax: 1 });
     try {
       expect(pg.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
-      const count = (await readMigrations(defaultMigrationsDir())).length;
-      expect((await runMigrations(pg.url)).applied).toHaveLength(count);
+      const migrations = await readMigrations(defaultMigrationsDir());
+      expect((await runMigrations(pg.url)).applied).toHaveLength(migrations.length);
       const summary = await seedDatabase(db.prisma, { agents: 100, templates: 10, users: 5, workspaces: 3 });
       expect(summary.agents).toBe(100);
 

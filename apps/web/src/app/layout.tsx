@@ -5,6 +5,10 @@ import { SiteHeader } from '~/components/layout/site-header';
 import { TRPCReactProvider } from '~/trpc/react';
 import { HydrateClient, trpc } from '~/trpc/server';
 import './globals.css';
+// Order matters: later files override earlier ones (phone.css, the media queries, comes last).
+import './styles/catalog.css';
+import './styles/feedback.css';
+import './styles/phone.css';
 
 // Every page depends on the session cookie and live data: render per request, never at build time.
 export const dynamic = 'force-dynamic';

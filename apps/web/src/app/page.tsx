@@ -1,12 +1,14 @@
 import { CATEGORIES } from '@stash/db';
 import { Marketplace } from '~/components/marketplace/marketplace';
-import { parseMarketplaceParams, searchInputOf } from '~/lib/marketplace-params';
+import { MAX_QUERY_LENGTH, parseMarketplaceParams, searchInputOf } from '~/lib/marketplace-params';
 import { HydrateClient, trpc } from '~/trpc/server';
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function MarketplacePage({ searchParams }: Props) {
-  const params = parseMarketplaceParams(await searchParams, CATEGORIES);
+  const raw = await searchParams;
+  const params = parseMarketplaceParams(raw, CATEGORIES);
+  const q = Array.isArray(raw.q) ? raw.q[0] : raw.q;
   await Promise.all([
     trpc.marketplace.search.prefetchInfinite(searchInputOf(params)),
     trpc.marketplace.categories.prefetch(),
@@ -14,7 +16,11 @@ export default async function MarketplacePage({ searchParams }: Props) {
   return (
     <HydrateClient>
       <h1>Agent marketplace</h1>
-      <Marketplace initial={params} categories={CATEGORIES} />
+      <Marketplace
+        initial={params}
+        categories={CATEGORIES}
+        shortenedFrom={q && q.length > MAX_QUERY_LENGTH ? q.length : undefined}
+      />
     </HydrateClient>
   );
 }

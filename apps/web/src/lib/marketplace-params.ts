@@ -12,6 +12,8 @@ export const SORT_OPTIONS = [
 ] as const satisfies ReadonlyArray<{ value: SortBy; label: string }>;
 
 export const PAGE_SIZE = 24;
+/** The API's limit on search text (longer text is shortened, and the page says so). */
+export const MAX_QUERY_LENGTH = 100;
 
 /** What the marketplace's URL holds; the same parse runs on the server and in the browser. */
 export interface MarketplaceParams {
@@ -31,7 +33,7 @@ export function parseMarketplaceParams(raw: RawParams, categories: readonly Cate
   const category = first(raw.category);
   const sort = first(raw.sort);
   return {
-    query: (first(raw.q) ?? '').slice(0, 100),
+    query: (first(raw.q) ?? '').slice(0, MAX_QUERY_LENGTH),
     category: categories.find((c) => c === category),
     sortBy: SORT_OPTIONS.find((o) => o.value === sort)?.value ?? 'trending',
   };

@@ -14,8 +14,10 @@ export function createQueryClient(): QueryClient {
       },
       dehydrate: {
         serializeData: SuperJSON.serialize,
-        shouldDehydrateQuery: (query) =>
-          defaultShouldDehydrateQuery(query) || query.state.status === 'pending',
+        // Successful queries only. Every page awaits its prefetches, so a pending query here is
+        // one the page is still loading while the layout renders; streaming it would stream its
+        // failure too (a 404 agent logged as "Error: redacted" on the server).
+        shouldDehydrateQuery: defaultShouldDehydrateQuery,
       },
       hydrate: {
         deserializeData: SuperJSON.deserialize,

@@ -1,15 +1,14 @@
 'use client';
 
-import type { AppRouter } from '@stash/api';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { httpBatchLink, loggerLink } from '@trpc/client';
-import { createTRPCReact } from '@trpc/react-query';
 import { type ReactNode, useState } from 'react';
 import SuperJSON from 'superjson';
+import { api } from './api';
 import { createQueryClient } from './query-client';
 
-export const api = createTRPCReact<AppRouter>();
+export { api };
 
 let browserQueryClient: QueryClient | undefined;
 
@@ -25,10 +24,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     api.createClient({
       links: [
-        loggerLink({
-          enabled: (op) =>
-            process.env.NODE_ENV === 'development' || (op.direction === 'down' && op.result instanceof Error),
-        }),
+        // Development only: a production console stays clean (failures are shown in the page).
+        loggerLink({ enabled: () => process.env.NODE_ENV === 'development' }),
         httpBatchLink({
           transformer: SuperJSON,
           url: `${baseUrl()}/api/trpc`,

@@ -5,11 +5,14 @@
 import 'server-only';
 import type { AppRouter } from '@stash/api';
 import { createCaller, createContextFromRequest } from '@stash/api';
+import { getQueryKey } from '@trpc/react-query';
 import { createHydrationHelpers } from '@trpc/react-query/rsc';
+import type { InferQueryLikeData, InferQueryLikeInput } from '@trpc/react-query/shared';
 import { TRPCError } from '@trpc/server';
 import { headers } from 'next/headers';
 import { cache } from 'react';
 import { getRuntime } from '~/server/runtime';
+import { api } from './api';
 import { createQueryClient } from './query-client';
 
 /** One context per request: the session is read from the same cookie the HTTP API would see. */
@@ -28,23 +31,40 @@ const caller = createCaller(createContext);
 
 export const { trpc, HydrateClient } = createHydrationHelpers<AppRouter>(caller, getQueryClient);
 
-/** tRPC's query key for a procedure call (the shape `@trpc/react-query` uses on the client). */
-function queryKeyOf(path: string, input: unknown) {
-  return [path.split('.'), { input, type: 'query' }] as const;
+/** A query procedure of the typed proxy, e.g. `api.marketplace.agent`. */
+type QueryProcedure = Parameters<typeof getQueryKey>[0];
+
+/** The key `@trpc/react-query` itself gives a query, so a renamed procedure is a type error here. */
+function queryKeyOf<Q extends QueryProcedure>(query: Q, input: InferQueryLikeInput<Q>) {
+  // getQueryKey's rest parameters are a conditional type that TypeScript cannot resolve for a
+  // generic Q; the cast restates what InferQueryLikeInput already guarantees.
+  const key = getQueryKey as (
+    q: QueryProcedure,
+    input: unknown,
+    type: 'query',
+  ) => ReturnType<typeof getQueryKey>;
+  return key(query, input, 'query');
 }
 
 /** What a prefetch stored, for pages that need it to decide what else to prefetch. */
-export function prefetchedData<T>(path: string, input: unknown): T | undefined {
-  return getQueryClient().getQueryData<T>([...queryKeyOf(path, input)]);
+export function prefetchedData<Q extends QueryProcedure>(
+  query: Q,
+  input: InferQueryLikeInput<Q>,
+): InferQueryLikeData<Q> | undefined {
+  return getQueryClient().getQueryData<InferQueryLikeData<Q>>(queryKeyOf(query, input));
 }
 
 /**
  * The error code of a prefetched query, if it failed (prefetch itself never throws), so a page
  * can answer 404 for NOT_FOUND instead of rendering an empty shell.
  */
-export function prefetchErrorCode(path: string, input: unknown): string | null {
-  const state = getQueryClient().getQueryState([...queryKeyOf(path, input)]);
-  const error: unknown = state?.error;
+export function prefetchErrorCode<Q extends QueryProcedure>(
+  query: Q,
+  input: InferQueryLikeInput<Q>,
+): string | null {
+  const error: unknown = getQueryClient().getQueryState(queryKeyOf(query, input))?.error;
   if (error instanceof TRPCError) return error.code;
   return error ? 'INTERNAL_SERVER_ERROR' : null;
 }
+
+export { api };

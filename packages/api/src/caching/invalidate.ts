@@ -25,6 +25,7 @@ export const INVALIDATIONS = {
   'members.remove': { hard: ['userMemberships', 'workspace'], soft: [] },
   'members.setRole': { hard: ['userMemberships', 'workspace'], soft: [] },
   'members.leave': { hard: ['userMemberships', 'workspace'], soft: [] },
+  'templates.addToWorkspace': { hard: ['agent', 'workspace'], soft: ['marketplaceLists'] },
 } as const satisfies Record<string, InvalidationRule>;
 
 export type MutationPath = keyof typeof INVALIDATIONS;

@@ -90,7 +90,8 @@ export async function searchAgents(prisma: PrismaClient, params: SearchAgentsPar
 export async function findAgent(prisma: PrismaClient, by: { id: number } | { slug: string }) {
   return prisma.agent.findFirst({
     where: { ...by, published: true },
-    select: { ...agentCardSelect, updatedAt: true },
+    // The detail page adds the README and version to what a card shows.
+    select: { ...agentCardSelect, longDescription: true, version: true, updatedAt: true },
   });
 }
 

@@ -60,7 +60,8 @@ export const marketplaceRouter = {
       },
       {
         path: 'marketplace.agent',
-        version: 'v1',
+        // v2: the README (longDescription) and version joined the output.
+        version: 'v2',
         ttlMs: TTL.marketplace,
         scope: 'public',
         tags: (input) => ('id' in input ? [tags.agent(input.id)] : []),

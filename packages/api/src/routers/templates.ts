@@ -1,13 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { categorySchema, idSchema, text } from '@stash/validators';
+import {
+  CATEGORIES,
+  categorySchema,
+  idSchema,
+  templateIdSchema,
+  text,
+  workspaceIdSchema,
+} from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { requireMemberFresh } from '../auth/membership';
 import { cached } from '../caching/cached';
 import { writeThenInvalidate } from '../caching/invalidate';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { cursorSchema } from '../queries/cursor';
-import { listTemplates, slugify, templateSelect } from '../queries/templates';
+import {
+  addTemplateAgents,
+  agentsBySlug,
+  listTemplates,
+  slugify,
+  stepAgentSlugs,
+  templateSelect,
+} from '../queries/templates';
 import { protectedProcedure, publicProcedure } from '../trpc';
 
 const stepSchema = z.object({
@@ -26,12 +41,15 @@ const templateFields = {
 };
 
 const listInput = z.object({
-  category: categorySchema,
+  // Left out: every category (the "All" tab).
+  category: categorySchema.optional(),
   limit: z.number().int().min(1).max(50).default(20),
   cursor: cursorSchema.optional(),
 });
 
 const byIdInput = z.object({ id: idSchema });
+
+const addToWorkspaceInput = z.object({ templateId: templateIdSchema, workspaceId: workspaceIdSchema });
 
 const updateInput = z
   .object({ id: idSchema, ...z.object(templateFields).partial().shape })
@@ -44,7 +62,8 @@ export const templatesRouter = {
       version: 'v1',
       ttlMs: TTL.templates,
       scope: 'public',
-      tags: (input) => [tags.templateCategory(input.category)],
+      // "All" depends on every category: a template created in any of them must show there.
+      tags: (input) => (input.category ? [input.category] : CATEGORIES).map(tags.templateCategory),
       tagsFromOutput: (page) => page.items.map((t) => tags.template(t.id)),
       tagKinds: ['templateCategory', 'template'],
     }),
@@ -58,15 +77,17 @@ export const templatesRouter = {
           select: templateSelect,
         });
         if (!template) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such template.' });
-        return template;
+        // Steps name agents by slug; the page shows their names and links to them.
+        return { ...template, agents: await agentsBySlug(ctx.prisma, stepAgentSlugs(template.steps)) };
       },
       {
         path: 'templates.byId',
-        version: 'v1',
+        version: 'v2',
         ttlMs: TTL.templates,
         scope: 'public',
         tags: (input) => [tags.template(input.id)],
-        tagKinds: ['template'],
+        tagsFromOutput: (template) => template.agents.map((a) => tags.agent(a.id)),
+        tagKinds: ['template', 'agent'],
       },
     ),
   ),
@@ -81,6 +102,29 @@ export const templatesRouter = {
       });
       return { result: template, invalidate: { hard: [tags.templateCategory(template.category)] } };
     });
+  }),
+
+  /**
+   * Installs the agents a template's steps need into a workspace (members only). Like installs:
+   * the workspace and the added agents hard, marketplace lists soft. Repeating it is a no-op.
+   */
+  addToWorkspace: protectedProcedure.input(addToWorkspaceInput).mutation(async ({ ctx, input }) => {
+    await requireMemberFresh(ctx, input.workspaceId);
+    const result = await writeThenInvalidate(ctx, 'templates.addToWorkspace', async (tx) => {
+      const added = await addTemplateAgents(tx, { ...input, userId: ctx.session.userId });
+      if (!added) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such template.' });
+      const changed = added.installed.length > 0;
+      return {
+        result: added,
+        invalidate: changed
+          ? {
+              hard: [tags.workspace(input.workspaceId), ...added.installed.map(tags.agent)],
+              soft: [tags.marketplaceLists()],
+            }
+          : {},
+      };
+    });
+    return { ...input, ...result };
   }),
 
   /** Author only. Moving a template between categories refreshes both category lists. */

@@ -1,7 +1,9 @@
 import type { Faker } from '@faker-js/faker';
 import { CATEGORIES, REFERENCE_DATE, SEED_WINDOW_MS, type SeedOptions } from './options';
 import type { People } from './people';
+import { agentListing } from './readme';
 import { type AgentRow, type InstallRow, slugify, type TemplateRow, type TemplateStep } from './rows';
+import { stepName, templateText } from './template-text';
 import { CATEGORY_VOCABULARY, STEP_ACTIONS } from './vocabulary';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,11 +35,14 @@ export function generateAgents(
     const createdMs = Date.parse(timestamp(f, windowStart));
     const ratingCount = Math.floor(Math.exp(f.number.float({ min: 0, max: 8 })));
     basePopularity.push(Math.floor(Math.exp(f.number.float({ min: 0, max: 10 }))));
+    const listing = agentListing(f, { name, category, tags: [...tags] });
     agents.push({
       id,
       slug: `${slugify(name)}-${id}`,
       name,
-      description: `${f.company.catchPhrase()}. Helps ${category} teams ${f.company.buzzPhrase()}. ${f.hacker.phrase()}`,
+      description: listing.description,
+      long_description: listing.longDescription,
+      version: listing.version,
       category,
       tags: [...tags],
       author_id: f.number.int({ min: 1, max: opts.users }),
@@ -108,13 +113,13 @@ export function generateTemplates(f: Faker, opts: SeedOptions, agents: AgentRow[
   const templates: TemplateRow[] = [];
   for (let id = 1; id <= opts.templates; id++) {
     const category = f.helpers.arrayElement(CATEGORIES);
-    const name = `${titleCase(f.company.buzzVerb())} ${f.company.buzzNoun()} ${f.helpers.arrayElement(['workflow', 'pipeline', 'playbook', 'routine'])}`;
     const steps: TemplateStep[] = [];
     const stepCount = f.number.int({ min: 2, max: 6 });
+    const { name, description } = templateText(f, category, stepCount);
     for (let s = 0; s < stepCount; s++) {
       const action = f.helpers.arrayElement(STEP_ACTIONS);
       const step: TemplateStep = {
-        name: `${titleCase(action)} ${f.hacker.noun()}`,
+        name: stepName(f, action),
         action,
         config: {
           timeoutSec: f.number.int({ min: 10, max: 600 }),
@@ -131,7 +136,7 @@ export function generateTemplates(f: Faker, opts: SeedOptions, agents: AgentRow[
       id,
       slug: `${slugify(name)}-${id}`,
       name,
-      description: `${f.company.catchPhrase()}: ${f.company.buzzPhrase()} in ${stepCount} steps.`,
+      description,
       category,
       steps,
       author_id: f.number.int({ min: 1, max: opts.users }),

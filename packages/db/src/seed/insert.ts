@@ -65,6 +65,8 @@ export const COLUMNS = {
     ['slug', 'text'],
     ['name', 'text'],
     ['description', 'text'],
+    ['long_description', 'text'],
+    ['version', 'text'],
     ['category', 'text'],
     ['tags', 'text[]'],
     ['author_id', 'int'],

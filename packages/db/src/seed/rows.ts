@@ -14,6 +14,9 @@ export type AgentRow = {
   slug: string;
   name: string;
   description: string;
+  /** Markdown README */
+  long_description: string;
+  version: string;
   category: string;
   tags: string[];
   author_id: number;

@@ -1,20 +1,24 @@
 import { CATEGORIES } from '@stash/db';
 import { TemplateBrowser } from '~/components/templates/template-browser';
-import { TEMPLATE_PAGE_SIZE } from '~/lib/templates';
+import { templateListInput } from '~/lib/templates';
 import { HydrateClient, trpc } from '~/trpc/server';
 
-export const metadata = { title: 'Templates' };
+export const metadata = {
+  title: 'Templates',
+  description: 'Ready-made workflows that chain agents together. Add one to a workspace in a click.',
+};
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function TemplatesPage({ searchParams }: Props) {
   const requested = (await searchParams).category;
-  const category = CATEGORIES.find((c) => c === requested) ?? CATEGORIES[0];
-  await trpc.templates.list.prefetchInfinite({ category, limit: TEMPLATE_PAGE_SIZE });
+  // No (or an unknown) category: the All tab.
+  const category = CATEGORIES.find((c) => c === requested);
+  await trpc.templates.list.prefetchInfinite(templateListInput(category));
   return (
     <HydrateClient>
       <h1>Workflow templates</h1>
-      <TemplateBrowser categories={CATEGORIES} initialCategory={category} />
+      <TemplateBrowser categories={CATEGORIES} category={category} />
     </HydrateClient>
   );
 }

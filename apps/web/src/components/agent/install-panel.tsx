@@ -2,19 +2,21 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { useSignInHref } from '~/components/auth/use-sign-in-href';
 import { InstallButton } from '~/components/install/install-button';
 import { api } from '~/trpc/react';
 
 /** Signed in: pick one of my workspaces and install into it. Signed out: a way to sign in. */
-export function InstallPanel({ agentId }: { agentId: number }) {
+export function InstallPanel({ agentId, agentName }: { agentId: number; agentName: string }) {
   const me = api.auth.me.useQuery();
   const workspaces = api.workspaces.mine.useQuery(undefined, { enabled: Boolean(me.data) });
   const [picked, setPicked] = useState<number | null>(null);
+  const signInHref = useSignInHref();
 
   if (!me.data) {
     return (
       <section className="panel">
-        <Link href="/sign-in">Sign in</Link> to install this agent into a workspace.
+        <Link href={signInHref}>Sign in</Link> to install this agent into a workspace.
       </section>
     );
   }
@@ -41,7 +43,7 @@ export function InstallPanel({ agentId }: { agentId: number }) {
           ))}
         </select>
       </label>
-      <InstallButton agentId={agentId} workspaceId={workspaceId} />
+      <InstallButton agentId={agentId} agentName={agentName} workspaceId={workspaceId} />
       <Link href={`/workspaces/${workspaceId}`}>Open workspace</Link>
     </section>
   );

@@ -6,7 +6,9 @@ export function CountersTable({ stats, namespaces }: { stats: StatsSnapshot; nam
     return <p className="muted">No cached calls yet: browse the marketplace and come back.</p>;
   }
   return (
-    <div className="table-wrap">
+    // A focusable region, so keyboard users can scroll a table wider than a phone (WCAG 2.1.1).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable
+    <section className="table-wrap" tabIndex={0} aria-label="Cache counters per procedure">
       <table className="counters">
         <thead>
           <tr>
@@ -51,6 +53,6 @@ export function CountersTable({ stats, namespaces }: { stats: StatsSnapshot; nam
           })}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

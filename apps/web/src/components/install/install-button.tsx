@@ -4,9 +4,15 @@ import { api } from '~/trpc/react';
 import { useInstallToggle } from './use-install-toggle';
 
 /** Shows the (optimistic) install state of one agent in one workspace and flips it on click. */
-export function InstallButton({ agentId, workspaceId }: { agentId: number; workspaceId: number }) {
+interface Props {
+  agentId: number;
+  agentName: string;
+  workspaceId: number;
+}
+
+export function InstallButton({ agentId, agentName, workspaceId }: Props) {
   const state = api.workspaces.installState.useQuery({ workspaceId, agentIds: [agentId] });
-  const toggle = useInstallToggle({ agentId, workspaceId });
+  const toggle = useInstallToggle({ agentId, agentName, workspaceId });
 
   if (state.isPending) {
     return (

@@ -3,12 +3,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useSignInHref } from '~/components/auth/use-sign-in-href';
 import { api } from '~/trpc/react';
 
 export function UserMenu() {
   const me = api.auth.me.useQuery();
   const queryClient = useQueryClient();
   const router = useRouter();
+  const signInHref = useSignInHref();
   const signOut = api.auth.signOut.useMutation({
     onSuccess: () => {
       // Everything cached for the old session goes: user-scoped data must not outlive it.
@@ -22,7 +24,7 @@ export function UserMenu() {
   if (!me.data) {
     return (
       <div className="user-menu">
-        <Link href="/sign-in" className="button small">
+        <Link href={signInHref} className="button small">
           Sign in
         </Link>
       </div>

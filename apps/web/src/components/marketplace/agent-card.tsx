@@ -1,5 +1,6 @@
 import type { RouterOutputs } from '@stash/api';
 import Link from 'next/link';
+import { AgentAvatar } from '~/components/agent/avatar';
 import { formatCount, formatRating, titleCase } from '~/lib/format';
 
 type Agent = RouterOutputs['marketplace']['search']['items'][number];
@@ -8,6 +9,7 @@ export function AgentCard({ agent }: { agent: Agent }) {
   return (
     <article className="card agent-card">
       <header>
+        <AgentAvatar seed={agent.slug} size={36} />
         <h2>
           <Link href={`/agents/${agent.slug}`}>{agent.name}</Link>
         </h2>

@@ -2,49 +2,73 @@
 
 import type { Category } from '@stash/db';
 import { keepPreviousData } from '@tanstack/react-query';
-import { useDeferredValue, useEffect, useState } from 'react';
 import { LoadMore } from '~/components/ui/load-more';
-import { type MarketplaceParams, marketplaceUrl, searchInputOf } from '~/lib/marketplace-params';
+import { CardGridSkeleton, Loading } from '~/components/ui/skeleton';
+import { type MarketplaceParams, searchInputOf } from '~/lib/marketplace-params';
 import { api } from '~/trpc/react';
 import { AgentGrid } from './agent-grid';
+import { ResultSummary } from './result-summary';
 import { SearchControls } from './search-controls';
+import { useMarketplaceParams } from './use-marketplace-params';
 
 interface Props {
   initial: MarketplaceParams;
   categories: readonly Category[];
+  /** Set when the URL's search text was longer than the API accepts and was shortened. */
+  shortenedFrom?: number | undefined;
 }
 
-export function Marketplace({ initial, categories }: Props) {
-  const [params, setParams] = useState(initial);
-  // Typing stays responsive; the query follows the deferred value.
-  const deferred = useDeferredValue(params);
-  const input = searchInputOf(deferred);
-
-  const search = api.marketplace.search.useInfiniteQuery(input, {
+export function Marketplace({ initial, categories, shortenedFrom }: Props) {
+  const { params, text, setText, commit, clear } = useMarketplaceParams(initial, categories);
+  const search = api.marketplace.search.useInfiniteQuery(searchInputOf(params), {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
   });
-
-  // Keep the URL shareable without a server round trip (Next syncs useSearchParams with it).
-  useEffect(() => {
-    const url = marketplaceUrl(deferred);
-    if (url !== `${window.location.pathname}${window.location.search}`) {
-      window.history.replaceState(null, '', url);
-    }
-  }, [deferred]);
+  const counts = api.marketplace.categories.useQuery();
+  const categoryTotal = params.category
+    ? counts.data?.find((c) => c.category === params.category)?.count
+    : counts.data?.reduce((sum, c) => sum + c.count, 0);
 
   const items = search.data?.pages.flatMap((page) => page.items) ?? [];
+  const filtered = Boolean(params.query.trim() || params.category);
   return (
     <section>
-      <SearchControls value={params} categories={categories} onChange={setParams} />
+      <SearchControls
+        value={params}
+        text={text}
+        counts={counts.data}
+        categories={categories}
+        onText={setText}
+        onChange={commit}
+      />
+      {shortenedFrom !== undefined && params.query === initial.query && (
+        <p className="note" role="status">
+          Your search was {shortenedFrom} characters long; only the first {initial.query.length} are used.
+        </p>
+      )}
       {search.isError && (
         <p className="error" role="alert">
           {search.error.message}
         </p>
       )}
-      <div className={search.isPlaceholderData ? 'results loading' : 'results'} aria-busy={search.isFetching}>
-        {search.isPending ? <p className="muted">Loading agents…</p> : <AgentGrid agents={items} />}
-      </div>
+      {search.isPending ? (
+        <Loading label="Loading agents…">
+          <CardGridSkeleton />
+        </Loading>
+      ) : (
+        <div
+          className={search.isPlaceholderData ? 'results loading' : 'results'}
+          aria-busy={search.isFetching}
+        >
+          <ResultSummary
+            params={params}
+            loaded={items.length}
+            hasMore={search.hasNextPage}
+            categoryTotal={categoryTotal}
+          />
+          <AgentGrid agents={items} onClear={filtered ? clear : undefined} />
+        </div>
+      )}
       <LoadMore
         hasMore={search.hasNextPage}
         loading={search.isFetchingNextPage}

@@ -1,19 +1,22 @@
 'use client';
 
+import type { RouterOutputs } from '@stash/api';
 import type { Category } from '@stash/db';
 import { titleCase } from '~/lib/format';
-import { type MarketplaceParams, SORT_OPTIONS, type SortBy } from '~/lib/marketplace-params';
-import { api } from '~/trpc/react';
+import { MAX_QUERY_LENGTH, type MarketplaceParams, SORT_OPTIONS } from '~/lib/marketplace-params';
 
 interface Props {
   value: MarketplaceParams;
+  /** What the search box shows; committed to `value.query` once typing pauses. */
+  text: string;
+  counts: RouterOutputs['marketplace']['categories'] | undefined;
   categories: readonly Category[];
+  onText(text: string): void;
   onChange(next: MarketplaceParams): void;
 }
 
-export function SearchControls({ value, categories, onChange }: Props) {
-  const counts = api.marketplace.categories.useQuery();
-  const countOf = (c: Category) => counts.data?.find((x) => x.category === c)?.count;
+export function SearchControls({ value, text, counts, categories, onText, onChange }: Props) {
+  const countOf = (c: Category) => counts?.find((x) => x.category === c)?.count;
   return (
     <search>
       <form className="controls" onSubmit={(e) => e.preventDefault()}>
@@ -22,9 +25,9 @@ export function SearchControls({ value, categories, onChange }: Props) {
           name="q"
           placeholder="Search agents…"
           aria-label="Search agents"
-          maxLength={100}
-          value={value.query}
-          onChange={(e) => onChange({ ...value, query: e.target.value })}
+          maxLength={MAX_QUERY_LENGTH}
+          value={text}
+          onChange={(e) => onText(e.target.value)}
         />
         <select
           aria-label="Category"
@@ -44,7 +47,7 @@ export function SearchControls({ value, categories, onChange }: Props) {
           value={value.sortBy}
           onChange={(e) => {
             const sortBy = SORT_OPTIONS.find((o) => o.value === e.target.value)?.value;
-            if (sortBy) onChange({ ...value, sortBy: sortBy satisfies SortBy });
+            if (sortBy) onChange({ ...value, sortBy });
           }}
         >
           {SORT_OPTIONS.map((o) => (

@@ -1,38 +1,39 @@
-'use client';
-
 import type { Category } from '@stash/db';
-import { useState } from 'react';
+import Link from 'next/link';
 import { titleCase } from '~/lib/format';
+import { templatesUrl } from '~/lib/templates';
 import { TemplateList } from './template-list';
 
+/**
+ * Category tabs are links: each is a real URL, a new history entry (Back returns to the previous
+ * tab) and a server render that prefetches its list.
+ */
 export function TemplateBrowser({
   categories,
-  initialCategory,
+  category,
 }: {
   categories: readonly Category[];
-  initialCategory: Category;
+  category: Category | undefined;
 }) {
-  const [category, setCategory] = useState(initialCategory);
-  const choose = (next: Category) => {
-    setCategory(next);
-    window.history.replaceState(null, '', `/templates?category=${next}`);
-  };
+  const tabs: Array<{ value: Category | undefined; label: string }> = [
+    { value: undefined, label: 'All' },
+    ...categories.map((c) => ({ value: c, label: titleCase(c) })),
+  ];
   return (
     <section>
-      <div className="tabs" role="tablist" aria-label="Template categories">
-        {categories.map((c) => (
-          <button
-            key={c}
-            type="button"
-            role="tab"
-            aria-selected={c === category}
-            className={c === category ? 'tab active' : 'tab'}
-            onClick={() => choose(c)}
+      <nav className="tabs" aria-label="Template categories">
+        {tabs.map((tab) => (
+          <Link
+            key={tab.label}
+            href={templatesUrl(tab.value)}
+            scroll={false}
+            className={tab.value === category ? 'tab active' : 'tab'}
+            aria-current={tab.value === category ? 'page' : undefined}
           >
-            {titleCase(c)}
-          </button>
+            {tab.label}
+          </Link>
         ))}
-      </div>
+      </nav>
       <TemplateList category={category} />
     </section>
   );

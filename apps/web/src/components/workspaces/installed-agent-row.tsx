@@ -9,7 +9,7 @@ type Install = RouterOutputs['workspaces']['byId']['installs'][number];
 
 export function InstalledAgentRow({ install, workspaceId }: { install: Install; workspaceId: number }) {
   const { agent } = install;
-  const toggle = useInstallToggle({ agentId: agent.id, workspaceId });
+  const toggle = useInstallToggle({ agentId: agent.id, workspaceId, agentName: agent.name });
   return (
     <li className="list-row" data-agent-slug={agent.slug}>
       <div>
@@ -21,7 +21,12 @@ export function InstalledAgentRow({ install, workspaceId }: { install: Install; 
           {install.installedBy.name}
         </p>
       </div>
-      <button type="button" className="button small secondary" onClick={toggle.uninstall}>
+      <button
+        type="button"
+        className="button small secondary"
+        onClick={toggle.uninstall}
+        aria-label={`Uninstall ${agent.name}`}
+      >
         Uninstall
       </button>
     </li>

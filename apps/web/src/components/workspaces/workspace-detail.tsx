@@ -1,13 +1,14 @@
 'use client';
 
 import Link from 'next/link';
+import { DetailSkeleton } from '~/components/ui/skeleton';
 import { api } from '~/trpc/react';
 import { InstalledAgentRow } from './installed-agent-row';
 import { MembersPanel } from './members-panel';
 
 export function WorkspaceDetail({ workspaceId }: { workspaceId: number }) {
   const workspace = api.workspaces.byId.useQuery({ workspaceId });
-  if (workspace.isPending) return <p className="muted">Loading…</p>;
+  if (workspace.isPending) return <DetailSkeleton />;
   if (workspace.isError) return <p className="error">{workspace.error.message}</p>;
   const w = workspace.data;
   return (

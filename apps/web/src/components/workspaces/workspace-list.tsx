@@ -1,11 +1,12 @@
 'use client';
 
 import Link from 'next/link';
+import { ListSkeleton } from '~/components/ui/skeleton';
 import { api } from '~/trpc/react';
 
 export function WorkspaceList() {
   const workspaces = api.workspaces.mine.useQuery();
-  if (workspaces.isPending) return <p className="muted">Loading…</p>;
+  if (workspaces.isPending) return <ListSkeleton rows={3} />;
   if (workspaces.isError) return <p className="error">{workspaces.error.message}</p>;
   if (workspaces.data.length === 0) return <p className="muted">You are not a member of any workspace.</p>;
   return (

@@ -1,0 +1,92 @@
+/**
+ * What every browser test needs: a fresh seeded database, the production build serving it, and
+ * Debian's Chromium. Plus the checks several files share (overflow, screenshots, accessibility).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
+import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type AppServer, ensureBuild, startApp } from './server';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const PHONE = { width: 390, height: 844 } as const;
+export const DESKTOP = { width: 1280, height: 900 } as const;
+
+/** Screenshots are test artifacts (gitignored), kept for a human to look at after a run. */
+export const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts', 'screenshots');
+
+export interface Stack {
+  db: TestDatabase;
+  app: AppServer;
+  browser: Browser;
+  /** A new browser context (own cookies) at the given viewport. */
+  context(viewport?: { width: number; height: number }): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const [db] = await Promise.all([createTestDatabase(), ensureBuild()]);
+  const app = await startApp(db.url);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    db,
+    app,
+    browser,
+    async context(viewport = DESKTOP) {
+      const context = await browser.newContext({ baseURL: app.url, viewport });
+      contexts.push(context);
+      return context;
+    },
+    async close() {
+      await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+      await browser.close();
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
+
+export async function signIn(page: Page, email = DEMO_USERS[0] ?? ''): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
+
+/** How far the page scrolls sideways: 0 when nothing is wider than the viewport. */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** axe-core (WCAG 2 A/AA rules): the violations a user with assistive technology would hit hardest. */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
