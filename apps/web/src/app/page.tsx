@@ -1,4 +1,3 @@
-import { CATEGORIES } from '@stash/db';
 import { Marketplace } from '~/components/marketplace/marketplace';
 import { MAX_QUERY_LENGTH, parseMarketplaceParams, searchInputOf } from '~/lib/marketplace-params';
 import { HydrateClient, trpc } from '~/trpc/server';
@@ -7,7 +6,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function MarketplacePage({ searchParams }: Props) {
   const raw = await searchParams;
-  const params = parseMarketplaceParams(raw, CATEGORIES);
+  const params = parseMarketplaceParams(raw);
   const q = Array.isArray(raw.q) ? raw.q[0] : raw.q;
   await Promise.all([
     trpc.marketplace.search.prefetchInfinite(searchInputOf(params)),
@@ -16,11 +15,7 @@ export default async function MarketplacePage({ searchParams }: Props) {
   return (
     <HydrateClient>
       <h1>Agent marketplace</h1>
-      <Marketplace
-        initial={params}
-        categories={CATEGORIES}
-        shortenedFrom={q && q.length > MAX_QUERY_LENGTH ? q.length : undefined}
-      />
+      <Marketplace initial={params} shortenedFrom={q && q.length > MAX_QUERY_LENGTH ? q.length : undefined} />
     </HydrateClient>
   );
 }

@@ -1,5 +1,5 @@
 import type { RouterInputs } from '@stash/api';
-import type { Category } from '@stash/db';
+import { CATEGORIES, type Category } from '@stash/validators';
 
 export type SearchInput = RouterInputs['marketplace']['search'];
 export type SortBy = NonNullable<SearchInput['sortBy']>;
@@ -28,13 +28,13 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** `categories` is the API's list (CATEGORIES from @stash/db, passed down by the server page). */
-export function parseMarketplaceParams(raw: RawParams, categories: readonly Category[]): MarketplaceParams {
+/** Unknown categories (and sorts) fall back to the defaults instead of failing the page. */
+export function parseMarketplaceParams(raw: RawParams): MarketplaceParams {
   const category = first(raw.category);
   const sort = first(raw.sort);
   return {
     query: (first(raw.q) ?? '').slice(0, MAX_QUERY_LENGTH),
-    category: categories.find((c) => c === category),
+    category: CATEGORIES.find((c) => c === category),
     sortBy: SORT_OPTIONS.find((o) => o.value === sort)?.value ?? 'trending',
   };
 }

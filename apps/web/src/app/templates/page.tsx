@@ -1,4 +1,4 @@
-import { CATEGORIES } from '@stash/db';
+import { CATEGORIES } from '@stash/validators';
 import { TemplateBrowser } from '~/components/templates/template-browser';
 import { templateListInput } from '~/lib/templates';
 import { HydrateClient, trpc } from '~/trpc/server';
@@ -18,7 +18,7 @@ export default async function TemplatesPage({ searchParams }: Props) {
   return (
     <HydrateClient>
       <h1>Workflow templates</h1>
-      <TemplateBrowser categories={CATEGORIES} category={category} />
+      <TemplateBrowser category={category} />
     </HydrateClient>
   );
 }

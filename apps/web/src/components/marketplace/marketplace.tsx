@@ -1,6 +1,5 @@
 'use client';
 
-import type { Category } from '@stash/db';
 import { keepPreviousData } from '@tanstack/react-query';
 import { LoadMore } from '~/components/ui/load-more';
 import { CardGridSkeleton, Loading } from '~/components/ui/skeleton';
@@ -13,13 +12,12 @@ import { useMarketplaceParams } from './use-marketplace-params';
 
 interface Props {
   initial: MarketplaceParams;
-  categories: readonly Category[];
   /** Set when the URL's search text was longer than the API accepts and was shortened. */
   shortenedFrom?: number | undefined;
 }
 
-export function Marketplace({ initial, categories, shortenedFrom }: Props) {
-  const { params, text, setText, commit, clear } = useMarketplaceParams(initial, categories);
+export function Marketplace({ initial, shortenedFrom }: Props) {
+  const { params, text, setText, commit, clear } = useMarketplaceParams(initial);
   const search = api.marketplace.search.useInfiniteQuery(searchInputOf(params), {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
@@ -33,14 +31,7 @@ export function Marketplace({ initial, categories, shortenedFrom }: Props) {
   const filtered = Boolean(params.query.trim() || params.category);
   return (
     <section>
-      <SearchControls
-        value={params}
-        text={text}
-        counts={counts.data}
-        categories={categories}
-        onText={setText}
-        onChange={commit}
-      />
+      <SearchControls value={params} text={text} counts={counts.data} onText={setText} onChange={commit} />
       {shortenedFrom !== undefined && params.query === initial.query && (
         <p className="note" role="status">
           Your search was {shortenedFrom} characters long; only the first {initial.query.length} are used.

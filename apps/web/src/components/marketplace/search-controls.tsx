@@ -1,7 +1,7 @@
 'use client';
 
 import type { RouterOutputs } from '@stash/api';
-import type { Category } from '@stash/db';
+import { CATEGORIES, type Category } from '@stash/validators';
 import { titleCase } from '~/lib/format';
 import { MAX_QUERY_LENGTH, type MarketplaceParams, SORT_OPTIONS } from '~/lib/marketplace-params';
 
@@ -10,12 +10,11 @@ interface Props {
   /** What the search box shows; committed to `value.query` once typing pauses. */
   text: string;
   counts: RouterOutputs['marketplace']['categories'] | undefined;
-  categories: readonly Category[];
   onText(text: string): void;
   onChange(next: MarketplaceParams): void;
 }
 
-export function SearchControls({ value, text, counts, categories, onText, onChange }: Props) {
+export function SearchControls({ value, text, counts, onText, onChange }: Props) {
   const countOf = (c: Category) => counts?.find((x) => x.category === c)?.count;
   return (
     <search>
@@ -32,10 +31,10 @@ export function SearchControls({ value, text, counts, categories, onText, onChan
         <select
           aria-label="Category"
           value={value.category ?? ''}
-          onChange={(e) => onChange({ ...value, category: categories.find((c) => c === e.target.value) })}
+          onChange={(e) => onChange({ ...value, category: CATEGORIES.find((c) => c === e.target.value) })}
         >
           <option value="">All categories</option>
-          {categories.map((c) => (
+          {CATEGORIES.map((c) => (
             <option key={c} value={c}>
               {titleCase(c)}
               {countOf(c) === undefined ? '' : ` (${countOf(c)})`}

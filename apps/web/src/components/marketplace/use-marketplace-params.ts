@@ -1,6 +1,5 @@
 'use client';
 
-import type { Category } from '@stash/db';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type MarketplaceParams, marketplaceUrl, parseMarketplaceParams } from '~/lib/marketplace-params';
@@ -16,7 +15,7 @@ const sameParams = (a: MarketplaceParams, b: MarketplaceParams) =>
  * Back undoes a filter instead of leaving the site); Back/Forward feed the URL back into the
  * filters. The search box's text is committed only after typing pauses.
  */
-export function useMarketplaceParams(initial: MarketplaceParams, categories: readonly Category[]) {
+export function useMarketplaceParams(initial: MarketplaceParams) {
   const [params, setParams] = useState(initial);
   const [text, setText] = useState(initial.query);
   const current = useRef(params);
@@ -37,15 +36,12 @@ export function useMarketplaceParams(initial: MarketplaceParams, categories: rea
   // and again when Next's search params change (a link to `/` while filtered). Both read the
   // address bar, so a late Next update can never bring back an older URL's filters.
   const adoptUrl = useCallback(() => {
-    const fromUrl = parseMarketplaceParams(
-      Object.fromEntries(new URLSearchParams(window.location.search)),
-      categories,
-    );
+    const fromUrl = parseMarketplaceParams(Object.fromEntries(new URLSearchParams(window.location.search)));
     if (sameParams(fromUrl, current.current)) return;
     current.current = fromUrl;
     setParams(fromUrl);
     setText(fromUrl.query);
-  }, [categories]);
+  }, []);
   useEffect(() => {
     window.addEventListener('popstate', adoptUrl);
     return () => window.removeEventListener('popstate', adoptUrl);

@@ -1,4 +1,4 @@
-import type { Category } from '@stash/db';
+import { CATEGORIES, type Category } from '@stash/validators';
 import Link from 'next/link';
 import { titleCase } from '~/lib/format';
 import { templatesUrl } from '~/lib/templates';
@@ -8,16 +8,10 @@ import { TemplateList } from './template-list';
  * Category tabs are links: each is a real URL, a new history entry (Back returns to the previous
  * tab) and a server render that prefetches its list.
  */
-export function TemplateBrowser({
-  categories,
-  category,
-}: {
-  categories: readonly Category[];
-  category: Category | undefined;
-}) {
+export function TemplateBrowser({ category }: { category: Category | undefined }) {
   const tabs: Array<{ value: Category | undefined; label: string }> = [
     { value: undefined, label: 'All' },
-    ...categories.map((c) => ({ value: c, label: titleCase(c) })),
+    ...CATEGORIES.map((c) => ({ value: c, label: titleCase(c) })),
   ];
   return (
     <section>
