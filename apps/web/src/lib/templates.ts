@@ -1,5 +1,5 @@
 import type { RouterInputs } from '@stash/api';
-import type { Category } from '@stash/db';
+import type { Category } from '@stash/validators';
 
 export const TEMPLATE_PAGE_SIZE = 20;
 

@@ -1,6 +1,6 @@
 'use client';
 
-import type { Category } from '@stash/db';
+import type { Category } from '@stash/validators';
 import { keepPreviousData } from '@tanstack/react-query';
 import Link from 'next/link';
 import { LoadMore } from '~/components/ui/load-more';
