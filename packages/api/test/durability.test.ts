@@ -34,6 +34,18 @@ async function agentNotInstalled(skip: number) {
   });
 }
 
+/** An API instance on the same database whose Redis is unreachable (or that dies after commit). */
+async function writerWithoutRedis() {
+  const unreachable = createCache({
+    prefix: h.deps.cacheKeyPrefix,
+    redis: `redis://127.0.0.1:${await sparePort()}`,
+  });
+  const writer = createCaller(
+    createContextInner({ ...h.deps, cache: unreachable }, { session: await h.session(ADA) }),
+  );
+  return { writer, unreachable };
+}
+
 async function outboxRows(): Promise<number> {
   return h.db.prisma.cacheOutbox.count();
 }
@@ -62,13 +74,7 @@ describe('durable invalidation', () => {
 
     // The writer's Redis is unreachable (or it crashed right after commit): the write commits,
     // the row stays in the outbox.
-    const unreachable = createCache({
-      prefix: h.deps.cacheKeyPrefix,
-      redis: `redis://127.0.0.1:${await sparePort()}`,
-    });
-    const writer = createCaller(
-      createContextInner({ ...h.deps, cache: unreachable }, { session: await h.session(ADA) }),
-    );
+    const { writer, unreachable } = await writerWithoutRedis();
     try {
       await writer.installs.install({ workspaceId, agentId: agent.id });
     } finally {
@@ -99,13 +105,7 @@ describe('durable invalidation', () => {
 
   it('keeps an undelivered row until a delivery succeeds', async () => {
     const agent = await agentNotInstalled(2);
-    const unreachable = createCache({
-      prefix: h.deps.cacheKeyPrefix,
-      redis: `redis://127.0.0.1:${await sparePort()}`,
-    });
-    const writer = createCaller(
-      createContextInner({ ...h.deps, cache: unreachable }, { session: await h.session(ADA) }),
-    );
+    const { writer, unreachable } = await writerWithoutRedis();
     try {
       await writer.installs.install({ workspaceId, agentId: agent.id });
       // A relay whose cache cannot reach Redis either delivers nothing and deletes nothing.
