@@ -310,7 +310,12 @@ export class ReadPath {
         );
         if (!acquired) return undefined; // another process is refreshing this key
         // It may have finished just before we took the lease: then there is nothing to do.
-        baseline = await this.read(call);
+        try {
+          baseline = await this.read(call);
+        } catch (error) {
+          this.release(call, token); // or a later miss would wait out a lease nobody uses
+          throw error;
+        }
         if (
           baseline.entry &&
           judge(baseline.entry, baseline, Date.now(), call.softStaleAfterMs) === 'fresh'
