@@ -109,6 +109,19 @@ export class Recorder {
     this.samples.push({ ...sample, ...at });
   }
 
+  /** One line per hang, so a slow request can be traced to its procedure, instance and phase. */
+  hangLines(name: string): string[] {
+    const mine = this.samples.filter((s) => s.window === name);
+    const start = Math.min(...mine.map((s) => s.t0));
+    return mine
+      .filter((s) => s.t1 - s.t0 > HANG_MS)
+      .map(
+        (s) =>
+          `${s.procedure} on ${s.instance} (${s.phase}, sent at +${Math.round(s.t0 - start)} ms): ` +
+          `${Math.round(s.t1 - s.t0)} ms, status ${s.status}, cache ${s.cache ?? '-'}`,
+      );
+  }
+
   summarize(name: string, expectWrong = false): WindowSummary {
     const mine = this.samples.filter((s) => s.window === name);
     const checked = mine.filter((s) => s.checked);

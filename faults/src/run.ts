@@ -36,6 +36,7 @@ export async function runWindows(
         `${summary.checkedFromCache} of them from cache), ${summary.wrong} wrong, ${summary.fiveXx} 5xx, ${summary.hangs} hangs, ` +
         `${summary.connErrors} conn errors, p99 ${summary.p99FaultMs} ms during the fault`,
     );
+    for (const line of recorder.hangLines(win.name)) console.log(`[faults]     hang: ${line}`);
   }
   return summaries;
 }

@@ -16,7 +16,17 @@ import { MemoryStore } from './stores/memory-store';
 import { createRedisClient } from './stores/redis-client';
 import { RedisStore } from './stores/redis-store';
 import { TagInvalidator } from './tag-invalidator';
-import type { Cache, CacheEvent, CacheOptions, CacheStats, FetchOptions, FetchResult, Loader } from './types';
+import type {
+  Cache,
+  CacheEvent,
+  CacheOptions,
+  CacheStats,
+  FetchOptions,
+  FetchResult,
+  Loader,
+  PrimeOptions,
+} from './types';
+import { WriteThrough } from './write-through';
 
 export class CacheEngine implements Cache {
   readonly metrics = new Metrics();
@@ -28,6 +38,7 @@ export class CacheEngine implements Cache {
   private readonly bus?: InvalidationBus;
   private readonly invalidator?: TagInvalidator;
   private readonly reads: ReadPath;
+  private readonly writeThrough: WriteThrough;
   private closed = false;
 
   constructor(options: CacheOptions) {
@@ -38,6 +49,7 @@ export class CacheEngine implements Cache {
       this.local = new LocalTier(undefined);
       this.memory = new MemoryStore(settings.memory);
       this.reads = new ReadPath(this.memory, this.local, this.guard, this.metrics, settings, undefined);
+      this.writeThrough = new WriteThrough(this.memory, undefined, settings.invalidationTimeoutMs);
       return;
     }
     this.local = new LocalTier(settings.l1);
@@ -84,6 +96,7 @@ export class CacheEngine implements Cache {
       this.local.attachBus(this.bus);
     }
     this.reads = new ReadPath(redis, this.local, this.guard, this.metrics, settings, invalidator);
+    this.writeThrough = new WriteThrough(redis, this.guard, settings.invalidationTimeoutMs);
   }
 
   /** @internal for tests (socket-level assertions); not exported from the package. */
@@ -125,6 +138,14 @@ export class CacheEngine implements Cache {
       // The entry expires by its TTL; the breaker has already logged the outage.
     }
     this.local.drop([], [key]); // again: a read may have refilled L1 while the delete was in flight
+  }
+
+  clockBefore(namespace: string): Promise<number | undefined> {
+    return this.writeThrough.clockBefore(namespace);
+  }
+
+  prime<T>(key: string, value: T, options: PrimeOptions<T>, since: number): Promise<boolean> {
+    return this.writeThrough.prime(key, value, options, since);
   }
 
   stats(): CacheStats {

@@ -22,6 +22,7 @@ export type {
   LoaderContext,
   MemoryLimits,
   NamespaceStats,
+  PrimeOptions,
   RedisConfig,
   StoreOp,
 } from './types';

@@ -32,6 +32,11 @@ export interface EngineSettings {
   timeoutMs: number;
   invalidationTimeoutMs: number;
   breaker: Required<BreakerOptions>;
+  /**
+   * 1500 ms, renewed every 500 ms while the loader runs: a holder that died (a crashed
+   * instance) blocks the others' fill for at most this long, and a renewal would have to be
+   * a whole second late to let a live holder's lease lapse.
+   */
   leaseMs: number;
   leaseWaitMs: number;
   maxLifetimeMs: number;
@@ -56,7 +61,7 @@ export function resolveEngineOptions(options: CacheOptions): EngineSettings {
       failureThreshold: options.breaker?.failureThreshold ?? 5,
       resetAfterMs: options.breaker?.resetAfterMs ?? 2000,
     },
-    leaseMs: options.leaseMs ?? 5000,
+    leaseMs: options.leaseMs ?? 1500,
     leaseWaitMs: options.leaseWaitMs ?? 10_000,
     maxLifetimeMs: options.maxLifetimeMs ?? 24 * 3_600_000,
     bus: { heartbeatMs, deadlineMs: options.bus?.deadlineMs ?? heartbeatMs * 4 },

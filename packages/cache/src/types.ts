@@ -60,6 +60,13 @@ export interface FetchOptions<T> {
   hardTimeoutMs?: number;
 }
 
+/** What `Cache.prime` stores: an entry a write computed, with its TTL and tags. */
+export interface PrimeOptions<T> {
+  ttlMs: number;
+  tags?: string[];
+  tagsFromValue?: (value: T) => string[];
+}
+
 export interface CacheLogger {
   warn(msg: string, meta?: object): void;
   info(msg: string, meta?: object): void;
@@ -103,7 +110,7 @@ export interface CacheOptions {
    * its namespace registry (others are learned at run time, see tags.ts).
    */
   namespaces?: string[];
-  /** Cross-process fill lease, renewed while the loader runs. Default 5000 ms. */
+  /** Cross-process fill lease, renewed every third of it while the loader runs. Default 1500 ms. */
   leaseMs?: number;
   /** How long a caller waits for another process's fill before loading itself. Default 10000 ms. */
   leaseWaitMs?: number;
@@ -182,6 +189,17 @@ export interface Cache {
    */
   invalidateTags(tags: string[], options?: { soft?: boolean }): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /**
+   * Write-through (write-through.ts): read the namespace's clock before a write's transaction
+   * commits, then `prime` the entry with the value the write computed once it has committed.
+   * `clockBefore` resolves undefined when Redis cannot be reached (then do not prime).
+   */
+  clockBefore(namespace: string): Promise<number | undefined>;
+  /**
+   * Hard-invalidates the entry's tags and stores `value` unless another write to them came after
+   * `since`. Resolves whether it was stored; rejects when Redis could not be reached.
+   */
+  prime<T>(key: string, value: T, options: PrimeOptions<T>, since: number): Promise<boolean>;
   stats(): CacheStats;
   onEvent(listener: (event: CacheEvent) => void): () => void;
   /** Resolves once Redis (and the bus) are connected, or after `waitMs`; never throws. */

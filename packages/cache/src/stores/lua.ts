@@ -111,6 +111,35 @@ return tick
 `;
 
 /**
+ * KEYS: entry, marks prefix N.
+ * ARGV: tags JSON, payload, fresh-until, expires-at, since (the clock a writer read before its
+ *       transaction committed), born-at ms, pttl, mark lifetime ms, then every tag.
+ * Write-through: invalidates the tags (one clock tick) and, unless another invalidation of one
+ * of them (or a forgotten namespace) came after `since`, stores the writer's value built at that
+ * tick. A later write of the same data commits after our commit, so its own mark is above `since`
+ * and an older value never lands over a newer one. Returns 1 stored, 0 only invalidated.
+ */
+export const PRIME_SCRIPT = `${ENSURE_CLOCK}
+local since = tonumber(ARGV[5])
+local ok = tonumber(o) <= since
+for i = 9, #ARGV do
+  local h = redis.call('GET', KEYS[2] .. 'h:' .. ARGV[i])
+  if h and tonumber(h) > since then ok = false end
+end
+local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
+for i = 9, #ARGV do
+  redis.call('SET', KEYS[2] .. 'h:' .. ARGV[i], tick, 'PX', ARGV[8])
+end
+if not ok then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+local head = '{"t":' .. ARGV[1] .. ',"b":' .. tick .. ',"n":' .. ARGV[6] .. ',"f":' .. ARGV[3] .. ',"x":' .. ARGV[4] .. '}'
+redis.call('SET', KEYS[1], head .. '\\n' .. ARGV[2], 'PX', ARGV[7])
+return 1
+`;
+
+/**
  * KEYS: clock key N~c, marks prefix N. No ARGV.
  * Moves the origin to a new clock tick: every entry and in-flight fill of the namespace becomes
  * invalid. Used after a reconnect, when the server may be a promoted replica that lost writes.
@@ -120,6 +149,11 @@ if created == 1 then return o end
 local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
 redis.call('SET', KEYS[2] .. '~o', tick)
 return tick
+`;
+
+/** KEYS: clock key N~c, marks prefix N. The namespace clock (created when missing). */
+export const CLOCK_SCRIPT = `${ENSURE_CLOCK}
+return c
 `;
 
 /** KEYS: lease. ARGV: token, ms. Only the owner may extend (a slow loader keeps its lease). */

@@ -12,6 +12,7 @@ import { type LruEntry, MemoryLru } from './memory-lru';
 import {
   type Marks,
   markOf,
+  type PrimeRequest,
   type ReadResult,
   type Store,
   type StoredEntry,
@@ -27,7 +28,7 @@ export class MemoryStore implements Store {
   private readonly lru: MemoryLru<MemoryEntry>;
   /** Grows with the number of distinct tags ever invalidated, never with entries. */
   private readonly marks = new Map<string, [number, number]>();
-  private clock = ORIGIN;
+  private lastTick = ORIGIN;
 
   constructor(
     limits: MemoryLimits,
@@ -52,7 +53,7 @@ export class MemoryStore implements Store {
     return {
       entry,
       origin: ORIGIN,
-      clock: this.clock,
+      clock: this.lastTick,
       marks: current,
       leased: false,
       leaseAcquired: false,
@@ -89,8 +90,28 @@ export class MemoryStore implements Store {
     this.lru.delete(key);
   }
 
+  async clock(): Promise<number> {
+    return this.lastTick;
+  }
+
+  async prime(request: PrimeRequest): Promise<boolean> {
+    const overtaken = request.tags.some((tag) => markOf(this.marks, tag)[0] > request.since);
+    await this.invalidate(request.tags, false);
+    if (overtaken) return false;
+    this.lru.set(request.key, {
+      payload: request.payload,
+      tags: [...request.tags],
+      builtAt: this.lastTick,
+      bornAt: this.now(),
+      freshUntil: request.freshUntil,
+      expiresAt: request.expiresAt,
+      bytes: approximateBytes(request.payload, request.tags),
+    });
+    return true;
+  }
+
   async invalidate(tags: readonly string[], soft: boolean): Promise<void> {
-    const tick = ++this.clock;
+    const tick = ++this.lastTick;
     for (const tag of tags) {
       const mark = this.marks.get(tag) ?? [0, 0];
       mark[soft ? 1 : 0] = tick;

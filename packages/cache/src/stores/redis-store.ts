@@ -6,14 +6,24 @@ import { Cluster } from 'ioredis';
 import { hasHashTag } from '../keys';
 import {
   INVALIDATE_SCRIPT,
+  PRIME_SCRIPT,
   READ_SCRIPT,
   RELEASE_SCRIPT,
   RENEW_SCRIPT,
   ROTATE_SCRIPT,
   WRITE_SCRIPT,
+  CLOCK_SCRIPT,
 } from './lua';
 import { closeClient, Readiness, type RedisClient } from './redis-client';
-import type { LeaseRequest, Marks, ReadResult, Store, StoredEntry, WriteRequest } from './store';
+import type {
+  LeaseRequest,
+  Marks,
+  PrimeRequest,
+  ReadResult,
+  Store,
+  StoredEntry,
+  WriteRequest,
+} from './store';
 
 type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
 type ReadReply = [string, number, string[], string[], number];
@@ -22,6 +32,8 @@ const SCRIPTS = {
   stashCacheRead: { lua: READ_SCRIPT, numberOfKeys: 3 },
   stashCacheWrite: { lua: WRITE_SCRIPT, numberOfKeys: 3 },
   stashCacheInvalidate: { lua: INVALIDATE_SCRIPT, numberOfKeys: 2 },
+  stashCachePrime: { lua: PRIME_SCRIPT, numberOfKeys: 2 },
+  stashCacheClock: { lua: CLOCK_SCRIPT, numberOfKeys: 2 },
   stashCacheRotate: { lua: ROTATE_SCRIPT, numberOfKeys: 2 },
   stashCacheRenew: { lua: RENEW_SCRIPT, numberOfKeys: 1 },
   stashCacheRelease: { lua: RELEASE_SCRIPT, numberOfKeys: 1 },
@@ -216,6 +228,34 @@ export class RedisStore implements Store {
         ...request.tags,
       )) === 1;
     if (stored) this.remember(keys[0], request.tags);
+    return stored;
+  }
+
+  async clock(namespace: string): Promise<number> {
+    await this.ready();
+    const marks = this.marksKey(namespace);
+    return Number(await this.scripts.stashCacheClock(`${marks}~c`, marks));
+  }
+
+  async prime(request: PrimeRequest): Promise<boolean> {
+    await this.ready();
+    const [entry, marks] = this.keys(request.namespace, request.key);
+    const now = Date.now();
+    const stored =
+      (await this.scripts.stashCachePrime(
+        entry,
+        marks,
+        JSON.stringify(request.tags),
+        request.payload,
+        request.freshUntil,
+        request.expiresAt,
+        String(request.since),
+        now,
+        Math.max(1, Math.ceil(request.expiresAt - now)),
+        this.markLifetimeMs,
+        ...request.tags,
+      )) === 1;
+    if (stored) this.remember(entry, request.tags);
     return stored;
   }
 

@@ -61,6 +61,18 @@ export interface WriteRequest {
   leaseToken?: string;
 }
 
+/** Write-through: a value a writer read inside its transaction, stored as that write lands. */
+export interface PrimeRequest {
+  namespace: string;
+  key: string;
+  payload: string;
+  tags: readonly string[];
+  /** The namespace clock the writer read before its transaction committed. */
+  since: number;
+  freshUntil: number;
+  expiresAt: number;
+}
+
 export interface Store {
   /** Remote stores are shared between processes (leases, bus) and guarded by timeout + breaker. */
   readonly remote: boolean;
@@ -80,6 +92,14 @@ export interface Store {
   renewLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean>;
   releaseLease(namespace: string, key: string, token: string): Promise<void>;
   delete(namespace: string, key: string): Promise<void>;
+  /** The namespace clock now (created if the store forgot it): a write's `since`. */
+  clock(namespace: string): Promise<number>;
+  /**
+   * Hard-invalidates the request's tags and stores the value built at that tick, unless one of
+   * the tags was invalidated after `since` (another write came after ours began): then it only
+   * invalidates. Resolves whether the value was stored.
+   */
+  prime(request: PrimeRequest): Promise<boolean>;
 }
 
 export function markOf(marks: Marks, tag: string): readonly [number, number] {

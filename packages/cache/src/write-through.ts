@@ -1,0 +1,58 @@
+/**
+ * Write-through: a write that knows the exact new value of an entry (a counter it just updated,
+ * a small set it just changed) stores it as it lands, so the next read on any instance is a hit
+ * instead of a miss that reloads what the writer already had.
+ *
+ * Safe without the writer's value ever going stale: the writer reads the namespace clock before
+ * its transaction commits (`clockBefore`), and `prime` stores the value only if none of the
+ * entry's tags was invalidated after that reading. Any other write of the same data that could
+ * race ours commits after our commit (the database serializes them), so its invalidation marks
+ * a tick above our reading; then ours only invalidates, and the next read loads from the
+ * database. Entries primed this way are read from the store only (never L1), and their tags
+ * belong to their namespace alone (other namespaces are not marked by a prime).
+ */
+import type { RemoteGuard } from './guard';
+import { slotNamespaceOf } from './keys';
+import { serialize } from './serializer';
+import type { Store } from './stores/store';
+import type { PrimeOptions } from './types';
+
+export class WriteThrough {
+  constructor(
+    private readonly store: Store,
+    private readonly guard: RemoteGuard | undefined,
+    private readonly invalidationTimeoutMs: number,
+  ) {}
+
+  /** The clock to pass to `prime`; undefined when the store cannot be reached (do not prime). */
+  async clockBefore(namespace: string): Promise<number | undefined> {
+    const read = () => this.store.clock(namespace);
+    try {
+      return await (this.guard ? this.guard.run('read', read) : read());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Invalidates the entry's tags and stores `value` for `key` unless a later write came first.
+   * Resolves whether it was stored; rejects when the store could not be reached, like an
+   * invalidation that was not delivered (the caller retries the invalidation).
+   */
+  async prime<T>(key: string, value: T, options: PrimeOptions<T>, since: number): Promise<boolean> {
+    const now = Date.now();
+    const expiresAt = Math.floor(now + options.ttlMs);
+    const request = {
+      namespace: slotNamespaceOf(key),
+      key,
+      payload: serialize(value),
+      tags: [...new Set([...(options.tags ?? []), ...(options.tagsFromValue?.(value) ?? [])])],
+      since,
+      freshUntil: expiresAt,
+      expiresAt,
+    };
+    const send = () => this.store.prime(request);
+    // Past the breaker, like every invalidation: this one carries a committed write.
+    return this.guard ? this.guard.deliver('invalidate', send, this.invalidationTimeoutMs) : send();
+  }
+}
