@@ -102,7 +102,14 @@ describe('write-through on a Redis that forgot', () => {
     db = 6;
     expect(await a.prime(key, db, options, since)).toBe(false);
     let loads = 0;
-    const read = await a.fetch(key, () => (++loads, db), options);
+    const read = await a.fetch(
+      key,
+      () => {
+        loads++;
+        return db;
+      },
+      options,
+    );
     expect(read.value).toBe(6);
     expect(loads).toBe(1);
   });

@@ -5,6 +5,7 @@
 import { Cluster } from 'ioredis';
 import { hasHashTag } from '../keys';
 import {
+  CLOCK_SCRIPT,
   INVALIDATE_SCRIPT,
   PRIME_SCRIPT,
   READ_SCRIPT,
@@ -12,7 +13,6 @@ import {
   RENEW_SCRIPT,
   ROTATE_SCRIPT,
   WRITE_SCRIPT,
-  CLOCK_SCRIPT,
 } from './lua';
 import { closeClient, Readiness, type RedisClient } from './redis-client';
 import type {
