@@ -150,9 +150,17 @@ export async function runMixed(opts: MixedOptions): Promise<MixedResult> {
   // Background refreshes started by the last reads finish within moments.
   await new Promise((r) => setTimeout(r, 500));
   const runs = difference(await totalLoaderRuns(urls, opts.stack.metricsToken), before);
+  // Loads outside procedures (live facts overlaid on entries, authorization lookups) count too:
+  // they get rows of their own with no reads, and are part of the total.
   for (const [procedure, n] of runs) {
     const t = result.procedures.get(procedure);
     if (t) t.loaderRuns = n;
+    else if (n > 0)
+      result.procedures.set(procedure, {
+        reads: 0,
+        outcomes: { hit: 0, stale: 0, miss: 0, bypass: 0, error: 0 },
+        loaderRuns: n,
+      });
   }
   return result;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderCachingDoc } from '../src/caching/docs';
+import { agentInstallCount, workspaceInstalls } from '../src/caching/live';
 import { registeredPolicies } from '../src/caching/policy';
 
 describe('docs/caching.md', () => {
@@ -19,7 +20,9 @@ describe('docs/caching.md', () => {
       'templates.byId': 600_000,
       'workspaces.mine': 60_000,
       'workspaces.byId': 60_000,
-      'workspaces.installState': 60_000,
     });
+    // installState answers from the workspace's live installs (caching/live.ts).
+    expect(workspaceInstalls.ttlMs).toBe(60_000);
+    expect(agentInstallCount.ttlMs).toBe(300_000);
   });
 });

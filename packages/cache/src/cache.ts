@@ -96,7 +96,9 @@ export class CacheEngine implements Cache {
       this.local.attachBus(this.bus);
     }
     this.reads = new ReadPath(redis, this.local, this.guard, this.metrics, settings, invalidator);
-    this.writeThrough = new WriteThrough(redis, this.guard, settings.invalidationTimeoutMs);
+    this.writeThrough = new WriteThrough(redis, this.guard, settings.invalidationTimeoutMs, (tags) =>
+      invalidator.announceChanged(tags),
+    );
   }
 
   /** @internal for tests (socket-level assertions); not exported from the package. */
@@ -145,6 +147,7 @@ export class CacheEngine implements Cache {
   }
 
   prime<T>(key: string, value: T, options: PrimeOptions<T>, since: number): Promise<boolean> {
+    this.local.drop(options.tags ?? [], [key]);
     return this.writeThrough.prime(key, value, options, since);
   }
 

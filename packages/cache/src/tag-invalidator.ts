@@ -116,6 +116,16 @@ export class TagInvalidator {
     this.local.drop(tags, []);
   }
 
+  /**
+   * A write-through marked these tags in Redis: drop our L1 copies again (a read may have
+   * refilled them meanwhile) and tell other instances'. Not awaited: the publish is best effort,
+   * like the bus itself (a listener that misses messages stops trusting its L1).
+   */
+  announceChanged(tags: readonly string[]): void {
+    this.local.drop(tags, []);
+    this.announce({ t: [...tags], s: false }).catch(() => {});
+  }
+
   private announce(message: Omit<BusMessage, 'o'>): Promise<void> {
     return this.redis.publish(JSON.stringify({ o: this.origin, ...message }));
   }

@@ -8,8 +8,8 @@
  * entry's tags was invalidated after that reading. Any other write of the same data that could
  * race ours commits after our commit (the database serializes them), so its invalidation marks
  * a tick above our reading; then ours only invalidates, and the next read loads from the
- * database. Entries primed this way are read from the store only (never L1), and their tags
- * belong to their namespace alone (other namespaces are not marked by a prime).
+ * database. A prime drops local L1 copies of the tags and announces them on the bus like any
+ * invalidation; the tags belong to their namespace alone (other namespaces are not marked).
  */
 import type { RemoteGuard } from './guard';
 import { slotNamespaceOf } from './keys';
@@ -22,6 +22,8 @@ export class WriteThrough {
     private readonly store: Store,
     private readonly guard: RemoteGuard | undefined,
     private readonly invalidationTimeoutMs: number,
+    /** Drops L1 copies here and on other instances (bus); absent for the memory store. */
+    private readonly changed?: (tags: readonly string[]) => void,
   ) {}
 
   /** The clock to pass to `prime`; undefined when the store cannot be reached (do not prime). */
@@ -53,6 +55,10 @@ export class WriteThrough {
     };
     const send = () => this.store.prime(request);
     // Past the breaker, like every invalidation: this one carries a committed write.
-    return this.guard ? this.guard.deliver('invalidate', send, this.invalidationTimeoutMs) : send();
+    const stored = await (this.guard
+      ? this.guard.deliver('invalidate', send, this.invalidationTimeoutMs)
+      : send());
+    this.changed?.(request.tags);
+    return stored;
   }
 }

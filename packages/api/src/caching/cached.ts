@@ -7,6 +7,7 @@
 import { buildCacheKey, CacheLoaderTimeoutError } from '@stash/cache';
 import { TRPCError } from '@trpc/server';
 import type { Context } from '../context';
+import { worstStatus } from './live';
 import {
   type CachePolicy,
   type PublicCachePolicy,
@@ -67,6 +68,7 @@ export function cached<TCtx extends Context, TInput, TOutput>(
     softStaleAfterMs: policy.softStaleAfterMs ?? 0,
     scope: policy.scope,
     l1: policy.l1 ?? false,
+    live: policy.live !== undefined,
     tagKinds: policy.tagKinds,
   });
 
@@ -120,8 +122,13 @@ export function cached<TCtx extends Context, TInput, TOutput>(
           throw new TRPCError({ code: 'TIMEOUT', message: error.message });
         throw error;
       });
-    ctx.cacheReport.set(path, result.status);
-    return result.value;
+    if (!policy.live) {
+      ctx.cacheReport.set(path, result.status);
+      return result.value;
+    }
+    const shown = await policy.live(result.value, ctx);
+    ctx.cacheReport.set(path, worstStatus([result.status, shown.status]));
+    return shown.value;
   };
 }
 

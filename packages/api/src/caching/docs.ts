@@ -4,6 +4,7 @@
  */
 import '../root';
 import { INVALIDATIONS, type InvalidationRule } from './invalidate';
+import { LIVE_FACTS } from './live';
 import { registeredPolicies } from './policy';
 import { TAG_PATTERNS, type TagKind } from './tags';
 
@@ -17,13 +18,21 @@ function invalidatedBy(kinds: readonly TagKind[]): string {
   const lines = rules.flatMap(([mutation, rule]) => {
     const hard = rule.hard.filter((k) => kinds.includes(k));
     const soft = rule.soft.filter((k) => kinds.includes(k));
+    const through = new Set(rule.writeThrough ?? []);
     const parts = [
-      ...hard.map((k) => `\`${TAG_PATTERNS[k]}\` (hard)`),
+      ...hard.map((k) => `\`${TAG_PATTERNS[k]}\` (${through.has(k) ? 'written through' : 'hard'})`),
       ...soft.map((k) => `\`${TAG_PATTERNS[k]}\` (soft)`),
     ];
     return parts.length > 0 ? [`${mutation}: ${parts.join(', ')}`] : [];
   });
   return lines.length > 0 ? lines.join('<br>') : 'TTL only';
+}
+
+function liveFactRows(): string[] {
+  return (Object.entries(LIVE_FACTS) as [TagKind, NonNullable<(typeof LIVE_FACTS)[TagKind]>][]).map(
+    ([kind, fact]) =>
+      `| \`${fact.path}\` | ${duration(fact.ttlMs)} | \`${TAG_PATTERNS[kind]}\` | ${invalidatedBy([kind])} |`,
+  );
 }
 
 export function renderCachingDoc(): string {
@@ -32,6 +41,7 @@ export function renderCachingDoc(): string {
       `\`${p.path}\``,
       p.scope,
       p.l1 ? 'L1 + Redis' : 'Redis',
+      p.live ? 'yes' : '-',
       duration(p.ttlMs),
       duration(p.graceMs),
       duration(p.softStaleAfterMs),
@@ -47,19 +57,36 @@ export function renderCachingDoc(): string {
 Keys are \`<prefix>:<version>:{<procedure path>}:<scope>:<sha256 of the parsed input>\`; \`scope\` is
 \`public\` or \`user:<id>\`. TTLs get up to 10% jitter. *Hard* invalidation makes entries with the tag
 a miss before the mutation returns; *soft* invalidation makes entries stale once they are older than
-their *soft lag* (a list refreshes at most once per that interval however many installs arrive),
-then the next read gets the previous value once while a single refresh runs (used for
-marketplace lists: install counts there lag a write by at most the soft lag plus one refresh).
+their *soft lag* (an entry refreshes at most once per that interval however many writes arrive),
+then the next read gets the previous value once while a single refresh runs.
 Mutations record their tags in the database transaction of the write (\`cache_outbox\`), deliver
-them before returning, and a relay on every instance re-delivers any that were left behind. *Tiers*: with Redis configured, only soft-invalidated lists are also kept in the
+them before returning, and a relay on every instance re-delivers any that were left behind. *Tiers*: with Redis configured, only the marketplace lists are also kept in the
 in-process L1 (other instances drop their copy a few ms after a write, via pub/sub); every other
 entry is read from Redis, so an invalidation is visible to the next read on every instance. Without
 Redis the in-process memory store is the only tier. User-scoped procedures authorize (membership, from a cached per-user membership list tagged
 \`user:{userId}:memberships\`) before the cache is read.
 
-| procedure | scope | tiers | TTL | grace | soft lag | version | tags | invalidated by |
-|---|---|---|---|---|---|---|---|---|
+| procedure | scope | tiers | live overlay | TTL | grace | soft lag | version | tags | invalidated by |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.map((r) => `| ${r} |`).join('\n')}
+
+## Live facts
+
+Small, fast-changing values that cached reads overlay on their entry on every call, hit or miss
+(\`packages/api/src/caching/live.ts\`). One cached entry per id, read from Redis by exact reads
+and through L1 by the marketplace lists (kept coherent by the bus, like the lists). The mutations
+that change them compute the new value inside their transaction and *write it through* as they
+commit (\`Cache.prime\`: the tag is invalidated and the value stored in one step, unless a later
+write overtook this one, when it is only invalidated), so an install evicts no page and the next
+read anywhere is a hit that shows it. The outbox still carries their tags, so a write-through that
+never happened is re-delivered as an invalidation.
+
+| fact | TTL | tag | written through / invalidated by |
+|---|---|---|---|
+${liveFactRows().join('\n')}
+
+Freshness of what a marketplace list shows: install counts are live (on other instances a few ms
+behind a write, the bus's delay; L1 is bypassed while the bus is not heard); the *order* of the \`installs\` sort is as of the list entry's build, at most its TTL plus grace old.
 
 Not cached as procedures: \`auth.*\` and every mutation. Two authorization lookups are cached
 outside tRPC, in Redis only (no L1 copy, so a change is seen by the next request on every

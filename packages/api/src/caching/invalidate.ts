@@ -5,19 +5,31 @@
  * that docs/caching.md is generated from and that is checked at run time outside production.
  */
 import type { Context } from '../context';
+import type { LiveFact } from './live';
 import { deliver, forgetDelivered, recordInvalidation, type Tx } from './outbox';
 import { assertDeclared, CHECK_TAGS, type TagKind } from './tags';
+import { clocksBefore, deliverWriteThrough, type LiveWrite } from './write-through';
 
 export interface InvalidationRule {
   /** Gone before the mutation returns. */
   hard: readonly TagKind[];
   /** Stale after a bounded while (coalesced, see caching/policy.ts), refreshed once. */
   soft: readonly TagKind[];
+  /** Live facts (caching/live.ts) the write stores as it commits: their next read is a hit. */
+  writeThrough?: readonly TagKind[];
 }
 
 export const INVALIDATIONS = {
-  'installs.install': { hard: ['agent', 'workspace'], soft: ['marketplaceLists'] },
-  'installs.uninstall': { hard: ['agent', 'workspace'], soft: ['marketplaceLists'] },
+  'installs.install': {
+    hard: ['agentInstalls', 'workspaceInstalls'],
+    soft: [],
+    writeThrough: ['agentInstalls', 'workspaceInstalls'],
+  },
+  'installs.uninstall': {
+    hard: ['agentInstalls', 'workspaceInstalls'],
+    soft: [],
+    writeThrough: ['agentInstalls', 'workspaceInstalls'],
+  },
   'templates.create': { hard: ['templateCategory'], soft: [] },
   'templates.update': { hard: ['template', 'templateCategory'], soft: [] },
   'auth.signOut': { hard: ['userSession'], soft: [] },
@@ -25,7 +37,11 @@ export const INVALIDATIONS = {
   'members.remove': { hard: ['userMemberships', 'workspace'], soft: [] },
   'members.setRole': { hard: ['userMemberships', 'workspace'], soft: [] },
   'members.leave': { hard: ['userMemberships', 'workspace'], soft: [] },
-  'templates.addToWorkspace': { hard: ['agent', 'workspace'], soft: ['marketplaceLists'] },
+  'templates.addToWorkspace': {
+    hard: ['agentInstalls', 'workspaceInstalls'],
+    soft: [],
+    writeThrough: ['workspaceInstalls'],
+  },
 } as const satisfies Record<string, InvalidationRule>;
 
 export type MutationPath = keyof typeof INVALIDATIONS;
@@ -33,6 +49,13 @@ export type MutationPath = keyof typeof INVALIDATIONS;
 export interface WriteOutcome<R> {
   result: R;
   invalidate: { hard?: string[]; soft?: string[] };
+  /** New values of live facts, read inside the transaction (see `liveWrite`). */
+  writeThrough?: LiveWrite[];
+}
+
+/** One live fact's new value, as a write computed it inside its transaction. */
+export function liveWrite<TValue>(fact: LiveFact<TValue>, id: number, value: TValue): LiveWrite {
+  return { fact: fact as LiveFact<unknown>, id, value };
 }
 
 /**
@@ -50,15 +73,30 @@ export async function writeThenInvalidate<R>(
   write: (tx: Tx) => Promise<WriteOutcome<R>>,
 ): Promise<R> {
   const rule: InvalidationRule = INVALIDATIONS[mutation];
-  const { result, tags, outboxId } = await ctx.prisma.$transaction(async (tx) => {
+  // Before the commit: what lets a write-through tell whether a later write overtook this one.
+  const since = await clocksBefore(ctx.cache, rule.writeThrough ?? []);
+  const { result, tags, writes, outboxId } = await ctx.prisma.$transaction(async (tx) => {
     const outcome = await write(tx);
-    const tags = { hard: outcome.invalidate.hard ?? [], soft: outcome.invalidate.soft ?? [] };
+    const writes = outcome.writeThrough ?? [];
+    // Every live fact written through is also invalidated: that is what the relay re-delivers.
+    const hard = [...new Set([...(outcome.invalidate.hard ?? []), ...writes.map((w) => w.fact.tag(w.id))])];
+    const tags = { hard, soft: outcome.invalidate.soft ?? [] };
     if (CHECK_TAGS) {
       assertDeclared(`${mutation} (hard)`, tags.hard, rule.hard);
       assertDeclared(`${mutation} (soft)`, tags.soft, rule.soft);
+      assertDeclared(
+        `${mutation} (write-through)`,
+        writes.map((w) => w.fact.tag(w.id)),
+        rule.writeThrough ?? [],
+      );
     }
     const empty = tags.hard.length === 0 && tags.soft.length === 0;
-    return { result: outcome.result, tags, outboxId: empty ? undefined : await recordInvalidation(tx, tags) };
+    return {
+      result: outcome.result,
+      tags,
+      writes,
+      outboxId: empty ? undefined : await recordInvalidation(tx, tags),
+    };
   }, TRANSACTION_LIMITS);
   if (outboxId === undefined) return result;
   if (ctx.fault === CRASH_AFTER_COMMIT) {
@@ -66,6 +104,7 @@ export async function writeThenInvalidate<R>(
     await new Promise(() => {}); // never delivered: the relay of another instance must do it
   }
   // Not delivered: the row stays and the relay delivers it; the write itself is committed.
-  if (await deliver(ctx.cache, tags)) await forgetDelivered(ctx.prisma, outboxId);
+  const delivered = await deliverWriteThrough(ctx, tags, writes, since, deliver);
+  if (delivered) await forgetDelivered(ctx.prisma, outboxId);
   return result;
 }

@@ -1,3 +1,4 @@
+import type { CacheStatus } from '@stash/cache';
 import type { Session } from '../auth/session';
 import type { Context } from '../context';
 import type { TagKind } from './tags';
@@ -10,6 +11,9 @@ export const TTL = {
 } as const;
 
 export type CacheScope = 'public' | 'user';
+
+/** What a live overlay may use: the cache and the database, never the session. */
+export type LiveContext = Pick<Context, 'cache' | 'cacheKeyPrefix' | 'prisma' | 'cacheMode'>;
 
 /**
  * What a public entry is built from: a context without `session`, so per-user data cannot
@@ -45,6 +49,12 @@ interface BaseCachePolicy<TInput, TOutput, TCtx> {
    * an invalidation is visible to the very next read on every instance.
    */
   l1?: boolean;
+  /**
+   * Overlays live facts (caching/live.ts) on the cached value on every call, hit or miss: the
+   * cached entry is the slow-changing skeleton, so the writes that change those facts need not
+   * invalidate it. Returns the value shown and how the facts' reads went.
+   */
+  live?: (value: TOutput, ctx: LiveContext) => Promise<{ value: TOutput; status: CacheStatus }>;
   /** Tags known from the input. */
   tags: (input: TInput, ctx: TCtx) => string[];
   /** Tags derived from the result, e.g. one per entity id that appears in it. */
@@ -78,6 +88,8 @@ export interface CachePolicySummary {
   softStaleAfterMs: number;
   scope: CacheScope;
   l1: boolean;
+  /** Live facts are overlaid on the cached value on every call. */
+  live: boolean;
   tagKinds: readonly TagKind[];
 }
 

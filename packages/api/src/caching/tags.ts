@@ -9,13 +9,18 @@ import { TRPCError } from '@trpc/server';
 export const tags = {
   /** Every entry that shows this agent's own fields (detail, workspace pages). */
   agent: (agentId: number) => `agent:${agentId}`,
-  /** Marketplace search/browse pages: soft, so a burst of installs does not empty them. */
+  /** An agent's install count (a live fact, written through by installs). */
+  agentInstalls: (agentId: number) => `agent:${agentId}:installs`,
+  /** Marketplace search/browse pages (their skeleton: install counts are overlaid live). */
   marketplaceLists: () => 'marketplace:lists',
   /** Category counts. */
   marketplaceCategories: () => 'marketplace:categories',
   template: (templateId: number) => `template:${templateId}`,
   templateCategory: (category: string) => `templates:category:${category}`,
+  /** A workspace's own fields and members. */
   workspace: (workspaceId: number) => `workspace:${workspaceId}`,
+  /** The agents installed in a workspace (a live fact, written through by installs). */
+  workspaceInstalls: (workspaceId: number) => `workspace:${workspaceId}:installs`,
   /** The list of workspaces a user belongs to, and their memberships (used to authorize). */
   userMemberships: (userId: number) => `user:${userId}:memberships`,
   /** The user's session version: invalidated when their sessions are revoked (sign-out). */
@@ -26,11 +31,13 @@ export type TagKind = keyof typeof tags;
 
 export const TAG_PATTERNS: Record<TagKind, string> = {
   agent: 'agent:{agentId}',
+  agentInstalls: 'agent:{agentId}:installs',
   marketplaceLists: 'marketplace:lists',
   marketplaceCategories: 'marketplace:categories',
   template: 'template:{templateId}',
   templateCategory: 'templates:category:{category}',
   workspace: 'workspace:{workspaceId}',
+  workspaceInstalls: 'workspace:{workspaceId}:installs',
   userMemberships: 'user:{userId}:memberships',
   userSession: 'user:{userId}:session',
 };

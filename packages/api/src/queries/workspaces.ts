@@ -1,5 +1,4 @@
 import type { PrismaClient, WorkspaceRole } from '@stash/db';
-import { agentCardSelect } from './agents';
 
 export interface Membership {
   workspaceId: number;
@@ -40,7 +39,8 @@ export async function workspacesOf(prisma: PrismaClient, userId: number) {
   }));
 }
 
-export async function workspaceWithInstalls(prisma: PrismaClient, workspaceId: number) {
+/** The workspace page's slow-changing part; its installs are a live fact (queries/live.ts). */
+export async function workspaceWithMembers(prisma: PrismaClient, workspaceId: number) {
   return prisma.workspace.findUnique({
     where: { id: workspaceId },
     select: {
@@ -52,22 +52,6 @@ export async function workspaceWithInstalls(prisma: PrismaClient, workspaceId: n
         orderBy: { userId: 'asc' },
         select: { role: true, user: { select: { id: true, name: true } } },
       },
-      installs: {
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        select: {
-          createdAt: true,
-          installedBy: { select: { id: true, name: true } },
-          agent: { select: agentCardSelect },
-        },
-      },
     },
   });
-}
-
-export async function installedAgentIds(prisma: PrismaClient, workspaceId: number, agentIds: number[]) {
-  const rows = await prisma.agentInstall.findMany({
-    where: { workspaceId, agentId: { in: agentIds } },
-    select: { agentId: true },
-  });
-  return rows.map((r) => r.agentId).sort((a, b) => a - b);
 }

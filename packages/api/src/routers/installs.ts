@@ -2,9 +2,11 @@ import { agentIdSchema, workspaceIdSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { requireMemberFresh } from '../auth/membership';
-import { writeThenInvalidate } from '../caching/invalidate';
-import { tags } from '../caching/tags';
+import { liveWrite, writeThenInvalidate } from '../caching/invalidate';
+import { agentInstallCount, workspaceInstalls } from '../caching/live';
+import type { Tx } from '../caching/outbox';
 import { type InstallChange, installAgent, uninstallAgent } from '../queries/installs';
+import { workspaceInstallRows } from '../queries/live';
 import { protectedProcedure } from '../trpc';
 
 const installInput = z.object({
@@ -14,15 +16,20 @@ const installInput = z.object({
 
 type InstallInput = z.infer<typeof installInput>;
 
-/** Detail and workspace hard (gone now); marketplace lists soft (coalesced, see policy.ts). */
-function invalidationOf(input: InstallInput, change: InstallChange | null) {
+/**
+ * An install changes two live facts and nothing else: the agent's count and the workspace's
+ * installs. Both are written through (read here, in the transaction): every page that shows
+ * them keeps its cached skeleton, and the next read anywhere shows the write.
+ */
+async function writeThroughOf(tx: Tx, input: InstallInput, change: InstallChange | null) {
   if (!change) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such agent.' });
   return {
     result: change,
-    invalidate: {
-      hard: [tags.agent(input.agentId), tags.workspace(input.workspaceId)],
-      soft: [tags.marketplaceLists()],
-    },
+    invalidate: {},
+    writeThrough: [
+      liveWrite(agentInstallCount, input.agentId, change.installCount),
+      liveWrite(workspaceInstalls, input.workspaceId, await workspaceInstallRows(tx, input.workspaceId)),
+    ],
   };
 }
 
@@ -31,7 +38,7 @@ export const installsRouter = {
   install: protectedProcedure.input(installInput).mutation(async ({ ctx, input }) => {
     await requireMemberFresh(ctx, input.workspaceId);
     const change = await writeThenInvalidate(ctx, 'installs.install', async (tx) =>
-      invalidationOf(input, await installAgent(tx, { ...input, userId: ctx.session.userId })),
+      writeThroughOf(tx, input, await installAgent(tx, { ...input, userId: ctx.session.userId })),
     );
     return { ...input, installed: true, ...change };
   }),
@@ -40,7 +47,7 @@ export const installsRouter = {
   uninstall: protectedProcedure.input(installInput).mutation(async ({ ctx, input }) => {
     await requireMemberFresh(ctx, input.workspaceId);
     const change = await writeThenInvalidate(ctx, 'installs.uninstall', async (tx) =>
-      invalidationOf(input, await uninstallAgent(tx, input)),
+      writeThroughOf(tx, input, await uninstallAgent(tx, input)),
     );
     return { ...input, installed: false, ...change };
   }),

@@ -2,6 +2,7 @@ import { categorySchema, idSchema, text } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cached } from '../caching/cached';
+import { withLiveInstallCounts } from '../caching/live';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { categoryCounts, findAgent, SORTS, searchAgents } from '../queries/agents';
@@ -32,9 +33,6 @@ const agentRef = z.union([
 
 // Lists stay a little past their TTL so a refresh never leaves users waiting on a popular page.
 const LIST_GRACE = 60_000;
-// Installs soft-invalidate every list; a list refreshes at most this often because of them, so
-// install counts and the installs sort in lists lag a write by at most this (plus one refresh).
-const LIST_SOFT_REFRESH = 10_000;
 
 export const marketplaceRouter = {
   search: publicProcedure.input(searchInput).query(
@@ -43,9 +41,16 @@ export const marketplaceRouter = {
       version: 'v1',
       ttlMs: TTL.marketplace,
       graceMs: LIST_GRACE,
-      softStaleAfterMs: LIST_SOFT_REFRESH,
       scope: 'public',
       l1: true,
+      // The page's skeleton (which agents, in which order) is cached; the install counts shown
+      // are live (through L1, like the list: a few ms behind a write on other instances), so
+      // installs never evict a list. The "installs" order is as of the entry's build: at most
+      // the TTL (+ grace) old.
+      live: async (page, ctx) => {
+        const { cards, status } = await withLiveInstallCounts(ctx, page.items, { l1: true });
+        return { value: { ...page, items: cards }, status };
+      },
       tags: () => [tags.marketplaceLists()],
       tagKinds: ['marketplaceLists'],
     }),
@@ -68,6 +73,11 @@ export const marketplaceRouter = {
         // Looked up by slug, the id is only known from the result.
         tagsFromOutput: (agent) => [tags.agent(agent.id)],
         tagKinds: ['agent'],
+        // Exact like before, without evicting the page on every install: the count is live.
+        live: async (agent, ctx) => {
+          const { cards, status } = await withLiveInstallCounts(ctx, [agent]);
+          return { value: cards[0] ?? agent, status };
+        },
       },
     ),
   ),

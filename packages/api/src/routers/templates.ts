@@ -11,10 +11,12 @@ import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { requireMemberFresh } from '../auth/membership';
 import { cached } from '../caching/cached';
-import { writeThenInvalidate } from '../caching/invalidate';
+import { liveWrite, writeThenInvalidate } from '../caching/invalidate';
+import { workspaceInstalls } from '../caching/live';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { cursorSchema } from '../queries/cursor';
+import { workspaceInstallRows } from '../queries/live';
 import {
   addTemplateAgents,
   agentsBySlug,
@@ -106,7 +108,8 @@ export const templatesRouter = {
 
   /**
    * Installs the agents a template's steps need into a workspace (members only). Like installs:
-   * the workspace and the added agents hard, marketplace lists soft. Repeating it is a no-op.
+   * the workspace's installs written through, the added agents' counts invalidated. Repeating
+   * it is a no-op.
    */
   addToWorkspace: protectedProcedure.input(addToWorkspaceInput).mutation(async ({ ctx, input }) => {
     await requireMemberFresh(ctx, input.workspaceId);
@@ -116,12 +119,16 @@ export const templatesRouter = {
       const changed = added.installed.length > 0;
       return {
         result: added,
-        invalidate: changed
-          ? {
-              hard: [tags.workspace(input.workspaceId), ...added.installed.map(tags.agent)],
-              soft: [tags.marketplaceLists()],
-            }
-          : {},
+        invalidate: changed ? { hard: added.installed.map(tags.agentInstalls) } : {},
+        writeThrough: changed
+          ? [
+              liveWrite(
+                workspaceInstalls,
+                input.workspaceId,
+                await workspaceInstallRows(tx, input.workspaceId),
+              ),
+            ]
+          : [],
       };
     });
     return { ...input, ...result };

@@ -1,0 +1,62 @@
+/**
+ * The write side of live facts (caching/live.ts): a mutation reads the facts' namespace clocks
+ * before its transaction commits, computes their new values inside it, and stores them right
+ * after the commit instead of only invalidating them. The engine (`Cache.prime`) refuses a value
+ * that a later write overtook; a fact that could not be primed is simply invalidated, as before.
+ */
+import type { Cache } from '@stash/cache';
+import type { Context } from '../context';
+import { LIVE_FACTS, type LiveFact, liveKey } from './live';
+import type { TagsToDrop } from './outbox';
+import type { TagKind } from './tags';
+
+export interface LiveWrite {
+  fact: LiveFact<unknown>;
+  id: number;
+  value: unknown;
+}
+
+/** Namespace clock per fact tag kind; undefined where Redis could not be asked (no priming). */
+export type ClocksBefore = Map<TagKind, number | undefined>;
+
+export async function clocksBefore(cache: Cache, kinds: readonly TagKind[]): Promise<ClocksBefore> {
+  const entries = await Promise.all(
+    kinds.map(async (kind) => {
+      const fact = LIVE_FACTS[kind];
+      return [kind, fact ? await cache.clockBefore(fact.path) : undefined] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/**
+ * Primes every live write it can, then invalidates the rest of the tags. True once everything
+ * reached the cache; false: the outbox row stays and the relay re-delivers its invalidations.
+ */
+export async function deliverWriteThrough(
+  ctx: Pick<Context, 'cache' | 'cacheKeyPrefix'>,
+  tags: TagsToDrop,
+  writes: readonly LiveWrite[],
+  since: ClocksBefore,
+  deliver: (cache: Cache, tags: TagsToDrop) => Promise<boolean>,
+): Promise<boolean> {
+  const primed = new Set<string>();
+  await Promise.all(
+    writes.map(async (write) => {
+      const tag = write.fact.tag(write.id);
+      const clock = since.get(write.fact.tagKind);
+      if (clock === undefined) return; // invalidated below with the other tags
+      const options = { ttlMs: write.fact.ttlMs, tags: [tag] };
+      // Stored or overtaken, the tag was invalidated in the same step: nothing left to send.
+      // Not reached: invalidated below, which defers and replays locally if it fails too.
+      const reached = await ctx.cache
+        .prime(liveKey(ctx, write.fact, write.id), write.value, options, clock)
+        .then(
+          () => true,
+          () => false,
+        );
+      if (reached) primed.add(tag);
+    }),
+  );
+  return deliver(ctx.cache, { hard: tags.hard.filter((t) => !primed.has(t)), soft: tags.soft });
+}
