@@ -38,7 +38,7 @@ export interface WebApp {
   kill(): Promise<void>;
   /** Resolves when the process exits (e.g. a fault hook killed it). */
   exited(): Promise<void>;
-  /** Starts it again on the same port and waits for /api/health. */
+  /** Starts it again on the same port and waits for /api/health and a first API answer. */
   restart(): Promise<void>;
   stop(): Promise<void>;
   /** The tail of its output (for error messages). */
@@ -83,6 +83,10 @@ export async function startWebApp(opts: WebAppOptions): Promise<WebApp> {
         timeoutMs: 60_000,
         logs: () => output,
       });
+      // Readiness as a load balancer should probe it: the API route itself answers. `next start`
+      // loads a route's modules on its first request (a second or two on a busy machine), and an
+      // instance that joins the load before that makes its first users wait for it.
+      await fetch(`${url}/api/trpc/marketplace.categories`).then((r) => r.arrayBuffer());
     } catch (error) {
       await killChild(started, true);
       throw error;
