@@ -89,10 +89,15 @@ export class RedisStore implements Store {
     return [entry, this.marksKey(namespace), `${entry}:lease`];
   }
 
+  /** Undefined when commands may go out now: the hot path then awaits nothing before Redis. */
+  private blocked(): Promise<void> | undefined {
+    if (this.refusal) return Promise.reject(this.refusal);
+    return this.readiness.check();
+  }
+
   private async ready(): Promise<void> {
-    if (this.refusal) throw this.refusal;
-    const pending = this.readiness.check(); // undefined once connected: no extra await
-    if (pending) await pending;
+    const blocked = this.blocked();
+    if (blocked) await blocked;
   }
 
   /** From now on every operation fails (and the loader answers): see eviction-policy.ts. */
@@ -106,18 +111,39 @@ export class RedisStore implements Store {
    * missing clock and `exactLease` go to the script, which also takes the fill lease atomically
    * when there is no entry.
    */
-  async read(
+  read(
     namespace: string,
     key: string,
     tags: readonly string[],
     lease?: LeaseRequest,
     exactLease = false,
   ): Promise<ReadResult> {
-    await this.ready();
+    const blocked = this.blocked();
+    if (blocked) return blocked.then(() => this.readNow(namespace, key, tags, lease, exactLease));
+    return this.readNow(namespace, key, tags, lease, exactLease);
+  }
+
+  /** Promise chains, not async functions: a hit is one MGET and one continuation. */
+  private readNow(
+    namespace: string,
+    key: string,
+    tags: readonly string[],
+    lease: LeaseRequest | undefined,
+    exactLease: boolean,
+  ): Promise<ReadResult> {
     const keys = this.keys(namespace, key);
     const extra = this.known.get(keys[0]);
-    const direct = exactLease || !extra ? undefined : await this.readDirect(keys, tags, extra);
-    if (direct) return direct;
+    if (exactLease || !extra) return this.readAndRemember(keys, tags, lease);
+    return this.readDirect(keys, tags, extra).then(
+      (direct) => direct ?? this.readAndRemember(keys, tags, lease),
+    );
+  }
+
+  private async readAndRemember(
+    keys: [string, string, string],
+    tags: readonly string[],
+    lease: LeaseRequest | undefined,
+  ): Promise<ReadResult> {
     const read = await this.readScripted(keys, tags, lease);
     if (read.entry)
       this.remember(
@@ -139,7 +165,7 @@ export class RedisStore implements Store {
    * only make a valid entry look invalid, never the reverse. The lease is not looked at (a hit
    * does not need it). Undefined when the script is needed.
    */
-  private async readDirect(
+  private readDirect(
     [entryKey, marksKey]: [string, string, string],
     tags: readonly string[],
     extra: readonly string[],
@@ -147,7 +173,14 @@ export class RedisStore implements Store {
     const wanted = extra.length > 0 ? [...new Set([...tags, ...extra])] : tags;
     const keys = [entryKey, `${marksKey}~o`, `${marksKey}~c`];
     for (const tag of wanted) keys.push(`${marksKey}h:${tag}`, `${marksKey}s:${tag}`);
-    const values = await this.client.mget(...keys);
+    return this.client.mget(keys).then((values) => this.judgeDirect(entryKey, wanted, values));
+  }
+
+  private judgeDirect(
+    entryKey: string,
+    wanted: readonly string[],
+    values: Array<string | null>,
+  ): ReadResult | undefined {
     const entry = parseEntry(values[0] ?? '');
     if (!entry || values[1] == null || values[2] == null) {
       this.known.delete(entryKey); // gone, or no clock: the script reads, leases and repairs at once
