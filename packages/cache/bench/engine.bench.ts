@@ -13,6 +13,8 @@
  * revives Dates on every read, takes a lease on a miss) are described in docs/benchmarks.md.
  * The payload is ~10 KB (20 agents with dates), close to the app's list responses.
  */
+
+import { loadavg } from 'node:os';
 import { type CacheEntry, type Cache as CachifiedCache, cachified } from '@epic-web/cachified';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
@@ -20,6 +22,7 @@ import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis';
 import { Redis } from 'ioredis';
 import { Bench } from 'tinybench';
 import { buildCacheKey, createCache } from '../src/index';
+import { paired } from './paired';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `bench-${Date.now().toString(36)}`;
@@ -206,9 +209,48 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    `node ${process.version}, best of ${ROUNDS} rounds, payload ${JSON.stringify(payload).length} bytes as JSON`,
+    `node ${process.version}, best of ${ROUNDS} rounds, payload ${JSON.stringify(payload).length} bytes as JSON, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   console.log(lines.join('\n'));
+  // The issue-11 bars, measured op by op in turn (paired.ts): both sides see the same load.
+  const PAIRS = Number(process.env.BENCH_PAIRS ?? 4000);
+  const pairedRows = [];
+  if (!only || only === 'Redis hit')
+    pairedRows.push(
+      await paired(
+        'Redis hit: stash / floor',
+        () => stashRedis.getOrSet(hotL2, load, stashOptions),
+        floorHit,
+        PAIRS,
+      ),
+    );
+  if (!only || only === 'miss + store')
+    pairedRows.push(
+      await paired(
+        'miss + store: stash / bentocache',
+        () => stashRedis.getOrSet(stashKey(`pmiss-${missCounter++}`), load, stashOptions),
+        () =>
+          bentoRedisOnly.getOrSet({
+            key: `pmiss-${missCounter++}`,
+            factory: load,
+            ttl: TTL_MS,
+            ...bentoTags,
+          }),
+        PAIRS,
+      ),
+    );
+  if (pairedRows.length > 0) {
+    console.log(
+      '\n| paired, one op of each in turn | stash median (µs) | other median (µs) | ratio | pairs | load average |',
+    );
+    console.log('|---|---:|---:|---:|---:|---|');
+    for (const r of pairedRows)
+      console.log(
+        `| ${r.label} | ${fmt(r.aMedianUs)} | ${fmt(r.bMedianUs)} | ${r.ratio.toFixed(2)}× | ${r.pairs} | ${r.load} |`,
+      );
+  }
   const hitRate = (cache: typeof stashRedis) =>
     cache.stats().perNamespace['marketplace.search']?.hitRate.toFixed(3);
   console.log(

@@ -106,7 +106,7 @@ export class ReadPath {
       this.release(call, token);
       return this.loadUncached(call, 'error');
     }
-    const served = this.serve(call, read, seq);
+    const served = this.servedReleasing(call, read, seq, token);
     if (served) return served;
     return this.withHardTimeout(call, this.fill(call, read, seq, token));
   }
@@ -178,6 +178,18 @@ export class ReadPath {
     ]);
   }
 
+  /** `serve`, giving back a lease the read took beside a usable entry (redis-reads.ts). */
+  private servedReleasing(
+    call: AnyCall,
+    read: ReadResult,
+    seq: number,
+    token: string | undefined,
+  ): Outcome | Promise<Outcome> | undefined {
+    const served = this.serve(call, read, seq);
+    if (served && read.leaseAcquired) this.release(call, token);
+    return served;
+  }
+
   private async fill(call: AnyCall, first: ReadResult, seq: number, token?: string): Promise<Outcome> {
     if (token === undefined) return this.loadAndWrite(call, first, seq, undefined);
     const deadline = performance.now() + this.settings.leaseWaitMs;
@@ -224,7 +236,7 @@ export class ReadPath {
         read = { ...read, leased: true, leaseAcquired: false };
         continue;
       }
-      const served = this.serve(call, read, seq);
+      const served = this.servedReleasing(call, read, seq, token);
       if (served) return served;
       // Not served: the holder is still loading ('held'), or gone without a value: take over.
     }
