@@ -28,15 +28,17 @@ function segmentsOf(path: string): ReadonlyArray<string | number> | null {
   return segments;
 }
 
-/** Where the digits of `YYYY-MM-DDTHH:mm:ss.sssZ` are. */
-const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
-const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
-const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
+/** The digit at `i`, or 99 for any other character (which then fails every range check). */
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : 99;
+}
 
 /**
  * `new Date(iso)`, faster for `YYYY-MM-DDTHH:mm:ss.sssZ` (what toISOString writes for years
  * 100-9999); every other string goes to `new Date`. Field ranges are checked so the fast path
  * never accepts what the general parser would refuse (Date.UTC rolls over like it does).
+ * Straight-line code: this runs once per Date on every Redis hit.
  */
 export function parseIsoDate(s: string): Date {
   if (
@@ -49,29 +51,25 @@ export function parseIsoDate(s: string): Date {
     s.charCodeAt(19) === 46 && // .
     s.charCodeAt(23) === 90 // Z
   ) {
-    let ok = true;
-    for (const i of DIGITS) {
-      const d = digit(s, i);
-      if (d < 0 || d > 9) ok = false;
-    }
-    const year = two(s, 0) * 100 + two(s, 2);
-    const month = two(s, 5);
-    const day = two(s, 8);
-    const hour = two(s, 11);
-    const minute = two(s, 14);
-    const second = two(s, 17);
+    const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+    const month = digit(s, 5) * 10 + digit(s, 6);
+    const day = digit(s, 8) * 10 + digit(s, 9);
+    const hour = digit(s, 11) * 10 + digit(s, 12);
+    const minute = digit(s, 14) * 10 + digit(s, 15);
+    const second = digit(s, 17) * 10 + digit(s, 18);
+    const ms = digit(s, 20) * 100 + digit(s, 21) * 10 + digit(s, 22);
     if (
-      ok &&
       year >= 100 &&
+      year <= 9999 &&
       month >= 1 &&
       month <= 12 &&
       day >= 1 &&
       day <= 31 &&
       hour <= 23 &&
       minute <= 59 &&
-      second <= 59
+      second <= 59 &&
+      ms <= 999
     ) {
-      const ms = digit(s, 20) * 100 + two(s, 21);
       return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
     }
   }
