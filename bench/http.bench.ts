@@ -8,11 +8,12 @@
  *   pnpm --filter @stash/bench bench --profile    # variant 4 only, under node --cpu-prof
  *   pnpm --filter @stash/bench bench --profile --variant=trpc-constant   # another variant
  *   options: --duration=6 --warmup=2 (seconds per measurement / per warm-up),
- *            --only=api-l1,api-redis (measure these variants only; all are still verified)
+ *            --only=api-l1,api-redis (measure these variants only; all are still verified),
+ *            --chart=docs/bench-http.svg (where the SVG chart goes; --no-chart: none)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_PASSWORD } from '@stash/db';
@@ -21,6 +22,7 @@ import { startRedisServer, startWebApp, Teardown } from '@stash/harness';
 import { Redis } from 'ioredis';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { buildNeeded, runNextBuild, webRoot } from '../apps/web/scripts/next-build';
+import { httpChart } from './src/chart';
 import { get, type Measurement, measure, type Target, verify } from './src/load';
 import { type Proc, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
@@ -36,6 +38,8 @@ const { values: opts } = parseArgs({
     duration: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '2' },
     only: { type: 'string' },
+    chart: { type: 'string', default: join(import.meta.dirname, '..', 'docs', 'bench-http.svg') },
+    'no-chart': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -176,6 +180,15 @@ async function run(): Promise<void> {
   const command = `pnpm --filter @stash/bench bench ${process.argv.slice(2).join(' ')}`.trim();
   console.log(`\n${resultsTable(rows)}\n`);
   console.log(`cache tiers after the run (marketplace.search): ${tiers.join('; ')}`);
+  if (!opts['no-chart']) {
+    const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+    const detail = `${cpus().length} cores, load average ${loadAtStart} at start, ${when} UTC: ${command}`;
+    writeFileSync(
+      opts.chart,
+      httpChart(rows, 'marketplace.search over HTTP: throughput and p99 per variant', detail),
+    );
+    console.log(`chart: ${opts.chart}`);
+  }
   console.log(
     machine({
       command,

@@ -106,7 +106,7 @@ export function summarizeProfile(file: string, window?: [number, number]): strin
     const bucket = bucketOf(frame);
     buckets.set(bucket, (buckets.get(bucket) ?? 0) + us);
     const where = frame.url
-      ? ` ${frame.url.replace(/^.*(node_modules\/|\/work\/main\/)/, '')}:${frame.lineNumber + 1}`
+      ? ` ${frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(packages|bench|apps)\//, '$1/')}:${frame.lineNumber + 1}`
       : '';
     const name = `${frame.functionName || '(anonymous)'}${where}`;
     functions.set(name, (functions.get(name) ?? 0) + us);

@@ -9,7 +9,7 @@ import { RemoteGuard } from './guard';
 import { slotNamespaceOf } from './keys';
 import { LocalTier } from './local-tier';
 import { Metrics } from './metrics';
-import { resolveCall, resolveEngineOptions } from './options';
+import { checkTtl, mayUseL1, resolveCall, resolveEngineOptions } from './options';
 import { ReadPath } from './read-path';
 import { evictionRisk, readEvictionPolicy } from './stores/eviction-policy';
 import { MemoryStore } from './stores/memory-store';
@@ -107,11 +107,22 @@ export class CacheEngine implements Cache {
   }
 
   fetch<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<FetchResult<T>> {
+    checkTtl(options.ttlMs);
+    // An L1 hit skips resolving the call: no Call object, no key parsing, one resolved promise.
+    const hit = mayUseL1(options) ? this.reads.localHit(key) : undefined;
+    if (hit) return Promise.resolve(hit as FetchResult<T>);
     return this.reads.fetch(resolveCall(key, loader, options));
   }
 
-  async getOrSet<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<T> {
-    return (await this.fetch(key, loader, options)).value;
+  getOrSet<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<T> {
+    try {
+      checkTtl(options.ttlMs);
+    } catch (error) {
+      return Promise.reject(error); // a rejection, as from the async function this used to be
+    }
+    const hit = mayUseL1(options) ? this.reads.localHit(key) : undefined;
+    if (hit) return Promise.resolve(hit.value as T);
+    return this.reads.fetch(resolveCall(key, loader, options)).then(valueOfResult);
   }
 
   async invalidateTags(tags: string[], options: { soft?: boolean } = {}): Promise<boolean> {
@@ -185,6 +196,10 @@ export class CacheEngine implements Cache {
     this.local.drop(message.t ?? [], message.k ?? []);
     this.metrics.emit({ type: 'bus-invalidation', tags: message.t ?? [], keys: message.k ?? [] });
   }
+}
+
+function valueOfResult<T>(result: FetchResult<T>): T {
+  return result.value;
 }
 
 export function createCache(options: CacheOptions): Cache {

@@ -14,6 +14,8 @@ import type { MemoryLimits } from './types';
 interface L1Entry extends LruEntry {
   payload: string | undefined;
   value: unknown;
+  /** The key's namespace, kept so a hit needs no key parsing to be counted. */
+  namespace: string;
 }
 
 export class L1 {
@@ -32,7 +34,7 @@ export class L1 {
   }
 
   /** The shared value of a fresh entry, or undefined (absent, expired or unreadable). */
-  get(key: string, now: number): { value: unknown } | undefined {
+  get(key: string, now: number): { value: unknown; namespace: string } | undefined {
     const entry = this.lru.get(key, now);
     if (!entry) return undefined;
     if (entry.payload !== undefined) {
@@ -48,9 +50,9 @@ export class L1 {
   }
 
   /** Fresh until `freshUntil`; decoded lazily, on the first hit. */
-  set(key: string, payload: string, tags: readonly string[], freshUntil: number): void {
+  set(key: string, namespace: string, payload: string, tags: readonly string[], freshUntil: number): void {
     const bytes = approximateBytes(payload, tags);
-    this.lru.set(key, { payload, value: undefined, tags, expiresAt: freshUntil, bytes });
+    this.lru.set(key, { payload, value: undefined, namespace, tags, expiresAt: freshUntil, bytes });
   }
 
   delete(key: string): void {

@@ -7,6 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 
+/** Unique across processes (a random id per process) and within one (a counter): every miss
+ * and every write needs one, and a counter is cheaper than a random UUID each time. Tokens are
+ * not secrets: they only keep one process from releasing another's lease. */
+const processId = randomUUID();
+let issued = 0;
+
 export function newLeaseToken(): string {
-  return randomUUID();
+  issued++;
+  return `${processId}:${issued.toString(36)}`;
 }

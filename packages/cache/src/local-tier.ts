@@ -37,15 +37,22 @@ export class LocalTier {
     return this.l1 ? { entries: this.l1.size, bytes: this.l1.bytes } : null;
   }
 
-  get(key: string): { value: unknown } | undefined {
+  get(key: string): { value: unknown; namespace: string } | undefined {
     if (!this.l1 || !this.bus?.isUp) return undefined;
     return this.l1.get(key, Date.now());
   }
 
   /** Keeps a fresh entry read or written under `seqAtRead`, unless an invalidation came since. */
-  offer(key: string, payload: string, tags: readonly string[], freshUntil: number, seqAtRead: number): void {
+  offer(
+    key: string,
+    namespace: string,
+    payload: string,
+    tags: readonly string[],
+    freshUntil: number,
+    seqAtRead: number,
+  ): void {
     if (!this.l1 || seqAtRead !== this.sequence || !this.bus?.isUp) return;
-    this.l1.set(key, payload, tags, freshUntil);
+    this.l1.set(key, namespace, payload, tags, freshUntil);
   }
 
   drop(tags: readonly string[], keys: readonly string[]): void {

@@ -91,10 +91,20 @@ export interface Call<T> {
   hardTimeoutMs: number | undefined;
 }
 
-export function resolveCall<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Call<T> {
-  if (!(options.ttlMs > 0) || !Number.isFinite(options.ttlMs)) {
-    throw new RangeError(`cache ttlMs must be a positive finite number, got ${options.ttlMs}`);
+/** Checked before anything else, L1 hits included, so a bad TTL never goes unnoticed. */
+export function checkTtl(ttlMs: number): void {
+  if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) {
+    throw new RangeError(`cache ttlMs must be a positive finite number, got ${ttlMs}`);
   }
+}
+
+/** Whether a fetch with these options may be answered by L1 (before its Call is resolved). */
+export function mayUseL1(options: { mode?: FetchMode; l1?: boolean }): boolean {
+  return options.l1 !== false && (options.mode === undefined || options.mode === 'normal');
+}
+
+export function resolveCall<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Call<T> {
+  checkTtl(options.ttlMs);
   return {
     key,
     namespace: slotNamespaceOf(key),

@@ -25,7 +25,7 @@ import type { Call, EngineSettings } from './options';
 import { RefreshBackoff } from './refresh-backoff';
 import { deserialize, serialize, shareable } from './serializer';
 import { SingleFlight } from './single-flight';
-import type { ReadResult, Store } from './stores/store';
+import type { LeaseRequest, ReadResult, Store } from './stores/store';
 import type { TagInvalidator } from './tag-invalidator';
 import { judge } from './tags';
 import { CacheLoaderTimeoutError, sleep } from './timeout';
@@ -57,15 +57,24 @@ export class ReadPath {
     private readonly invalidator: TagInvalidator | undefined,
   ) {}
 
+  /**
+   * 1. L1, asked by the engine before the call is even resolved (the caller checked that mode
+   * and options allow it): an L1 hit is a Map lookup and a counter.
+   */
+  localHit(key: string): Outcome | undefined {
+    if (this.closed) return undefined;
+    const hit = this.local.get(key);
+    if (!hit) return undefined;
+    this.metrics.recordCall(hit.namespace, key, 'hit', 'l1');
+    return { value: hit.value, status: 'hit', tier: 'l1' };
+  }
+
+  /** 2-5, for a call that L1 did not answer. */
   async fetch<T>(call: Call<T>): Promise<FetchResult<T>> {
     const any = call as AnyCall;
     const mode = this.closed ? 'bypass' : call.mode;
     let outcome: Outcome | undefined;
-    if (mode === 'normal' && call.l1) {
-      const hit = this.local.get(call.key);
-      if (hit) outcome = { value: hit.value, status: 'hit', tier: 'l1' };
-    }
-    if (!outcome && mode === 'bypass') {
+    if (mode === 'bypass') {
       outcome = { value: (await this.runLoader(any)).value, status: 'bypass', tier: 'loader' };
     }
     outcome ??= await this.flights.run(`${this.local.seq}\u0000${mode}\u0000${call.key}`, () =>
@@ -97,7 +106,7 @@ export class ReadPath {
       this.release(call, token);
       return this.loadUncached(call, 'error');
     }
-    const served = this.serve(call, read, seq);
+    const served = this.servedReleasing(call, read, seq, token);
     if (served) return served;
     return this.withHardTimeout(call, this.fill(call, read, seq, token));
   }
@@ -113,14 +122,26 @@ export class ReadPath {
 
   private read(call: AnyCall, leaseToken?: string, exactLease = false): Promise<ReadResult> {
     const lease = leaseToken === undefined ? undefined : { token: leaseToken, ttlMs: this.settings.leaseMs };
-    return this.remote('read', async () => {
+    // Promise chains rather than an async function: on a hit nothing is awaited but the read.
+    return this.remote('read', () => {
       const before = this.invalidator?.beforeRead(call.namespace);
-      if (before) await before;
-      const read = await this.store.read(call.namespace, call.key, call.tags, lease, exactLease);
-      // Redis forgot this namespace: register it again before any loader may run.
-      if (read.clockCreated) await this.invalidator?.clockCreated(call.namespace);
-      return read;
+      if (before) return before.then(() => this.readStore(call, lease, exactLease));
+      return this.readStore(call, lease, exactLease);
     });
+  }
+
+  private readStore(
+    call: AnyCall,
+    lease: LeaseRequest | undefined,
+    exactLease: boolean,
+  ): Promise<ReadResult> {
+    const reading = this.store.read(call.namespace, call.key, call.tags, lease, exactLease);
+    const invalidator = this.invalidator;
+    if (!invalidator) return reading;
+    // Redis forgot this namespace: register it again before any loader may run.
+    return reading.then((read) =>
+      read.clockCreated ? invalidator.clockCreated(call.namespace).then(() => read) : read,
+    );
   }
 
   /** A usable entry in the read: fresh -> hit; stale -> served while one refresh runs. */
@@ -143,7 +164,8 @@ export class ReadPath {
     }
     const tier: CacheTier = this.store.remote ? 'l2' : 'l1';
     if (verdict === 'fresh') {
-      if (call.l1) this.local.offer(call.key, entry.payload, entry.tags, entry.freshUntil, seq);
+      if (call.l1)
+        this.local.offer(call.key, call.namespace, entry.payload, entry.tags, entry.freshUntil, seq);
       return { value, status: 'hit', tier };
     }
     const stale: Outcome = { value, status: 'stale', tier };
@@ -154,6 +176,18 @@ export class ReadPath {
       refresh.then((fresh) => fresh ?? stale),
       sleep(call.softTimeoutMs).then(() => stale),
     ]);
+  }
+
+  /** `serve`, giving back a lease the read took beside a usable entry (redis-reads.ts). */
+  private servedReleasing(
+    call: AnyCall,
+    read: ReadResult,
+    seq: number,
+    token: string | undefined,
+  ): Outcome | Promise<Outcome> | undefined {
+    const served = this.serve(call, read, seq);
+    if (served && read.leaseAcquired) this.release(call, token);
+    return served;
   }
 
   private async fill(call: AnyCall, first: ReadResult, seq: number, token?: string): Promise<Outcome> {
@@ -202,7 +236,7 @@ export class ReadPath {
         read = { ...read, leased: true, leaseAcquired: false };
         continue;
       }
-      const served = this.serve(call, read, seq);
+      const served = this.servedReleasing(call, read, seq, token);
       if (served) return served;
       // Not served: the holder is still loading ('held'), or gone without a value: take over.
     }
@@ -290,7 +324,7 @@ export class ReadPath {
       this.release(call, token);
       return;
     }
-    if (stored && call.l1) this.local.offer(call.key, payload, tags, freshUntil, seq);
+    if (stored && call.l1) this.local.offer(call.key, call.namespace, payload, tags, freshUntil, seq);
   }
 
   /** One refresh per key at a time, none while the key's loader is backing off after a failure. */

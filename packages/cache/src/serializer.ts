@@ -12,6 +12,7 @@
  * fast path against superjson on generated values.
  */
 import superjson from 'superjson';
+import { reviveDates, unsafeKey } from './revive';
 
 export function serialize(value: unknown): string {
   const dates = datePathsIfPlain(value);
@@ -102,8 +103,6 @@ interface SuperMeta {
   referentialEqualities?: unknown;
 }
 
-/** superjson refuses these keys (prototype pollution); leave the throwing to it. */
-const unsafeKey = (key: string) => key === '__proto__' || key === 'constructor' || key === 'prototype';
 /** superjson's path escaping (pathstringifier.ts), needed only for keys holding `.` or `\`. */
 const escapeKey = (key: string) => key.replace(/\\/g, '\\\\').replace(/\./g, '\\.');
 
@@ -153,41 +152,6 @@ function plain(value: unknown, path: string[], dates: string[], seen: Set<object
     const ok = plain(record[key], path, dates, seen);
     path.pop();
     if (!ok) return false;
-  }
-  return true;
-}
-
-/** Applies `{"<path>": ["Date"]}` annotations in place; false (untouched) for anything else. */
-function reviveDates(json: unknown, values: unknown): boolean {
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) return false;
-  const annotations = values as Record<string, unknown>;
-  const targets: Array<Record<string, unknown> | string> = [];
-  for (const path in annotations) {
-    const annotation = annotations[path];
-    if (!Array.isArray(annotation) || annotation.length !== 1 || annotation[0] !== 'Date') return false;
-    if (path.includes('\\')) return false; // escaped keys: superjson's parser
-    // Walk `a.0.b` with indexOf (no split array: this runs once per Date on every read).
-    let node: unknown = json;
-    let start = 0;
-    let dot = path.indexOf('.');
-    while (dot >= 0) {
-      const key = path.slice(start, dot);
-      if (typeof node !== 'object' || node === null || unsafeKey(key)) return false;
-      node = (node as Record<string, unknown>)[key];
-      start = dot + 1;
-      dot = path.indexOf('.', start);
-    }
-    const last = path.slice(start);
-    if (typeof node !== 'object' || node === null || unsafeKey(last)) return false;
-    const holder = node as Record<string, unknown>;
-    if (typeof holder[last] !== 'string') return false;
-    targets.push(holder, last);
-  }
-  // Everything validated first, so a fallback to superjson sees the untouched json.
-  for (let i = 0; i < targets.length; i += 2) {
-    const holder = targets[i] as Record<string, unknown>;
-    const key = targets[i + 1] as string;
-    holder[key] = new Date(holder[key] as string);
   }
   return true;
 }

@@ -1,7 +1,7 @@
 /** Redis trouble never becomes user trouble: a throw-away redis-server killed and restarted. */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildCacheKey, type CacheEvent, createCache } from '../src/index';
+import { buildCacheKey, type CacheEvent, type CacheOptions, createCache } from '../src/index';
 import { memoryLogger, type RedisProcess, sleep, startRedis, uniquePrefix } from './support/redis';
 
 const TIMEOUT_MS = 500;
@@ -13,6 +13,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+
+/** A Redis-only engine on the throw-away server. */
+const redisOnly = (prefix: string, overrides: Partial<CacheOptions> = {}) =>
+  createCache({
+    prefix,
+    redis: server.url,
+    l1: false,
+    timeoutMs: TIMEOUT_MS,
+    logger: memoryLogger(),
+    ...overrides,
+  });
 
 describe('failure handling', () => {
   it('serves the loader within the timeout while redis is dead, opens and later closes the breaker', async () => {
@@ -77,14 +88,7 @@ describe('failure handling', () => {
 
   it('bounds every call by the timeout when redis is alive but stuck', async () => {
     const prefix = uniquePrefix('stuck');
-    const cache = createCache({
-      prefix,
-      redis: server.url,
-      l1: false,
-      timeoutMs: TIMEOUT_MS,
-      breaker: { failureThreshold: 100, resetAfterMs: 300 },
-      logger: memoryLogger(),
-    });
+    const cache = redisOnly(prefix, { breaker: { failureThreshold: 100, resetAfterMs: 300 } });
     const admin = new Redis(server.url);
     admin.on('error', () => {});
     try {
@@ -103,6 +107,33 @@ describe('failure handling', () => {
           timeout: 5_000,
         },
       );
+    } finally {
+      await admin.quit();
+      await cache.close();
+    }
+  });
+
+  it('writes, reads and invalidates as before after Redis forgot its scripts (SCRIPT FLUSH)', async () => {
+    const prefix = uniquePrefix('noscript');
+    const cache = redisOnly(prefix);
+    const admin = new Redis(server.url);
+    try {
+      await cache.ready();
+      const key = (input: number) =>
+        buildCacheKey({ prefix, version: 'v1', path: 'agents.get', scope: 'public', input });
+      const options = { ttlMs: 60_000, tags: ['agent:1'] };
+      await cache.fetch(key(1), () => 'one', options); // every script has run once
+      await admin.script('FLUSH');
+      // The write's commit script rides in a pipeline: it must still land.
+      expect(await cache.fetch(key(2), () => 'two', options)).toMatchObject({ status: 'miss' });
+      expect(await cache.fetch(key(2), () => 'loader', options)).toMatchObject({
+        value: 'two',
+        status: 'hit',
+      });
+      await admin.script('FLUSH');
+      // So does the invalidation's marking script (pipelined with SMEMBERS and PUBLISH).
+      expect(await cache.invalidateTags(['agent:1'])).toBe(true);
+      expect(await cache.fetch(key(2), () => 'new', options)).toMatchObject({ value: 'new', status: 'miss' });
     } finally {
       await admin.quit();
       await cache.close();

@@ -178,6 +178,14 @@ describe('memory store (no Redis)', () => {
     expect(byBytes.stats().l1?.bytes).toBeLessThanOrEqual(5_000);
     expect((await byBytes.fetch(k(9), () => '', { ttlMs: 60_000 })).status).toBe('hit');
     expect((await byBytes.fetch(k(0), () => '', { ttlMs: 60_000 })).status).toBe('miss');
+
+    // A read protects an entry from eviction by bytes too, even far below maxEntries.
+    const hot = memoryCache({ maxEntries: 1000, maxBytes: 9_000 });
+    for (let i = 0; i < 4; i++) await hot.fetch(k(i), () => 'x'.repeat(1_000), { ttlMs: 60_000 });
+    expect((await hot.fetch(k(0), () => '', { ttlMs: 60_000 })).status).toBe('hit');
+    await hot.fetch(k(4), () => 'x'.repeat(1_000), { ttlMs: 60_000 });
+    expect((await hot.fetch(k(0), () => '', { ttlMs: 60_000 })).status).toBe('hit');
+    expect((await hot.fetch(k(1), () => '', { ttlMs: 60_000 })).status).toBe('miss');
   });
 
   it('supports bypass, refresh and delete, and counts everything per namespace', async () => {

@@ -22,6 +22,19 @@ describe('redis store, two instances: races, stampedes, soft invalidation', () =
     expect((await late).value).toBe('new');
   });
 
+  it('does not store a fill whose tag was hard-invalidated while its loader ran', async () => {
+    const { a, b, key } = await pair({ l1: false });
+    const { loader, started, release } = heldLoader(() => 'old');
+    const options = { ttlMs: 60_000, tags: ['t'] };
+    const fill = a.fetch(key('refused'), loader, options);
+    await started;
+    await b.invalidateTags(['t']);
+    release();
+    expect(await fill).toMatchObject({ value: 'old', status: 'miss' });
+    // Readers would judge it a miss anyway; the write itself is refused (nothing is stored).
+    expect(await raw.exists(key('refused'))).toBe(0);
+  });
+
   it('does not keep in its own L1 a value read while its invalidation was in flight', async () => {
     const { a, key } = await pair();
     let db = 'old';

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
+import { parseIsoDate } from '../src/revive';
 import { deepFreeze, deserialize, serialize, toSuperJSON } from '../src/serializer';
 
 // Keys include `.`, `\`, unicode and the empty string (superjson escapes some of them in paths).
@@ -60,6 +61,35 @@ describe('serializer', () => {
         expect(isDeepStrictEqual(superjson.deserialize(sent), roundTripBySuperjson(v))).toBe(true);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('reads ISO date strings exactly as new Date does, out-of-range fields included', () => {
+    const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    const iso = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), two, two, two, two, two, fc.integer({ min: 0, max: 999 }))
+      .map(
+        ([y, mo, d, h, mi, s, ms]) =>
+          `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}Z`,
+      );
+    const odd = fc.constantFrom(
+      '2024-02-30T00:00:00.000Z',
+      '2024-1-01T00:00:00.000Z',
+      '0099-01-01T00:00:00.000Z',
+      'x',
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          iso,
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          odd,
+        ),
+        (s) => {
+          expect(Object.is(parseIsoDate(s).getTime(), new Date(s).getTime())).toBe(true);
+        },
+      ),
+      { numRuns: 5000 },
     );
   });
 

@@ -41,10 +41,11 @@ end
 /**
  * KEYS: entry, marks prefix N (carries the slot), lease.
  * ARGV: lease token ('' = none), lease ms, tags the caller knows.
- * Used when the plain MGET is not enough: no entry (then it also takes the fill lease, atomically
- * with finding none), tags the caller did not know, an exact lease state, or no clock yet.
- * Returns the raw entry ('' = none), lease state (0 free, 1 held by another, 2 acquired by this
- * call), tags, {origin, clock, then hard/soft mark per tag}, whether the clock was just created.
+ * Used when plain commands are not enough (redis-reads.ts): no clock yet, or the entry carries
+ * tags the caller did not know. With no entry it also takes the fill lease, atomically with
+ * finding none. Returns the raw entry ('' = none), lease state (0 free, 1 held by another, 2 held
+ * with this token: taken now, or by the caller's `SET NX` just before), tags, {origin, clock,
+ * then hard/soft mark per tag}, whether the clock was just created.
  */
 export const READ_SCRIPT = `${ENSURE_CLOCK}
 local raw = redis.pcall('GET', KEYS[1])
@@ -67,8 +68,11 @@ for i = 1, #keys, 1000 do
   local part = redis.call('MGET', unpack(keys, i, math.min(i + 999, #keys)))
   for _, m in ipairs(part) do marks[#marks + 1] = m or '0' end
 end
-local lease = redis.call('EXISTS', KEYS[3])
-if lease == 0 and not raw and ARGV[1] ~= '' then
+local holder = redis.call('GET', KEYS[3])
+local lease = 0
+if holder then
+  if holder == ARGV[1] then lease = 2 else lease = 1 end
+elseif not raw and ARGV[1] ~= '' then
   redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
   lease = 2
 end
@@ -76,25 +80,36 @@ return { raw or '', lease, tags, marks, created }
 `;
 
 /**
- * KEYS: entry, marks prefix N, lease.
- * ARGV: tags JSON, payload, fresh-until, expires-at, lease token ('' = none), built-at clock,
- *       born-at ms, pttl, then every tag (declared and derived from the value alike).
- * Refuses (returns 0) when Redis forgot the namespace since the fill began (no origin, or an
- * origin above built-at) or when any tag was hard-invalidated after built-at. Releases the lease
- * in the same step, so waiters never see "no lease, no value" after a successful fill.
+ * KEYS: entry, marks prefix N, lease, staged entry (written by a plain `SET ... PX` in the same
+ *       pipeline, just before; its name carries the entry's slot).
+ * ARGV: lease token ('' = none), built-at clock, then every tag (declared and derived alike).
+ * The conditional write, without handing the payload to Lua (that alone cost Redis more than
+ * the rest): the staged entry is RENAMEd over the entry (O(1), keeps its TTL) unless Redis forgot
+ * the namespace since the fill began (no origin, or an origin above built-at) or a tag was
+ * hard-invalidated after built-at (origin and marks in one MGET: every redis.call costs); then
+ * it is dropped and 0 returned. A staged entry that is gone (it expired) also returns 0. The lease is released in
+ * the same step, so waiters never see "no lease, no value" after a successful fill.
  */
-export const WRITE_SCRIPT = `
-if ARGV[5] ~= '' and redis.call('GET', KEYS[3]) == ARGV[5] then redis.call('DEL', KEYS[3]) end
-local built = tonumber(ARGV[6])
-local o = redis.call('GET', KEYS[2] .. '~o')
-if not o or tonumber(o) > built then return 0 end
-for i = 9, #ARGV do
-  local h = redis.call('GET', KEYS[2] .. 'h:' .. ARGV[i])
-  if h and tonumber(h) > built then return 0 end
+export const COMMIT_SCRIPT = `
+local built = tonumber(ARGV[2])
+local names = {KEYS[2] .. '~o'}
+for i = 3, #ARGV do names[#names + 1] = KEYS[2] .. 'h:' .. ARGV[i] end
+local ok = true
+for i = 1, #names, 1000 do
+  local part = redis.call('MGET', unpack(names, i, math.min(i + 999, #names)))
+  for j, m in ipairs(part) do
+    if (i + j == 2 and (not m or tonumber(m) > built)) or (i + j > 2 and m and tonumber(m) > built) then ok = false end
+  end
 end
-local head = '{"t":' .. ARGV[1] .. ',"b":' .. ARGV[6] .. ',"n":' .. ARGV[7] .. ',"f":' .. ARGV[3] .. ',"x":' .. ARGV[4] .. '}'
-redis.call('SET', KEYS[1], head .. '\\n' .. ARGV[2], 'PX', ARGV[8])
-return 1
+if ok then
+  local renamed = redis.pcall('RENAME', KEYS[4], KEYS[1])
+  ok = type(renamed) == 'table' and renamed.ok == 'OK'
+else
+  redis.call('DEL', KEYS[4])
+end
+if ARGV[1] ~= '' and redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+if ok then return 1 end
+return 0
 `;
 
 /**

@@ -4,53 +4,38 @@
  */
 import { Cluster } from 'ioredis';
 import { hasHashTag } from '../keys';
+import { newLeaseToken } from '../lease';
+import { encodeEntry } from './entry';
 import {
   CLOCK_SCRIPT,
+  COMMIT_SCRIPT,
   INVALIDATE_SCRIPT,
   PRIME_SCRIPT,
   READ_SCRIPT,
   RELEASE_SCRIPT,
   RENEW_SCRIPT,
   ROTATE_SCRIPT,
-  WRITE_SCRIPT,
 } from './lua';
 import { closeClient, Readiness, type RedisClient } from './redis-client';
-import type {
-  LeaseRequest,
-  Marks,
-  PrimeRequest,
-  ReadResult,
-  Store,
-  StoredEntry,
-  WriteRequest,
-} from './store';
-
-type ScriptFn = (...args: Array<string | number>) => Promise<unknown>;
-type ReadReply = [string, number, string[], string[], number];
+import { type EntryKeys, RedisReads } from './redis-reads';
+import { isNoScript, Script } from './scripts';
+import type { LeaseRequest, PrimeRequest, ReadResult, Store, WriteRequest } from './store';
 
 const SCRIPTS = {
-  stashCacheRead: { lua: READ_SCRIPT, numberOfKeys: 3 },
-  stashCacheWrite: { lua: WRITE_SCRIPT, numberOfKeys: 3 },
-  stashCacheInvalidate: { lua: INVALIDATE_SCRIPT, numberOfKeys: 2 },
-  stashCachePrime: { lua: PRIME_SCRIPT, numberOfKeys: 2 },
-  stashCacheClock: { lua: CLOCK_SCRIPT, numberOfKeys: 2 },
-  stashCacheRotate: { lua: ROTATE_SCRIPT, numberOfKeys: 2 },
-  stashCacheRenew: { lua: RENEW_SCRIPT, numberOfKeys: 1 },
-  stashCacheRelease: { lua: RELEASE_SCRIPT, numberOfKeys: 1 },
-} as const;
-type ScriptName = keyof typeof SCRIPTS;
+  read: new Script(READ_SCRIPT, 3),
+  commit: new Script(COMMIT_SCRIPT, 4),
+  invalidate: new Script(INVALIDATE_SCRIPT, 2),
+  prime: new Script(PRIME_SCRIPT, 2),
+  clock: new Script(CLOCK_SCRIPT, 2),
+  rotate: new Script(ROTATE_SCRIPT, 2),
+  renew: new Script(RENEW_SCRIPT, 1),
+  release: new Script(RELEASE_SCRIPT, 1),
+};
 
 export class RedisStore implements Store {
   readonly remote = true;
   readonly readiness: Readiness;
-  /**
-   * Entry keys this process saw present, each with the tags its entry carried beyond what the
-   * caller declares (derived from the value). A known key is read with the plain MGET; an unknown
-   * one goes straight to the script, so a cold miss costs 2 round trips (read + lease, write +
-   * release) and only the first read of an entry another process wrote pays for a script call.
-   */
-  private readonly known = new Map<string, readonly string[]>();
-  private readonly scripts: Record<ScriptName, ScriptFn>;
+  private readonly reads: RedisReads;
   /** Set when this Redis must not be used (e.g. an eviction policy that could drop tag marks). */
   private refusal: Error | undefined;
 
@@ -61,17 +46,7 @@ export class RedisStore implements Store {
     private readonly markLifetimeMs: number,
   ) {
     this.readiness = new Readiness(client);
-    const callable = client as unknown as Record<string, ScriptFn | undefined>;
-    const scripts: Partial<Record<ScriptName, ScriptFn>> = {};
-    for (const [name, definition] of Object.entries(SCRIPTS) as Array<
-      [ScriptName, (typeof SCRIPTS)[ScriptName]]
-    >) {
-      client.defineCommand(name, definition);
-      const fn = callable[name];
-      if (!fn) throw new Error(`ioredis did not define ${name}`);
-      scripts[name] = fn.bind(client);
-    }
-    this.scripts = scripts as Record<ScriptName, ScriptFn>;
+    this.reads = new RedisReads(client, (args) => SCRIPTS.read.run(client, args));
   }
 
   /** Keys built by buildCacheKey already carry their slot; others are wrapped into one. */
@@ -96,15 +71,20 @@ export class RedisStore implements Store {
     return this.client instanceof Cluster;
   }
 
-  private keys(namespace: string, key: string): [string, string, string] {
+  private keys(namespace: string, key: string): EntryKeys {
     const entry = this.entryKey(namespace, key);
-    return [entry, this.marksKey(namespace), `${entry}:lease`];
+    return { entry, marks: this.marksKey(namespace), lease: `${entry}:lease` };
+  }
+
+  /** Undefined when commands may go out now: the hot path then awaits nothing before Redis. */
+  private blocked(): Promise<void> | undefined {
+    if (this.refusal) return Promise.reject(this.refusal);
+    return this.readiness.check();
   }
 
   private async ready(): Promise<void> {
-    if (this.refusal) throw this.refusal;
-    const pending = this.readiness.check(); // undefined once connected: no extra await
-    if (pending) await pending;
+    const blocked = this.blocked();
+    if (blocked) await blocked;
   }
 
   /** From now on every operation fails (and the loader answers): see eviction-policy.ts. */
@@ -112,137 +92,65 @@ export class RedisStore implements Store {
     this.refusal = new Error(reason);
   }
 
-  /**
-   * Known keys first: one MGET, no pipeline and no Lua (a script call costs ~20-40 µs of Redis
-   * CPU before it does anything). Unknown keys, entries carrying tags we did not ask for, a
-   * missing clock and `exactLease` go to the script, which also takes the fill lease atomically
-   * when there is no entry.
-   */
-  async read(
+  /** A hit is one MGET and one continuation: nothing is awaited before Redis. See redis-reads.ts. */
+  read(
     namespace: string,
     key: string,
     tags: readonly string[],
     lease?: LeaseRequest,
     exactLease = false,
   ): Promise<ReadResult> {
-    await this.ready();
+    const blocked = this.blocked();
     const keys = this.keys(namespace, key);
-    const extra = this.known.get(keys[0]);
-    const direct = exactLease || !extra ? undefined : await this.readDirect(keys, tags, extra);
-    if (direct) return direct;
-    const read = await this.readScripted(keys, tags, lease);
-    if (read.entry)
-      this.remember(
-        keys[0],
-        read.entry.tags.filter((tag) => !tags.includes(tag)),
-      );
-    else this.known.delete(keys[0]);
-    return read;
-  }
-
-  private remember(entryKey: string, extraTags: readonly string[]): void {
-    if (this.known.size >= 10_000 && !this.known.has(entryKey)) this.known.clear();
-    this.known.set(entryKey, extraTags);
+    if (blocked) return blocked.then(() => this.reads.read(keys, tags, lease, exactLease));
+    return this.reads.read(keys, tags, lease, exactLease);
   }
 
   /**
-   * MGET the entry, origin, clock and the marks of every tag it may carry. Not atomic, and it
-   * need not be: Redis reads the keys in order, entry first, so an invalidation in between can
-   * only make a valid entry look invalid, never the reverse. The lease is not looked at (a hit
-   * does not need it). Undefined when the script is needed.
+   * The entry is staged with a plain SET and committed by a small script in the same pipeline
+   * (one round trip; see COMMIT_SCRIPT for why the payload never enters Lua).
    */
-  private async readDirect(
-    [entryKey, marksKey]: [string, string, string],
-    tags: readonly string[],
-    extra: readonly string[],
-  ): Promise<ReadResult | undefined> {
-    const wanted = extra.length > 0 ? [...new Set([...tags, ...extra])] : tags;
-    const keys = [entryKey, `${marksKey}~o`, `${marksKey}~c`];
-    for (const tag of wanted) keys.push(`${marksKey}h:${tag}`, `${marksKey}s:${tag}`);
-    const values = await this.client.mget(...keys);
-    const entry = parseEntry(values[0] ?? '');
-    if (!entry || values[1] == null || values[2] == null) {
-      this.known.delete(entryKey); // gone, or no clock: the script reads, leases and repairs at once
-      return undefined;
-    }
-    const marks: Marks = new Map();
-    for (let i = 0; i < wanted.length; i++) {
-      marks.set(wanted[i] ?? '', [Number(values[3 + 2 * i] ?? 0), Number(values[4 + 2 * i] ?? 0)]);
-    }
-    // Tags derived from the value that we did not ask for: the script reads them (and read()
-    // remembers them, so the next MGET asks for them up front).
-    if (entry.tags.some((tag) => !marks.has(tag))) return undefined;
-    return {
-      entry,
-      origin: Number(values[1]),
-      clock: Number(values[2]),
-      marks,
-      leased: false,
-      leaseAcquired: false,
-      clockCreated: false,
-    };
-  }
-
-  private async readScripted(
-    keys: [string, string, string],
-    tags: readonly string[],
-    lease?: LeaseRequest,
-  ): Promise<ReadResult> {
-    const reply = (await this.scripts.stashCacheRead(
-      ...keys,
-      lease?.token ?? '',
-      lease?.ttlMs ?? 0,
-      ...tags,
-    )) as ReadReply;
-    const [raw, leased, allTags, values, created] = reply;
-    const marks: Marks = new Map();
-    allTags.forEach((tag, i) => {
-      marks.set(tag, [Number(values[2 + 2 * i] ?? 0), Number(values[3 + 2 * i] ?? 0)]);
-    });
-    return {
-      entry: parseEntry(raw),
-      origin: Number(values[0]),
-      clock: Number(values[1]),
-      marks,
-      leased: leased === 1,
-      leaseAcquired: leased === 2,
-      clockCreated: created === 1,
-    };
-  }
-
   async write(request: WriteRequest): Promise<boolean> {
     await this.ready();
-    const pttl = Math.max(1, Math.ceil(request.expiresAt - Date.now()));
+    const now = Date.now();
+    const pttl = Math.max(1, Math.ceil(request.expiresAt - now));
     const keys = this.keys(request.namespace, request.key);
-    const stored =
-      (await this.scripts.stashCacheWrite(
-        ...keys,
-        JSON.stringify(request.tags),
-        request.payload,
-        request.freshUntil,
-        request.expiresAt,
-        request.leaseToken ?? '',
-        String(request.builtAt),
-        Date.now(),
-        pttl,
-        ...request.tags,
-      )) === 1;
-    if (stored) this.remember(keys[0], request.tags);
+    const token = request.leaseToken ?? '';
+    const staged = `${keys.entry}:w:${token || newLeaseToken()}`;
+    const commit = [
+      keys.entry,
+      keys.marks,
+      keys.lease,
+      staged,
+      token,
+      String(request.builtAt),
+      ...request.tags,
+    ];
+    const pipeline = this.client.pipeline().set(staged, encodeEntry(request, now), 'PX', pttl);
+    SCRIPTS.commit.queue(pipeline, commit);
+    const [set, committed] = (await pipeline.exec()) ?? [];
+    if (!set || !committed || set[0]) throw set?.[0] ?? new Error('redis pipeline returned no results');
+    // Redis did not know the script: the staged entry is there, commit it with EVAL.
+    const reply = isNoScript(committed[0]) ? await SCRIPTS.commit.run(this.client, commit) : committed[1];
+    if (committed[0] && !isNoScript(committed[0])) throw committed[0];
+    const stored = reply === 1;
+    if (stored) this.reads.remember(keys.entry, request.tags);
     return stored;
   }
 
   async clock(namespace: string): Promise<number> {
     await this.ready();
     const marks = this.marksKey(namespace);
-    return Number(await this.scripts.stashCacheClock(`${marks}~c`, marks));
+    return Number(await SCRIPTS.clock.run(this.client, [`${marks}~c`, marks]));
   }
 
   async prime(request: PrimeRequest): Promise<boolean> {
     await this.ready();
-    const [entry, marks] = this.keys(request.namespace, request.key);
+    const { entry, marks } = this.keys(request.namespace, request.key);
     const now = Date.now();
+    // Writes through are rare (one per mutation): the payload may go through Lua here.
     const stored =
-      (await this.scripts.stashCachePrime(
+      (await SCRIPTS.prime.run(this.client, [
         entry,
         marks,
         JSON.stringify(request.tags),
@@ -254,31 +162,31 @@ export class RedisStore implements Store {
         Math.max(1, Math.ceil(request.expiresAt - now)),
         this.markLifetimeMs,
         ...request.tags,
-      )) === 1;
-    if (stored) this.remember(entry, request.tags);
+      ])) === 1;
+    if (stored) this.reads.remember(entry, request.tags);
     return stored;
   }
 
   async acquireLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean> {
     await this.ready();
-    const reply = await this.client.set(this.keys(namespace, key)[2], token, 'PX', ttlMs, 'NX');
+    const reply = await this.client.set(this.keys(namespace, key).lease, token, 'PX', ttlMs, 'NX');
     return reply === 'OK';
   }
 
   async renewLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean> {
     await this.ready();
-    return (await this.scripts.stashCacheRenew(this.keys(namespace, key)[2], token, ttlMs)) === 1;
+    return (await SCRIPTS.renew.run(this.client, [this.keys(namespace, key).lease, token, ttlMs])) === 1;
   }
 
   async releaseLease(namespace: string, key: string, token: string): Promise<void> {
     await this.ready();
-    await this.scripts.stashCacheRelease(this.keys(namespace, key)[2], token);
+    await SCRIPTS.release.run(this.client, [this.keys(namespace, key).lease, token]);
   }
 
   async delete(namespace: string, key: string): Promise<void> {
     await this.ready();
     const entryKey = this.entryKey(namespace, key);
-    this.known.delete(entryKey);
+    this.reads.forget(entryKey);
     await this.client.del(entryKey);
   }
 
@@ -304,23 +212,26 @@ export class RedisStore implements Store {
       ...tags,
     ];
     if (this.client instanceof Cluster) {
-      const marks = namespaces.map((ns) => this.scripts.stashCacheInvalidate(...args(ns)));
+      const marks = namespaces.map((ns) => SCRIPTS.invalidate.run(this.client, args(ns)));
       const registered = this.client.smembers(this.namespacesKey);
       const published = publish === undefined ? undefined : this.client.publish(this.channel, publish);
       // One Promise.all: a rejection of any of them is handled here, never left unobserved.
       const [members] = await Promise.all([registered, ...marks, published]);
       return members;
     }
-    const pipeline = this.client.pipeline() as unknown as Record<
-      ScriptName,
-      (...a: Array<string | number>) => void
-    > &
-      ReturnType<RedisClient['pipeline']>;
-    for (const ns of namespaces) pipeline.stashCacheInvalidate(...args(ns));
+    const pipeline = this.client.pipeline();
+    for (const ns of namespaces) SCRIPTS.invalidate.queue(pipeline, args(ns));
     pipeline.smembers(this.namespacesKey);
     if (publish !== undefined) pipeline.publish(this.channel, publish);
     const results = (await pipeline.exec()) ?? [];
-    for (const [error] of results) if (error) throw error;
+    // Redis did not know the script (restart, SCRIPT FLUSH): the message went out before the
+    // marks. Mark with EVAL now, then publish again, so receivers re-read after the marks.
+    const unknown = namespaces.filter((_, i) => isNoScript(results[i]?.[0]));
+    if (unknown.length > 0) {
+      await Promise.all(unknown.map((ns) => SCRIPTS.invalidate.run(this.client, args(ns))));
+      if (publish !== undefined) await this.client.publish(this.channel, publish);
+    }
+    for (const [error] of results) if (error && !isNoScript(error)) throw error;
     const members = results[namespaces.length]?.[1];
     return Array.isArray(members) ? members.map(String) : [];
   }
@@ -329,7 +240,7 @@ export class RedisStore implements Store {
   async rotate(namespaces: readonly string[]): Promise<void> {
     await this.ready();
     await Promise.all(
-      namespaces.map((ns) => this.scripts.stashCacheRotate(`${this.marksKey(ns)}~c`, this.marksKey(ns))),
+      namespaces.map((ns) => SCRIPTS.rotate.run(this.client, [`${this.marksKey(ns)}~c`, this.marksKey(ns)])),
     );
   }
 
@@ -348,25 +259,4 @@ export class RedisStore implements Store {
     this.readiness.release();
     await closeClient(this.client);
   }
-}
-
-/** `<header JSON>\n<payload>` (see lua.ts); null when absent or unreadable. */
-function parseEntry(raw: string): StoredEntry | null {
-  const newline = raw.indexOf('\n');
-  if (newline < 0) return null;
-  let header: { t: string[]; b: number; n: number; f: number; x: number };
-  try {
-    header = JSON.parse(raw.slice(0, newline)) as typeof header;
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(header.t) || typeof header.b !== 'number') return null;
-  return {
-    payload: raw.slice(newline + 1),
-    tags: header.t,
-    builtAt: header.b,
-    bornAt: header.n,
-    freshUntil: header.f,
-    expiresAt: header.x,
-  };
 }

@@ -33,11 +33,15 @@ export interface ReadResult {
   /** Marks of the requested tags and of the entry's tags. */
   marks: Marks;
   /**
-   * Whether another process holds the fill lease of this key. Only exact when the read found no
-   * entry or was asked for `exactLease`; a hit's read does not look (false).
+   * Whether another process holds the fill lease of this key. Exact when the read was offered a
+   * lease and did not take the hit-shaped path (an unknown key, a vanished entry, `exactLease`);
+   * a hit-shaped read does not look (false).
    */
   leased: boolean;
-  /** The read found no entry and took the fill lease with the token it was given. */
+  /**
+   * The read holds the fill lease with the token it was given. It may come with a usable entry
+   * (the lease is taken before the entry is looked at): then the caller gives it back.
+   */
   leaseAcquired: boolean;
   /** The store had no clock for this namespace and just created one (it forgot, or never knew). */
   clockCreated: boolean;
