@@ -1,12 +1,11 @@
 import { categorySchema, idSchema, text } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { cached } from '../caching/cached';
+import { cachedProcedure } from '../caching/cached-procedure';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { categoryCounts, findAgent, SORTS, searchAgents } from '../queries/agents';
 import { cursorSchema } from '../queries/cursor';
-import { publicProcedure } from '../trpc';
 
 export const searchInput = z.object({
   query: text().trim().max(100, 'Search text is at most 100 characters').default(''),
@@ -31,57 +30,46 @@ const agentRef = z.union([
 ]);
 
 // Lists stay a little past their TTL so a refresh never leaves users waiting on a popular page.
-const LIST_GRACE = 60_000;
+const LIST_GRACE = '1m';
 // Installs soft-invalidate every list; a list refreshes at most this often because of them, so
 // install counts and the installs sort in lists lag a write by at most this (plus one refresh).
-const LIST_SOFT_REFRESH = 10_000;
+const LIST_SOFT_REFRESH = '10s';
 
 export const marketplaceRouter = {
-  search: publicProcedure.input(searchInput).query(
-    cached(({ ctx, input }) => searchAgents(ctx.prisma, input), {
-      path: 'marketplace.search',
-      version: 'v1',
-      ttlMs: TTL.marketplace,
-      graceMs: LIST_GRACE,
-      softStaleAfterMs: LIST_SOFT_REFRESH,
-      scope: 'public',
-      l1: true,
-      tags: () => [tags.marketplaceLists()],
-      tagKinds: ['marketplaceLists'],
+  search: cachedProcedure({
+    scope: 'public',
+    ttl: TTL.marketplace,
+    grace: LIST_GRACE,
+    softLag: LIST_SOFT_REFRESH,
+    l1: true,
+    tags: ['marketplaceLists'],
+  })
+    .input(searchInput)
+    .query(({ ctx, input }) => searchAgents(ctx.prisma, input), {
+      fromInput: () => [tags.marketplaceLists()],
     }),
-  ),
 
-  agent: publicProcedure.input(agentRef).query(
-    cached(
+  // v2: the README (longDescription) and version joined the output.
+  agent: cachedProcedure({ scope: 'public', ttl: TTL.marketplace, version: 'v2', tags: ['agent'] })
+    .input(agentRef)
+    .query(
       async ({ ctx, input }) => {
         const agent = await findAgent(ctx.prisma, input);
         if (!agent) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such agent.' });
         return agent;
       },
       {
-        path: 'marketplace.agent',
-        // v2: the README (longDescription) and version joined the output.
-        version: 'v2',
-        ttlMs: TTL.marketplace,
-        scope: 'public',
-        tags: (input) => ('id' in input ? [tags.agent(input.id)] : []),
+        fromInput: (input) => ('id' in input ? [tags.agent(input.id)] : []),
         // Looked up by slug, the id is only known from the result.
-        tagsFromOutput: (agent) => [tags.agent(agent.id)],
-        tagKinds: ['agent'],
+        fromOutput: (agent) => [tags.agent(agent.id)],
       },
     ),
-  ),
 
-  categories: publicProcedure.query(
-    cached(({ ctx }) => categoryCounts(ctx.prisma), {
-      path: 'marketplace.categories',
-      version: 'v1',
-      ttlMs: TTL.marketplace,
-      graceMs: LIST_GRACE,
-      scope: 'public',
-      l1: true,
-      tags: () => [tags.marketplaceCategories()],
-      tagKinds: ['marketplaceCategories'],
-    }),
-  ),
+  categories: cachedProcedure({
+    scope: 'public',
+    ttl: TTL.marketplace,
+    grace: LIST_GRACE,
+    l1: true,
+    tags: ['marketplaceCategories'],
+  }).query(({ ctx }) => categoryCounts(ctx.prisma), { fromInput: () => [tags.marketplaceCategories()] }),
 } satisfies TRPCRouterRecord;

@@ -2,11 +2,10 @@ import { agentIdSchema, workspaceIdSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { authorizeOwnData, authorizeWorkspaceRead } from '../auth/membership';
-import { cached } from '../caching/cached';
+import { cachedProcedure } from '../caching/cached-procedure';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { installedAgentIds, workspacesOf, workspaceWithInstalls } from '../queries/workspaces';
-import { protectedProcedure } from '../trpc';
 
 const byIdInput = z.object({ workspaceId: workspaceIdSchema });
 
@@ -21,21 +20,17 @@ const installStateInput = z.object({
 });
 
 export const workspacesRouter = {
-  mine: protectedProcedure.query(
-    cached(({ ctx }) => workspacesOf(ctx.prisma, ctx.session.userId), {
-      path: 'workspaces.mine',
-      version: 'v1',
-      ttlMs: TTL.workspaces,
-      scope: 'user',
-      authorize: authorizeOwnData,
-      tags: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
-      tagsFromOutput: (list) => list.map((w) => tags.workspace(w.id)),
-      tagKinds: ['userMemberships', 'workspace'],
+  mine: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, tags: ['userMemberships', 'workspace'] })
+    .authorize(authorizeOwnData)
+    .query(({ ctx }) => workspacesOf(ctx.prisma, ctx.session.userId), {
+      fromInput: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
+      fromOutput: (list) => list.map((w) => tags.workspace(w.id)),
     }),
-  ),
 
-  byId: protectedProcedure.input(byIdInput).query(
-    cached(
+  byId: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, tags: ['workspace', 'agent'] })
+    .input(byIdInput)
+    .authorize(authorizeWorkspaceRead)
+    .query(
       async ({ ctx, input }) => {
         const workspace = await workspaceWithInstalls(ctx.prisma, input.workspaceId);
         if (!workspace) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workspace.' });
@@ -43,33 +38,19 @@ export const workspacesRouter = {
         return { ...workspace, myRole: me?.role ?? null };
       },
       {
-        path: 'workspaces.byId',
-        version: 'v1',
-        ttlMs: TTL.workspaces,
-        scope: 'user',
-        authorize: authorizeWorkspaceRead,
-        tags: (input) => [tags.workspace(input.workspaceId)],
-        tagsFromOutput: (ws) => ws.installs.map((i) => tags.agent(i.agent.id)),
-        tagKinds: ['workspace', 'agent'],
+        fromInput: (input) => [tags.workspace(input.workspaceId)],
+        fromOutput: (ws) => ws.installs.map((i) => tags.agent(i.agent.id)),
       },
     ),
-  ),
 
-  installState: protectedProcedure.input(installStateInput).query(
-    cached(
+  installState: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, tags: ['workspace'] })
+    .input(installStateInput)
+    .authorize(authorizeWorkspaceRead)
+    .query(
       async ({ ctx, input }) => ({
         workspaceId: input.workspaceId,
         installed: await installedAgentIds(ctx.prisma, input.workspaceId, input.agentIds),
       }),
-      {
-        path: 'workspaces.installState',
-        version: 'v1',
-        ttlMs: TTL.workspaces,
-        scope: 'user',
-        authorize: authorizeWorkspaceRead,
-        tags: (input) => [tags.workspace(input.workspaceId)],
-        tagKinds: ['workspace'],
-      },
+      { fromInput: (input) => [tags.workspace(input.workspaceId)] },
     ),
-  ),
 } satisfies TRPCRouterRecord;
