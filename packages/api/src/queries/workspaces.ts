@@ -71,3 +71,12 @@ export async function installedAgentIds(prisma: PrismaClient, workspaceId: numbe
   });
   return rows.map((r) => r.agentId).sort((a, b) => a - b);
 }
+
+/** The caller's workspaces that have this agent installed. */
+export async function workspacesWithAgent(prisma: PrismaClient, userId: number, agentId: number) {
+  return prisma.workspace.findMany({
+    where: { members: { some: { userId } }, installs: { some: { agentId } } },
+    orderBy: { id: 'asc' },
+    select: { id: true, name: true },
+  });
+}

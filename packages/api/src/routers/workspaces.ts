@@ -5,7 +5,12 @@ import { authorizeOwnData, authorizeWorkspaceRead } from '../auth/membership';
 import { cachedProcedure } from '../caching/cached-procedure';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
-import { installedAgentIds, workspacesOf, workspaceWithInstalls } from '../queries/workspaces';
+import {
+  installedAgentIds,
+  workspacesOf,
+  workspacesWithAgent,
+  workspaceWithInstalls,
+} from '../queries/workspaces';
 
 const byIdInput = z.object({ workspaceId: workspaceIdSchema });
 
@@ -53,4 +58,16 @@ export const workspacesRouter = {
       }),
       { fromInput: (input) => [tags.workspace(input.workspaceId)] },
     ),
+
+  /**
+   * Which of my workspaces have this agent (the agent page's "Installed in"). Any install or
+   * uninstall of the agent hard-invalidates `agent:{id}`, a membership change the caller's
+   * membership list: its entries, and the browsers showing it, follow both with no client code.
+   */
+  installedIn: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, tags: ['agent', 'userMemberships'] })
+    .input(z.object({ agentId: agentIdSchema }))
+    .authorize(authorizeOwnData)
+    .query(({ ctx, input }) => workspacesWithAgent(ctx.prisma, ctx.session.userId, input.agentId), {
+      fromInput: (input, ctx) => [tags.agent(input.agentId), tags.userMemberships(ctx.session.userId)],
+    }),
 } satisfies TRPCRouterRecord;
