@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript sources; Next compiles them with the app.
-  transpilePackages: ['@stash/api', '@stash/cache', '@stash/db'],
+  transpilePackages: ['@stash/api', '@stash/cache', '@stash/db', '@stash/tag-sync'],
   // Native, wasm or dynamically-required server deps: loaded by Node at run time, never bundled.
   serverExternalPackages: [
     '@electric-sql/pglite',

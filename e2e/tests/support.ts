@@ -63,6 +63,16 @@ export async function startStack(): Promise<Stack> {
   };
 }
 
+/** The first workspace ada (the default demo user) owns. */
+export async function adasWorkspace(db: TestDatabase): Promise<{ id: number; name: string }> {
+  const owned = await db.prisma.workspaceMember.findFirstOrThrow({
+    where: { user: { email: 'ada@stash.dev' }, role: 'OWNER' },
+    orderBy: { workspaceId: 'asc' },
+    select: { workspace: { select: { id: true, name: true } } },
+  });
+  return owned.workspace;
+}
+
 export async function signIn(page: Page, email = DEMO_USERS[0] ?? ''): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);

@@ -1,7 +1,7 @@
 /** Changing a workspace: Undo after uninstall, an offline uninstall, and using a template. */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, signIn, startStack } from './support';
+import { adasWorkspace, type Stack, signIn, startStack } from './support';
 
 let stack: Stack;
 let page: Page;
@@ -26,12 +26,7 @@ async function someInstalledAgent() {
 
 beforeAll(async () => {
   stack = await startStack();
-  const ada = await stack.db.prisma.user.findUniqueOrThrow({ where: { email: 'ada@stash.dev' } });
-  const owned = await stack.db.prisma.workspaceMember.findFirstOrThrow({
-    where: { userId: ada.id, role: 'OWNER' },
-    orderBy: { workspaceId: 'asc' },
-  });
-  workspaceId = owned.workspaceId;
+  workspaceId = (await adasWorkspace(stack.db)).id;
   page = await (await stack.context()).newPage();
   await signIn(page);
 });

@@ -21,6 +21,8 @@ const SOURCES = [
   join(repoRoot, 'packages/cache/src'),
   join(repoRoot, 'packages/db/src'),
   join(repoRoot, 'packages/db/prisma/schema.prisma'),
+  join(repoRoot, 'packages/tag-sync/src'),
+  join(repoRoot, 'packages/validators/src'),
 ];
 
 /** Regenerated on every install (same content, new mtime): the schema above stands in for it. */

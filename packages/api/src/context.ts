@@ -4,7 +4,8 @@ import type { PrismaClient } from '@stash/db';
 import type { SignInLimiter } from './auth/rate-limit';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
 import { currentSessionVersion } from './auth/session-version';
-import type { CacheMode, CacheReport } from './caching/cached';
+import type { CacheMode } from './caching/cached-call';
+import { CacheReport, InvalidationLog } from './caching/report';
 
 /** Long-lived things a context borrows: one of each per process. */
 export interface ApiDeps {
@@ -28,8 +29,10 @@ export interface Context extends ApiDeps {
   session: Session | null;
   /** How cached procedures treat the cache on this call (admins and tests only). */
   cacheMode: CacheMode;
-  /** Filled by cached procedures: path -> hit/miss/stale..., turned into a response header. */
+  /** Filled by cached procedures: each call's outcome and tags, turned into response headers. */
   cacheReport: CacheReport;
+  /** Filled by mutations (writeThenInvalidate): the tags they invalidated, sent to the client. */
+  invalidations: InvalidationLog;
   /** Headers to add to the HTTP response (Set-Cookie on sign-in/out). */
   resHeaders: Headers;
   /** A fault the fault suite asked this request to inject (see caching/invalidate.ts). */
@@ -69,7 +72,8 @@ export function createContextInner(
     ...deps,
     session,
     cacheMode: isAdmin(deps, session) ? (opts.cacheMode ?? 'normal') : 'normal',
-    cacheReport: new Map(),
+    cacheReport: new CacheReport(),
+    invalidations: new InvalidationLog(),
     resHeaders: opts.resHeaders ?? new Headers(),
     requestId: opts.requestId ?? newRequestId(),
     clientAddress: opts.clientAddress ?? null,

@@ -1,9 +1,11 @@
+export type { CacheStatus } from '@stash/cache';
 export type { Session } from './auth/session';
 export { SESSION_COOKIE } from './auth/session';
-export type { CacheMode, CacheReport, CacheStatus } from './caching/cached';
-export { formatCacheReport } from './caching/cached';
+export type { CacheMode } from './caching/cached-call';
+export { cachedProcedure } from './caching/cached-procedure';
 export { INVALIDATIONS } from './caching/invalidate';
 export { registeredPolicies, TTL } from './caching/policy';
+export { CacheReport, formatCacheReport, InvalidationLog } from './caching/report';
 export { TAG_PATTERNS, tags } from './caching/tags';
 export { type ApiConfig, loadConfig } from './config';
 export {

@@ -1,11 +1,12 @@
 /**
  * tRPC setup: one small file with the context type, the error shape and the procedure kinds.
- * Cached reads are built on these in ./caching/cached.ts.
+ * Cached reads are built on these with `cachedProcedure` (./caching/cached-procedure.ts).
  */
 import { toSuperJSON } from '@stash/cache';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
+import type { ProcedureMeta } from './caching/policy';
 import type { Context } from './context';
 
 /** What a client sees of an unexpected error: never the database's or our own internal text. */
@@ -15,37 +16,41 @@ export function internalErrorMessage(requestId: string | undefined): string {
     : 'Something went wrong on our side.';
 }
 
-const t = initTRPC.context<Context>().create({
-  // Stack traces only when explicitly developing (NODE_ENV unset is not development here).
-  isDev: process.env.NODE_ENV === 'development',
-  // Inputs: superjson. Outputs: the same superjson document, built without superjson's deep copy
-  // for plain JSON + Dates (a cache hit's answer is exactly that); clients read it with superjson.
-  transformer: {
-    input: superjson,
-    output: { serialize: toSuperJSON, deserialize: (data) => superjson.deserialize(data) },
-  },
-  errorFormatter({ shape, error, ctx }) {
-    const zodError = error.cause instanceof ZodError ? error.cause : null;
-    // An INTERNAL_SERVER_ERROR carries whatever threw (Prisma's query text, a driver message):
-    // the client gets a generic sentence and the request id; the server log has the details.
-    const internal = error.code === 'INTERNAL_SERVER_ERROR';
-    return {
-      ...shape,
-      // A readable sentence instead of tRPC's JSON dump of the issues.
-      message: zodError
-        ? z.prettifyError(zodError)
-        : internal
-          ? internalErrorMessage(ctx?.requestId)
-          : shape.message,
-      data: {
-        ...shape.data,
-        requestId: ctx?.requestId ?? null,
-        // { formErrors: string[], fieldErrors: { field: string[] } }: what a form shows next to inputs.
-        zodError: zodError ? z.flattenError(zodError) : null,
-      },
-    };
-  },
-});
+// Meta carries a cached procedure's options, so they can be found by the path it is mounted at.
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    // Stack traces only when explicitly developing (NODE_ENV unset is not development here).
+    isDev: process.env.NODE_ENV === 'development',
+    // Inputs: superjson. Outputs: the same superjson document, built without superjson's deep copy
+    // for plain JSON + Dates (a cache hit's answer is exactly that); clients read it with superjson.
+    transformer: {
+      input: superjson,
+      output: { serialize: toSuperJSON, deserialize: (data) => superjson.deserialize(data) },
+    },
+    errorFormatter({ shape, error, ctx }) {
+      const zodError = error.cause instanceof ZodError ? error.cause : null;
+      // An INTERNAL_SERVER_ERROR carries whatever threw (Prisma's query text, a driver message):
+      // the client gets a generic sentence and the request id; the server log has the details.
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      return {
+        ...shape,
+        // A readable sentence instead of tRPC's JSON dump of the issues.
+        message: zodError
+          ? z.prettifyError(zodError)
+          : internal
+            ? internalErrorMessage(ctx?.requestId)
+            : shape.message,
+        data: {
+          ...shape.data,
+          requestId: ctx?.requestId ?? null,
+          // { formErrors: string[], fieldErrors: { field: string[] } }: what a form shows next to inputs.
+          zodError: zodError ? z.flattenError(zodError) : null,
+        },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;

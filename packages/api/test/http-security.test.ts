@@ -7,7 +7,13 @@ import { MAX_BATCH_SIZE } from '@stash/validators';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handleTrpcRequest } from '../src/http';
 import { ADA, createHarness, type Harness } from './support/harness';
-import { TRPC_BASE as base, superjsonBody as json, trpcGet, trpcPost } from './support/http';
+import {
+  TRPC_BASE as base,
+  superjsonBody as json,
+  signedInCookie as signedInAs,
+  trpcGet,
+  trpcPost,
+} from './support/http';
 
 let h: Harness;
 beforeAll(async () => {
@@ -21,13 +27,7 @@ const call = (req: Request) => handleTrpcRequest(req, h.deps);
 const post = (path: string, body: RequestInit['body'], headers: Record<string, string>) =>
   trpcPost(h, path, body, headers);
 
-async function signedInCookie(): Promise<string> {
-  const res = await post('auth.signIn', json({ email: ADA, password: DEMO_PASSWORD }), {
-    'content-type': 'application/json',
-  });
-  expect(res.status).toBe(200);
-  return res.headers.get('set-cookie')!.split(';')[0]!;
-}
+const signedInCookie = () => signedInAs(h, ADA);
 
 describe('internal errors', () => {
   it('send a generic message with a request id, and the details go to the server log', async () => {

@@ -128,4 +128,26 @@ describe('workspaces', () => {
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
     await expectTRPCError(api.workspaces.installState(input as any), 'BAD_REQUEST');
   });
+
+  it('says which of my workspaces have an agent, and follows an install at once (cached)', async () => {
+    const ada = await h.session(ADA);
+    const installed = await h.db.prisma.agentInstall.findMany({ where: { workspaceId: adaOnly } });
+    const agent = await h.db.prisma.agent.findFirstOrThrow({
+      where: { id: { notIn: installed.map((i) => i.agentId) }, installs: { none: {} } },
+    });
+    const { api } = await h.as(ADA);
+    expect(await api.workspaces.installedIn({ agentId: agent.id })).toEqual([]);
+    await api.installs.install({ workspaceId: adaOnly, agentId: agent.id });
+    const after = await h.as(ADA);
+    expect((await after.api.workspaces.installedIn({ agentId: agent.id })).map((w) => w.id)).toEqual([
+      adaOnly,
+    ]);
+    // My workspace list (cached) and each workspace's live installs: what an install changes.
+    expect(after.ctx.cacheReport.calls[0]?.tags).toEqual(
+      expect.arrayContaining([tags.userMemberships(ada.userId), tags.workspaceInstalls(adaOnly)]),
+    );
+    // Grace is no member of that workspace: her answer never names it.
+    const grace = await h.as(GRACE);
+    expect(await grace.api.workspaces.installedIn({ agentId: agent.id })).toEqual([]);
+  });
 });

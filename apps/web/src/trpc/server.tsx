@@ -10,10 +10,11 @@ import { createHydrationHelpers } from '@trpc/react-query/rsc';
 import type { InferQueryLikeData, InferQueryLikeInput } from '@trpc/react-query/shared';
 import { TRPCError } from '@trpc/server';
 import { headers } from 'next/headers';
-import { cache } from 'react';
+import { cache, type ReactNode } from 'react';
 import { getRuntime } from '~/server/runtime';
 import { api } from './api';
 import { createQueryClient } from './query-client';
+import { TagSeed } from './react';
 
 /** One context per request: the session is read from the same cookie the HTTP API would see. */
 const createContext = cache(async () => {
@@ -29,7 +30,26 @@ const createContext = cache(async () => {
 const getQueryClient = cache(createQueryClient);
 const caller = createCaller(createContext);
 
-export const { trpc, HydrateClient } = createHydrationHelpers<AppRouter>(caller, getQueryClient);
+const helpers = createHydrationHelpers<AppRouter>(caller, getQueryClient);
+export const { trpc } = helpers;
+
+/**
+ * Hands the prefetched queries to the client, with the tags the server's cached calls reported
+ * while rendering (by procedure), so a write can invalidate a hydrated query before it ever
+ * refetched through the browser's link.
+ */
+export async function HydrateClient({ children }: { children: ReactNode }) {
+  const { cacheReport } = await createContext();
+  const byPath: Record<string, string[]> = {};
+  for (const call of cacheReport.calls)
+    byPath[call.path] = [...new Set([...(byPath[call.path] ?? []), ...call.tags])];
+  return (
+    <helpers.HydrateClient>
+      {children}
+      <TagSeed byPath={byPath} />
+    </helpers.HydrateClient>
+  );
+}
 
 /** A query procedure of the typed proxy, e.g. `api.marketplace.agent`. */
 type QueryProcedure = Parameters<typeof getQueryKey>[0];

@@ -4,6 +4,7 @@
  */
 import type { WorkspaceRole } from '@stash/db';
 import { TRPCError } from '@trpc/server';
+import { toMs } from '../caching/duration';
 import { registerNamespace, TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import type { Context } from '../context';
@@ -28,7 +29,7 @@ export async function requireMemberCached(ctx: Context, workspaceId: number): Pr
   // Authorization must see a revoked membership on every instance at once: Redis only.
   const memberships = await cachedUserFact(
     ctx,
-    { path: MEMBERSHIPS, userId, tag: tags.userMemberships(userId), ttlMs: TTL.workspaces },
+    { path: MEMBERSHIPS, userId, tag: tags.userMemberships(userId), ttlMs: toMs(TTL.workspaces) },
     () => membershipsOf(ctx.prisma, userId),
   );
   const membership = memberships.find((m) => m.workspaceId === workspaceId);

@@ -41,7 +41,6 @@ export function renderCachingDoc(): string {
       `\`${p.path}\``,
       p.scope,
       p.l1 ? 'L1 + Redis' : 'Redis',
-      p.live ? 'yes' : '-',
       duration(p.ttlMs),
       duration(p.graceMs),
       duration(p.softStaleAfterMs),
@@ -66,8 +65,8 @@ entry is read from Redis, so an invalidation is visible to the next read on ever
 Redis the in-process memory store is the only tier. User-scoped procedures authorize (membership, from a cached per-user membership list tagged
 \`user:{userId}:memberships\`) before the cache is read.
 
-| procedure | scope | tiers | live overlay | TTL | grace | soft lag | version | tags | invalidated by |
-|---|---|---|---|---|---|---|---|---|---|
+| procedure | scope | tiers | TTL | grace | soft lag | version | tags | invalidated by |
+|---|---|---|---|---|---|---|---|---|
 ${rows.map((r) => `| ${r} |`).join('\n')}
 
 ## Live facts

@@ -99,6 +99,8 @@ export async function writeThenInvalidate<R>(
     };
   }, TRANSACTION_LIMITS);
   if (outboxId === undefined) return result;
+  // Committed: the response tells the client what to refetch (delivery to the cache follows).
+  ctx.invalidations.record(tags);
   if (ctx.fault === CRASH_AFTER_COMMIT) {
     process.kill(process.pid, 'SIGKILL');
     await new Promise(() => {}); // never delivered: the relay of another instance must do it

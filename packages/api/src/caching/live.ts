@@ -15,6 +15,8 @@ import { buildCacheKey, type CacheStatus } from '@stash/cache';
 import type { Prisma, PrismaClient } from '@stash/db';
 import type { Context } from '../context';
 import { installCountOf, workspaceInstallRows } from '../queries/live';
+import { toMs } from './duration';
+import type { LiveContext } from './policy';
 import { registerNamespace, TTL } from './policy';
 import { type TagKind, tags } from './tags';
 
@@ -38,7 +40,7 @@ function defineLiveFact<TValue>(fact: LiveFact<TValue>): LiveFact<TValue> {
 
 export const agentInstallCount = defineLiveFact({
   path: 'live.agentInstallCount',
-  ttlMs: TTL.marketplace,
+  ttlMs: toMs(TTL.marketplace),
   tagKind: 'agentInstalls',
   tag: tags.agentInstalls,
   load: installCountOf,
@@ -46,7 +48,7 @@ export const agentInstallCount = defineLiveFact({
 
 export const workspaceInstalls = defineLiveFact({
   path: 'live.workspaceInstalls',
-  ttlMs: TTL.workspaces,
+  ttlMs: toMs(TTL.workspaces),
   tagKind: 'workspaceInstalls',
   tag: tags.workspaceInstalls,
   load: workspaceInstallRows,
@@ -67,7 +69,22 @@ export function worstStatus(statuses: Iterable<CacheStatus>): CacheStatus {
   return worst;
 }
 
-type LiveDeps = Pick<Context, 'cache' | 'cacheKeyPrefix' | 'prisma' | 'cacheMode'>;
+type LiveDeps = LiveContext;
+
+/** What a live read returns: the values, how the cache answered, and the facts' tags. */
+export interface LiveRead<T> {
+  value: T;
+  status: CacheStatus;
+  /** The facts' tags: the answer depends on them (the client invalidates by them). */
+  tags: string[];
+}
+
+/** Overlays live facts on a cached value (a cached procedure's `live` rule). */
+export type LiveOverlay<TOutput, TInput = unknown> = (
+  value: TOutput,
+  ctx: LiveContext,
+  input: TInput,
+) => Promise<LiveRead<TOutput>>;
 
 export function liveKey(deps: Pick<Context, 'cacheKeyPrefix'>, fact: LiveFact<unknown>, id: number): string {
   return buildCacheKey({
@@ -85,7 +102,7 @@ export async function readLive<TValue>(
   fact: LiveFact<TValue>,
   ids: readonly number[],
   tier: { l1: boolean } = { l1: false },
-): Promise<{ values: Map<number, TValue>; status: CacheStatus }> {
+): Promise<{ values: Map<number, TValue>; status: CacheStatus; tags: string[] }> {
   const unique = [...new Set(ids)];
   const results = await Promise.all(
     unique.map((id) =>
@@ -100,6 +117,7 @@ export async function readLive<TValue>(
   return {
     values: new Map(unique.map((id, i) => [id, results[i]?.value as TValue])),
     status: worstStatus(results.map((r) => r.status)),
+    tags: unique.map((id) => fact.tag(id)),
   };
 }
 
@@ -108,9 +126,9 @@ export async function withLiveInstallCounts<TCard extends { id: number; installC
   deps: LiveDeps,
   cards: readonly TCard[],
   tier: { l1: boolean } = { l1: false },
-): Promise<{ cards: TCard[]; status: CacheStatus }> {
-  if (cards.length === 0) return { cards: [], status: 'hit' };
-  const { values, status } = await readLive(
+): Promise<{ cards: TCard[]; status: CacheStatus; tags: string[] }> {
+  if (cards.length === 0) return { cards: [], status: 'hit', tags: [] };
+  const { values, status, tags } = await readLive(
     deps,
     agentInstallCount,
     cards.map((c) => c.id),
@@ -119,5 +137,6 @@ export async function withLiveInstallCounts<TCard extends { id: number; installC
   return {
     cards: cards.map((card) => ({ ...card, installCount: values.get(card.id) ?? card.installCount })),
     status,
+    tags,
   };
 }

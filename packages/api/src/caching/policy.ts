@@ -1,19 +1,21 @@
-import type { CacheStatus } from '@stash/cache';
+/**
+ * How a cached read is declared (the options of `cachedProcedure`), and the registry of every
+ * cached procedure by the path it is mounted at: docs/caching.md is generated from it and the
+ * cache engine marks invalidated tags in each of its namespaces.
+ */
 import type { Session } from '../auth/session';
 import type { Context } from '../context';
+import { type Duration, toMs } from './duration';
 import type { TagKind } from './tags';
 
 /** Default lifetimes per area (DESIGN.md, contract item 3). */
 export const TTL = {
-  marketplace: 5 * 60_000,
-  templates: 10 * 60_000,
-  workspaces: 60_000,
-} as const;
+  marketplace: '5m',
+  templates: '10m',
+  workspaces: '1m',
+} as const satisfies Record<string, Duration>;
 
 export type CacheScope = 'public' | 'user';
-
-/** What a live overlay may use: the cache and the database, never the session. */
-export type LiveContext = Pick<Context, 'cache' | 'cacheKeyPrefix' | 'prisma' | 'cacheMode'>;
 
 /**
  * What a public entry is built from: a context without `session`, so per-user data cannot
@@ -23,25 +25,25 @@ export type PublicContext<TCtx extends Context = Context> = Omit<TCtx, 'session'
 /** What a user-scoped entry is built and authorized with: a signed-in context. */
 export type SignedInContext = Context & { session: Session };
 
-/**
- * How one read procedure is cached. Declared next to the procedure; collected into a
- * registry so docs/caching.md can be generated from the code. `TCtx` is what the policy's
- * own functions see: PublicContext or SignedInContext, by scope.
- */
-interface BaseCachePolicy<TInput, TOutput, TCtx> {
-  /** The router path; checked against tRPC's path at run time so keys never collide. */
-  path: string;
+/** What a live overlay (caching/live.ts) may use: the cache and the database, never the session. */
+export type LiveContext = Pick<Context, 'cache' | 'cacheKeyPrefix' | 'prisma' | 'cacheMode'>;
+
+/** The first argument of `cachedProcedure`: everything about the entry except its tags' values. */
+export interface CacheOptions {
+  /** 'public': one entry for everyone. 'user': the caller's id is in the key, `.authorize()` required. */
+  scope: CacheScope;
+  /** How long an entry is fresh: ms or '30s', '5m', '1h'. */
+  ttl: Duration;
   /** Bump when the output shape changes: old entries are then never read into the new shape. */
-  version: string;
-  ttlMs: number;
+  version?: string;
   /** Serve an expired entry this long while one background refresh runs. */
-  graceMs?: number;
+  grace?: Duration;
   /**
    * A soft invalidation makes an entry stale only once it is this old: the bound on how long
    * softly invalidated fields (install counts in lists) may lag a write, and the most often a
    * list refreshes under a stream of writes.
    */
-  softStaleAfterMs?: number;
+  softLag?: Duration;
   /**
    * Also keep entries in the in-process L1 (default false). Other instances drop their L1 copy
    * a few ms after a write (pub/sub), so only data that may lag a write that long belongs
@@ -49,54 +51,67 @@ interface BaseCachePolicy<TInput, TOutput, TCtx> {
    * an invalidation is visible to the very next read on every instance.
    */
   l1?: boolean;
-  /**
-   * Overlays live facts (caching/live.ts) on the cached value on every call, hit or miss: the
-   * cached entry is the slow-changing skeleton, so the writes that change those facts need not
-   * invalidate it. Returns the value shown and how the facts' reads went.
-   */
-  live?: (value: TOutput, ctx: LiveContext) => Promise<{ value: TOutput; status: CacheStatus }>;
-  /** Tags known from the input. */
-  tags: (input: TInput, ctx: TCtx) => string[];
-  /** Tags derived from the result, e.g. one per entity id that appears in it. */
-  tagsFromOutput?: (output: TOutput) => string[];
-  /** The tag kinds this procedure may produce (for docs, and checked at run time). */
-  tagKinds: readonly TagKind[];
+  /** The tag kinds this procedure's entries may carry (for docs, and checked at run time). */
+  tags: readonly TagKind[];
 }
 
-/** Shared by everyone: no authorization step (there is nothing per-user to protect). */
-export interface PublicCachePolicy<TInput, TOutput> extends BaseCachePolicy<TInput, TOutput, PublicContext> {
-  scope: 'public';
-  authorize?: never;
-}
-
-/** The caller's id is in the key, and `authorize` must say who may read it. */
-export interface UserCachePolicy<TInput, TOutput> extends BaseCachePolicy<TInput, TOutput, SignedInContext> {
-  scope: 'user';
-  /** Runs before the cache is read: throw to refuse. */
-  authorize: (ctx: SignedInContext, input: TInput) => Promise<void>;
-}
-
-export type CachePolicy<TInput, TOutput> =
-  | PublicCachePolicy<TInput, TOutput>
-  | UserCachePolicy<TInput, TOutput>;
-
-export interface CachePolicySummary {
-  path: string;
+/** The options in the units the engine uses; what docs/caching.md shows. */
+export interface CachePolicy {
   version: string;
   ttlMs: number;
   graceMs: number;
   softStaleAfterMs: number;
   scope: CacheScope;
   l1: boolean;
-  /** Live facts are overlaid on the cached value on every call. */
-  live: boolean;
   tagKinds: readonly TagKind[];
+}
+
+export function normalizeOptions(options: CacheOptions): CachePolicy {
+  return {
+    version: options.version ?? 'v1',
+    ttlMs: toMs(options.ttl),
+    graceMs: toMs(options.grace ?? 0),
+    softStaleAfterMs: toMs(options.softLag ?? 0),
+    scope: options.scope,
+    l1: options.l1 ?? false,
+    tagKinds: options.tags,
+  };
+}
+
+/** What a procedure carries in its tRPC `meta`, so the registry can find it by mount path. */
+export interface ProcedureMeta {
+  cache?: CachePolicy;
+}
+
+export interface CachePolicySummary extends CachePolicy {
+  path: string;
 }
 
 const registry = new Map<string, CachePolicySummary>();
 
-export function registerPolicy(policy: CachePolicySummary): void {
-  registry.set(policy.path, policy);
+/** The slice of a tRPC router the registry reads: its flat map of path -> procedure. */
+interface RouterLike {
+  _def: { procedures: Record<string, unknown> };
+}
+
+function policyOf(procedure: unknown): CachePolicy | undefined {
+  if (typeof procedure !== 'function' || !('_def' in procedure)) return undefined;
+  const def: unknown = procedure._def;
+  if (typeof def !== 'object' || def === null || !('meta' in def)) return undefined;
+  const meta = def.meta as ProcedureMeta | undefined;
+  return meta?.cache;
+}
+
+/**
+ * Records every cached procedure of `router` under the path it is mounted at. Called once for
+ * the app router (root.ts): the path in keys, docs and namespaces is where the procedure lives,
+ * never a string typed next to it.
+ */
+export function registerCachedProcedures(router: RouterLike): void {
+  for (const [path, procedure] of Object.entries(router._def.procedures)) {
+    const policy = policyOf(procedure);
+    if (policy) registry.set(path, { path, ...policy });
+  }
 }
 
 export function registeredPolicies(): CachePolicySummary[] {
@@ -105,7 +120,7 @@ export function registeredPolicies(): CachePolicySummary[] {
 
 const otherNamespaces = new Set<string>();
 
-/** A cache namespace used outside `cached()` (e.g. memberships); returns the name. */
+/** A cache namespace used outside `cachedProcedure` (e.g. memberships); returns the name. */
 export function registerNamespace(name: string): string {
   otherNamespaces.add(name);
   return name;

@@ -1,13 +1,12 @@
 import { categorySchema, idSchema, text } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { cached } from '../caching/cached';
+import { cachedProcedure } from '../caching/cached-procedure';
 import { withLiveInstallCounts } from '../caching/live';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import { categoryCounts, findAgent, SORTS, searchAgents } from '../queries/agents';
 import { cursorSchema } from '../queries/cursor';
-import { publicProcedure } from '../trpc';
 
 export const searchInput = z.object({
   query: text().trim().max(100, 'Search text is at most 100 characters').default(''),
@@ -32,66 +31,55 @@ const agentRef = z.union([
 ]);
 
 // Lists stay a little past their TTL so a refresh never leaves users waiting on a popular page.
-const LIST_GRACE = 60_000;
+const LIST_GRACE = '1m';
 
 export const marketplaceRouter = {
-  search: publicProcedure.input(searchInput).query(
-    cached(({ ctx, input }) => searchAgents(ctx.prisma, input), {
-      path: 'marketplace.search',
-      version: 'v1',
-      ttlMs: TTL.marketplace,
-      graceMs: LIST_GRACE,
-      scope: 'public',
-      l1: true,
+  search: cachedProcedure({
+    scope: 'public',
+    ttl: TTL.marketplace,
+    grace: LIST_GRACE,
+    l1: true,
+    tags: ['marketplaceLists'],
+  })
+    .input(searchInput)
+    .query(({ ctx, input }) => searchAgents(ctx.prisma, input), {
+      fromInput: () => [tags.marketplaceLists()],
       // The page's skeleton (which agents, in which order) is cached; the install counts shown
       // are live (through L1, like the list: a few ms behind a write on other instances), so
       // installs never evict a list. The "installs" order is as of the entry's build: at most
       // the TTL (+ grace) old.
       live: async (page, ctx) => {
-        const { cards, status } = await withLiveInstallCounts(ctx, page.items, { l1: true });
-        return { value: { ...page, items: cards }, status };
+        const counted = await withLiveInstallCounts(ctx, page.items, { l1: true });
+        return { value: { ...page, items: counted.cards }, status: counted.status, tags: counted.tags };
       },
-      tags: () => [tags.marketplaceLists()],
-      tagKinds: ['marketplaceLists'],
     }),
-  ),
 
-  agent: publicProcedure.input(agentRef).query(
-    cached(
+  // v2: the README (longDescription) and version joined the output.
+  agent: cachedProcedure({ scope: 'public', ttl: TTL.marketplace, version: 'v2', tags: ['agent'] })
+    .input(agentRef)
+    .query(
       async ({ ctx, input }) => {
         const agent = await findAgent(ctx.prisma, input);
         if (!agent) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such agent.' });
         return agent;
       },
       {
-        path: 'marketplace.agent',
-        // v2: the README (longDescription) and version joined the output.
-        version: 'v2',
-        ttlMs: TTL.marketplace,
-        scope: 'public',
-        tags: (input) => ('id' in input ? [tags.agent(input.id)] : []),
+        fromInput: (input) => ('id' in input ? [tags.agent(input.id)] : []),
         // Looked up by slug, the id is only known from the result.
-        tagsFromOutput: (agent) => [tags.agent(agent.id)],
-        tagKinds: ['agent'],
+        fromOutput: (agent) => [tags.agent(agent.id)],
         // Exact like before, without evicting the page on every install: the count is live.
         live: async (agent, ctx) => {
-          const { cards, status } = await withLiveInstallCounts(ctx, [agent]);
-          return { value: cards[0] ?? agent, status };
+          const counted = await withLiveInstallCounts(ctx, [agent]);
+          return { value: counted.cards[0] ?? agent, status: counted.status, tags: counted.tags };
         },
       },
     ),
-  ),
 
-  categories: publicProcedure.query(
-    cached(({ ctx }) => categoryCounts(ctx.prisma), {
-      path: 'marketplace.categories',
-      version: 'v1',
-      ttlMs: TTL.marketplace,
-      graceMs: LIST_GRACE,
-      scope: 'public',
-      l1: true,
-      tags: () => [tags.marketplaceCategories()],
-      tagKinds: ['marketplaceCategories'],
-    }),
-  ),
+  categories: cachedProcedure({
+    scope: 'public',
+    ttl: TTL.marketplace,
+    grace: LIST_GRACE,
+    l1: true,
+    tags: ['marketplaceCategories'],
+  }).query(({ ctx }) => categoryCounts(ctx.prisma), { fromInput: () => [tags.marketplaceCategories()] }),
 } satisfies TRPCRouterRecord;

@@ -10,7 +10,7 @@ import {
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { requireMemberFresh } from '../auth/membership';
-import { cached } from '../caching/cached';
+import { cachedProcedure } from '../caching/cached-procedure';
 import { liveWrite, writeThenInvalidate } from '../caching/invalidate';
 import { workspaceInstalls } from '../caching/live';
 import { TTL } from '../caching/policy';
@@ -25,7 +25,7 @@ import {
   stepAgentSlugs,
   templateSelect,
 } from '../queries/templates';
-import { protectedProcedure, publicProcedure } from '../trpc';
+import { protectedProcedure } from '../trpc';
 
 const stepSchema = z.object({
   name: text().trim().min(1, 'Each step needs a name').max(80),
@@ -58,21 +58,18 @@ const updateInput = z
   .refine((v) => Object.keys(v).length > 1, 'Change at least one field');
 
 export const templatesRouter = {
-  list: publicProcedure.input(listInput).query(
-    cached(({ ctx, input }) => listTemplates(ctx.prisma, input), {
-      path: 'templates.list',
-      version: 'v1',
-      ttlMs: TTL.templates,
-      scope: 'public',
+  list: cachedProcedure({ scope: 'public', ttl: TTL.templates, tags: ['templateCategory', 'template'] })
+    .input(listInput)
+    .query(({ ctx, input }) => listTemplates(ctx.prisma, input), {
       // "All" depends on every category: a template created in any of them must show there.
-      tags: (input) => (input.category ? [input.category] : CATEGORIES).map(tags.templateCategory),
-      tagsFromOutput: (page) => page.items.map((t) => tags.template(t.id)),
-      tagKinds: ['templateCategory', 'template'],
+      fromInput: (input) => (input.category ? [input.category] : CATEGORIES).map(tags.templateCategory),
+      fromOutput: (page) => page.items.map((t) => tags.template(t.id)),
     }),
-  ),
 
-  byId: publicProcedure.input(byIdInput).query(
-    cached(
+  // v2: the agents its steps name joined the output.
+  byId: cachedProcedure({ scope: 'public', ttl: TTL.templates, version: 'v2', tags: ['template', 'agent'] })
+    .input(byIdInput)
+    .query(
       async ({ ctx, input }) => {
         const template = await ctx.prisma.workflowTemplate.findUnique({
           where: { id: input.id },
@@ -83,16 +80,10 @@ export const templatesRouter = {
         return { ...template, agents: await agentsBySlug(ctx.prisma, stepAgentSlugs(template.steps)) };
       },
       {
-        path: 'templates.byId',
-        version: 'v2',
-        ttlMs: TTL.templates,
-        scope: 'public',
-        tags: (input) => [tags.template(input.id)],
-        tagsFromOutput: (template) => template.agents.map((a) => tags.agent(a.id)),
-        tagKinds: ['template', 'agent'],
+        fromInput: (input) => [tags.template(input.id)],
+        fromOutput: (template) => template.agents.map((a) => tags.agent(a.id)),
       },
     ),
-  ),
 
   create: protectedProcedure.input(z.object(templateFields)).mutation(async ({ ctx, input }) => {
     // A short random suffix keeps slugs unique without a read-then-write race.

@@ -2,7 +2,7 @@ import { agentIdSchema, workspaceIdSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { authorizeOwnData, authorizeWorkspaceRead } from '../auth/membership';
-import { cached } from '../caching/cached';
+import { cachedProcedure } from '../caching/cached-procedure';
 import { readLive, withLiveInstallCounts, workspaceInstalls, worstStatus } from '../caching/live';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
@@ -23,31 +23,31 @@ const installStateInput = z.object({
 });
 
 export const workspacesRouter = {
-  mine: protectedProcedure.query(
-    cached(({ ctx }) => workspacesOf(ctx.prisma, ctx.session.userId), {
-      path: 'workspaces.mine',
-      version: 'v1',
-      ttlMs: TTL.workspaces,
-      scope: 'user',
-      authorize: authorizeOwnData,
+  mine: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, tags: ['userMemberships', 'workspace'] })
+    .authorize(authorizeOwnData)
+    .query(({ ctx }) => workspacesOf(ctx.prisma, ctx.session.userId), {
+      fromInput: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
+      fromOutput: (list) => list.map((w) => tags.workspace(w.id)),
       // Install counts come from each workspace's live installs: installs do not evict this.
       live: async (list, ctx) => {
-        const { values, status } = await readLive(
+        const installed = await readLive(
           ctx,
           workspaceInstalls,
           list.map((w) => w.id),
         );
-        const value = list.map((w) => ({ ...w, installCount: values.get(w.id)?.length ?? w.installCount }));
-        return { value, status };
+        const value = list.map((w) => ({
+          ...w,
+          installCount: installed.values.get(w.id)?.length ?? w.installCount,
+        }));
+        return { value, status: installed.status, tags: installed.tags };
       },
-      tags: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
-      tagsFromOutput: (list) => list.map((w) => tags.workspace(w.id)),
-      tagKinds: ['userMemberships', 'workspace'],
     }),
-  ),
 
-  byId: protectedProcedure.input(byIdInput).query(
-    cached(
+  // v2: installs are no longer part of the cached entry (they are live).
+  byId: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, version: 'v2', tags: ['workspace'] })
+    .input(byIdInput)
+    .authorize(authorizeWorkspaceRead)
+    .query(
       async ({ ctx, input }) => {
         const workspace = await workspaceWithMembers(ctx.prisma, input.workspaceId);
         if (!workspace) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workspace.' });
@@ -55,12 +55,7 @@ export const workspacesRouter = {
         return { ...workspace, myRole: me?.role ?? null, installs: [] as WorkspaceInstall[] };
       },
       {
-        path: 'workspaces.byId',
-        // v2: installs are no longer part of the cached entry (they are live).
-        version: 'v2',
-        ttlMs: TTL.workspaces,
-        scope: 'user',
-        authorize: authorizeWorkspaceRead,
+        fromInput: (input) => [tags.workspace(input.workspaceId)],
         // The workspace and its members are cached; its installs and their counts are live.
         live: async (workspace, ctx) => {
           const installed = await readLive(ctx, workspaceInstalls, [workspace.id]);
@@ -73,23 +68,50 @@ export const workspacesRouter = {
           return {
             value: { ...workspace, installs },
             status: worstStatus([installed.status, counted.status]),
+            tags: [...installed.tags, ...counted.tags],
           };
         },
-        tags: (input) => [tags.workspace(input.workspaceId)],
-        tagKinds: ['workspace'],
       },
     ),
-  ),
 
   /**
    * Which of these agents the workspace has: answered from the workspace's live installs (one
    * cached fact per workspace, written through by installs) instead of one entry per page of ids.
    */
-  installState: protectedProcedure.input(installStateInput).query(async ({ ctx, input, path }) => {
+  installState: protectedProcedure.input(installStateInput).query(async ({ ctx, input, path, ...rest }) => {
     await authorizeWorkspaceRead(ctx, input);
-    const { values, status } = await readLive(ctx, workspaceInstalls, [input.workspaceId]);
-    const installed = new Set((values.get(input.workspaceId) ?? []).map((row) => row.agent.id));
-    ctx.cacheReport.set(path, status);
+    const live = await readLive(ctx, workspaceInstalls, [input.workspaceId]);
+    const installed = new Set((live.values.get(input.workspaceId) ?? []).map((row) => row.agent.id));
+    const batchIndex = (rest as { batchIndex?: number }).batchIndex ?? 0;
+    ctx.cacheReport.record({ path, batchIndex, status: live.status, tags: live.tags });
     return { workspaceId: input.workspaceId, installed: input.agentIds.filter((id) => installed.has(id)) };
   }),
+
+  /**
+   * Which of my workspaces have this agent (the agent page's "Installed in"): my workspaces are
+   * cached, whether each has the agent comes from its live installs. An install or uninstall
+   * writes those through, a membership change invalidates my list: its entries, and the browsers
+   * showing it, follow both with no client code.
+   */
+  installedIn: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, tags: ['userMemberships', 'workspace'] })
+    .input(z.object({ agentId: agentIdSchema }))
+    .authorize(authorizeOwnData)
+    .query(
+      async ({ ctx }) =>
+        (await workspacesOf(ctx.prisma, ctx.session.userId)).map((w) => ({ id: w.id, name: w.name })),
+      {
+        fromInput: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
+        fromOutput: (mine) => mine.map((w) => tags.workspace(w.id)),
+        live: async (mine, ctx, input) => {
+          const installed = await readLive(
+            ctx,
+            workspaceInstalls,
+            mine.map((w) => w.id),
+          );
+          const has = (id: number) =>
+            (installed.values.get(id) ?? []).some((row) => row.agent.id === input.agentId);
+          return { value: mine.filter((w) => has(w.id)), status: installed.status, tags: installed.tags };
+        },
+      },
+    ),
 } satisfies TRPCRouterRecord;

@@ -1,4 +1,5 @@
 /** Plain `Request`s against the tRPC endpoint, as a browser or script would send them. */
+import { DEMO_PASSWORD } from '@stash/db';
 import superjson from 'superjson';
 import { handleTrpcRequest } from '../../src/http';
 import type { Harness } from './harness';
@@ -28,4 +29,13 @@ export function trpcPost(
     new Request(`${TRPC_BASE}/${path}`, { method: 'POST', body, headers: { host: 'localhost', ...headers } }),
     h.deps,
   );
+}
+
+/** Signs `email` in over HTTP (as a script would) and returns its session cookie. */
+export async function signedInCookie(h: Pick<Harness, 'deps'>, email: string): Promise<string> {
+  const res = await trpcPost(h, 'auth.signIn', superjsonBody({ email, password: DEMO_PASSWORD }), {
+    'content-type': 'application/json',
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} answered ${res.status}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
 }

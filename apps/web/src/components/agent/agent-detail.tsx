@@ -7,6 +7,7 @@ import { formatCount, formatDate, formatRating, titleCase } from '~/lib/format';
 import { api } from '~/trpc/react';
 import { AgentAvatar } from './avatar';
 import { InstallPanel } from './install-panel';
+import { InstalledIn } from './installed-in';
 
 /** `readme` is rendered by the server page (Markdown stays out of the browser bundle). */
 export function AgentDetail({ slug, readme }: { slug: string; readme: ReactNode }) {
@@ -58,6 +59,7 @@ export function AgentDetail({ slug, readme }: { slug: string; readme: ReactNode 
         </div>
       </dl>
       <InstallPanel agentId={a.id} agentName={a.name} />
+      <InstalledIn agentId={a.id} />
       {readme}
     </article>
   );

@@ -1,7 +1,9 @@
 /**
  * Applying the pure patches of optimistic.ts to the query cache: which queries an install
- * touches, snapshotting them for rollback, and refreshing them once the server has answered.
- * Shared by the install button and "use this template", which installs several agents at once.
+ * touches, snapshotting them for rollback. Shared by the install button and "use this template",
+ * which installs several agents at once. Refreshing them once the server has answered is not
+ * done here: the mutation's response names the tags it invalidated and @stash/tag-sync refetches
+ * exactly the queries that depend on them, once the last mutation in flight has settled.
  */
 import type { RouterOutputs } from '@stash/api';
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
@@ -20,7 +22,6 @@ import {
 type Out = RouterOutputs;
 type AgentDetail = Out['marketplace']['agent'];
 export type Snapshot = Array<[QueryKey, unknown]>;
-type Utils = ReturnType<typeof api.useUtils>;
 
 /** Every cache an install changes: cancelled, snapshotted and patched before the request goes out. */
 function affectedKeys(): QueryKey[] {
@@ -67,18 +68,6 @@ export function applyOptimistic(qc: QueryClient, action: Action, t: Target, me: 
     patchWorkspace(d, action, t, known),
   );
   patch<Out['workspaces']['mine']>(getQueryKey(api.workspaces.mine), (d) => patchMyWorkspaces(d, action, t));
-}
-
-/** After the server answered: refetch what an install changes (lists only when next shown). */
-export async function refreshAfterInstall(utils: Utils): Promise<void> {
-  await Promise.all([
-    utils.workspaces.installState.invalidate(),
-    utils.workspaces.byId.invalidate(),
-    utils.workspaces.mine.invalidate(),
-    utils.marketplace.agent.invalidate(),
-    // Lists are soft-invalidated by the API; refetch them when next shown, not now.
-    utils.marketplace.search.invalidate(undefined, { refetchType: 'none' }),
-  ]);
 }
 
 /** The banner text for a failed change, saying why in words a user can act on. */

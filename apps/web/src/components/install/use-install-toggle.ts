@@ -6,9 +6,10 @@ import { type OptimisticContext, useOptimisticInstalls } from './use-optimistic-
 
 /**
  * Optimistic install/uninstall of one agent. Mutations for the same agent share a scope, so a
- * burst of clicks runs one request at a time in click order; only the last one to settle
- * refetches, so an early refetch never overwrites the optimistic state of a later click.
- * An uninstall offers Undo (a reinstall, queued behind it in the same scope).
+ * burst of clicks runs one request at a time in click order; the queries they change are
+ * refetched once the last one settled (the tag sync waits for it), so an early refetch never
+ * overwrites the optimistic state of a later click. An uninstall offers Undo (a reinstall,
+ * queued behind it in the same scope).
  */
 export function useInstallToggle(target: Target & { agentName: string }) {
   const optimistic = useOptimisticInstalls();
@@ -22,11 +23,6 @@ export function useInstallToggle(target: Target & { agentName: string }) {
     onMutate: () => optimistic.begin(action, [{ agentId, workspaceId }]),
     onError: (error: { message: string }, _vars: Target, context: OptimisticContext | undefined) =>
       optimistic.rollback(context, `${action} ${target.agentName}`, error),
-    onSettled: async () => {
-      const pending = optimistic.qc.isMutating({ predicate: (m) => m.options.scope?.id === scopeId });
-      if (pending > 1) return;
-      await optimistic.refresh();
-    },
   });
 
   const install = api.installs.install.useMutation(options('install'));

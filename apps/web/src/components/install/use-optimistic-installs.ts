@@ -3,14 +3,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useNotice } from '~/components/layout/notice';
 import { api } from '~/trpc/react';
-import {
-  applyOptimistic,
-  failureMessage,
-  prepareOptimistic,
-  refreshAfterInstall,
-  restore,
-  type Snapshot,
-} from './cache-patches';
+import { applyOptimistic, failureMessage, prepareOptimistic, restore, type Snapshot } from './cache-patches';
 import type { Action, Target } from './optimistic';
 
 export interface OptimisticContext {
@@ -18,16 +11,17 @@ export interface OptimisticContext {
 }
 
 /**
- * The three moments of an optimistic install, for any mutation that installs agents (one agent,
- * or every agent of a template): patch before the request, roll back with a message on failure,
- * refresh from the server once it answered.
+ * The two moments of an optimistic install, for any mutation that installs agents (one agent,
+ * or every agent of a template): patch before the request, roll back with a message on failure.
+ * Settling needs nothing here: the response names what the write invalidated, and the tag sync
+ * (~/trpc/react.tsx) refetches the queries that depend on it once no mutation is in flight, so
+ * an early answer never overwrites the optimistic state of a later click.
  */
 export function useOptimisticInstalls() {
   const qc = useQueryClient();
   const utils = api.useUtils();
   const { notify } = useNotice();
   return {
-    qc,
     notify,
     /** For onMutate: cancel in-flight reads, snapshot them, show the change at once. */
     async begin(action: Action, targets: Target[]): Promise<OptimisticContext> {
@@ -41,7 +35,5 @@ export function useOptimisticInstalls() {
       restore(qc, context?.snapshot);
       notify(failureMessage(what, error));
     },
-    /** For onSettled: refetch what the change touched. */
-    refresh: () => refreshAfterInstall(utils),
   };
 }

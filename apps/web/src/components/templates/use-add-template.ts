@@ -19,7 +19,6 @@ export function useAddTemplate(target: { templateId: number; templateName: strin
       ),
     onError: (error, _vars, context) =>
       optimistic.rollback(context, `add ${target.templateName} to the workspace`, error),
-    onSettled: () => optimistic.refresh(),
   });
   return {
     add: (workspaceId: number) => mutation.mutate({ templateId: target.templateId, workspaceId }),

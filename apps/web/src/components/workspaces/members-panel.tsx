@@ -12,25 +12,15 @@ type Workspace = RouterOutputs['workspaces']['byId'];
  * can leave. Deliberately plain (the workspace page's layout is owned elsewhere).
  */
 export function MembersPanel({ workspace }: { workspace: Workspace }) {
-  const utils = api.useUtils();
   const router = useRouter();
   const me = api.auth.me.useQuery();
   const [email, setEmail] = useState('');
-  const refresh = () => Promise.all([utils.workspaces.byId.invalidate(), utils.workspaces.mine.invalidate()]);
-  const add = api.members.add.useMutation({
-    onSuccess: () => {
-      setEmail('');
-      return refresh();
-    },
-  });
-  const remove = api.members.remove.useMutation({ onSuccess: refresh });
-  const setRole = api.members.setRole.useMutation({ onSuccess: refresh });
-  const leave = api.members.leave.useMutation({
-    onSuccess: async () => {
-      await refresh();
-      router.push('/workspaces');
-    },
-  });
+  // What each change invalidated comes back with its response; the queries showing it refetch
+  // on their own (@stash/tag-sync), so nothing here lists what to refresh.
+  const add = api.members.add.useMutation({ onSuccess: () => setEmail('') });
+  const remove = api.members.remove.useMutation();
+  const setRole = api.members.setRole.useMutation();
+  const leave = api.members.leave.useMutation({ onSuccess: () => router.push('/workspaces') });
   const workspaceId = workspace.id;
   const owner = workspace.myRole === 'OWNER';
   const error = [add, remove, setRole, leave].find((m) => m.isError)?.error?.message;
