@@ -95,7 +95,9 @@ describe('tags in responses', () => {
     expect(res.status).toBe(200);
     const inv = parseInvalidation(res.headers.get(INVALIDATED_HEADER));
     // The two live facts an install writes through.
-    expect(inv?.hard.sort()).toEqual([`agent:${agentId}:installs`, `workspace:${workspaceId}:installs`].sort());
+    expect(inv?.hard.sort()).toEqual(
+      [`agent:${agentId}:installs`, `workspace:${workspaceId}:installs`].sort(),
+    );
     expect(inv?.soft).toEqual([]);
     for (const id of ['1', '2']) expect(before.get(id)?.some((t) => inv?.hard.includes(t))).toBe(true);
   });
