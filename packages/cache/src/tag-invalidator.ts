@@ -38,11 +38,12 @@ export class TagInvalidator {
     this.registry = new NamespaceRegistry(redis, settings.namespaces);
   }
 
-  async invalidate(tags: readonly string[], soft: boolean): Promise<boolean> {
+  /** `except`: a namespace not to mark (a write-through marks its own namespace itself). */
+  async invalidate(tags: readonly string[], soft: boolean, except?: string): Promise<boolean> {
     try {
       await this.guard.deliver(
         'invalidate',
-        () => this.send(tags, soft),
+        () => this.send(tags, soft, except),
         this.settings.invalidationTimeoutMs,
       );
       return true;
@@ -108,22 +109,12 @@ export class TagInvalidator {
     return this.rotating;
   }
 
-  private async send(tags: readonly string[], soft: boolean): Promise<void> {
+  private async send(tags: readonly string[], soft: boolean, except?: string): Promise<void> {
     const message = JSON.stringify({ o: this.origin, t: [...tags], s: soft } satisfies BusMessage);
-    await this.registry.invalidate(tags, soft, message);
+    await this.registry.invalidate(tags, soft, message, except);
     // A read that began before the marks landed may have put the old value in L1 meanwhile
     // (and this instance ignores its own bus message): drop those copies again.
     this.local.drop(tags, []);
-  }
-
-  /**
-   * A write-through marked these tags in Redis: drop our L1 copies again (a read may have
-   * refilled them meanwhile) and tell other instances'. Not awaited: the publish is best effort,
-   * like the bus itself (a listener that misses messages stops trusting its L1).
-   */
-  announceChanged(tags: readonly string[]): void {
-    this.local.drop(tags, []);
-    this.announce({ t: [...tags], s: false }).catch(() => {});
   }
 
   private announce(message: Omit<BusMessage, 'o'>): Promise<void> {

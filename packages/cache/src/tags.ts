@@ -93,14 +93,15 @@ export class NamespaceRegistry {
    * Marks `tags` in every known namespace plus any namespace Redis knows and we did not.
    * One round trip in the steady state; the message is published after the marks.
    */
-  async invalidate(tags: readonly string[], soft: boolean, message: string): Promise<void> {
+  /** `except`: a namespace whose marks the caller sets itself (a write-through's own). */
+  async invalidate(tags: readonly string[], soft: boolean, message: string, except?: string): Promise<void> {
     const cluster = this.store.isCluster;
     // On a single node the PUBLISH rides in the same pipeline, after the marks (ordered).
-    const marked = this.list;
+    const marked = this.list.filter((ns) => ns !== except);
     const registered = await this.store.invalidate(marked, tags, soft, cluster ? undefined : message);
     // Compare with what was marked, not with `known`: a bus announcement may have added a
     // namespace to `known` while the first round was in flight, without it being marked.
-    const done = new Set(marked);
+    const done = new Set([...marked, ...(except === undefined ? [] : [except])]);
     const unseen = registered.filter((ns) => !done.has(ns));
     this.learn(unseen);
     if (unseen.length > 0) await this.store.invalidate(unseen, tags, soft);

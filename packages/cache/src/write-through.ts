@@ -8,8 +8,9 @@
  * entry's tags was invalidated after that reading. Any other write of the same data that could
  * race ours commits after our commit (the database serializes them), so its invalidation marks
  * a tick above our reading; then ours only invalidates, and the next read loads from the
- * database. A prime drops local L1 copies of the tags and announces them on the bus like any
- * invalidation; the tags belong to their namespace alone (other namespaces are not marked).
+ * database. The same tags are then invalidated in every other namespace (entries elsewhere
+ * that carry them, e.g. a whole response cached with its facts' tags), which also drops L1
+ * copies here and, by the bus, on other instances.
  */
 import type { RemoteGuard } from './guard';
 import { slotNamespaceOf } from './keys';
@@ -22,8 +23,11 @@ export class WriteThrough {
     private readonly store: Store,
     private readonly guard: RemoteGuard | undefined,
     private readonly invalidationTimeoutMs: number,
-    /** Drops L1 copies here and on other instances (bus); absent for the memory store. */
-    private readonly changed?: (tags: readonly string[]) => void,
+    /**
+     * Invalidates the tags in every namespace but the given one (resolves whether Redis got the
+     * marks); absent for the memory store, whose marks are not per namespace.
+     */
+    private readonly elsewhere?: (tags: readonly string[], except: string) => Promise<boolean>,
   ) {}
 
   /** The clock to pass to `prime`; undefined when the store cannot be reached (do not prime). */
@@ -58,7 +62,8 @@ export class WriteThrough {
     const stored = await (this.guard
       ? this.guard.deliver('invalidate', send, this.invalidationTimeoutMs)
       : send());
-    this.changed?.(request.tags);
+    if (this.elsewhere && !(await this.elsewhere(request.tags, request.namespace)))
+      throw new Error('write-through: the tags could not be invalidated in other namespaces');
     return stored;
   }
 }

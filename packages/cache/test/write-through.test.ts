@@ -75,6 +75,20 @@ describe.each(['redis', 'memory'] as const)('write-through (%s store)', (kind) =
     expect((await b.fetch(key, () => db, options)).value).toBe(7);
   });
 
+  it('also invalidates entries of other namespaces that carry the tag', async () => {
+    const { a, b, key } = await engines(kind);
+    let db = 5;
+    const elsewhere = key.replace(`{${NAMESPACE}}`, '{page.view}');
+    expect(elsewhere).not.toBe(key);
+    await b.fetch(elsewhere, () => `page shows ${db}`, options);
+    const since = await a.clockBefore(NAMESPACE);
+    if (since === undefined) throw new Error('no clock');
+    db = 6;
+    expect(await a.prime(key, db, options, since)).toBe(true);
+    expect((await b.fetch(elsewhere, () => `page shows ${db}`, options)).value).toBe('page shows 6');
+    expect((await b.fetch(key, () => -1, options)).value).toBe(6);
+  });
+
   it('refuses a fill that read the database before the write', async () => {
     const { a, b, key } = await engines(kind);
     let db = 5;

@@ -9,7 +9,7 @@
  * Exact reads (an agent's page, a workspace) read facts from Redis: like every exact read, they
  * reflect a returned write on every instance at once. Marketplace lists may read them through
  * L1, like the lists themselves: a write reaches other instances' L1 by the bus a few ms later,
- * and L1 is bypassed while the bus is not heard. A fact's tag belongs to it alone.
+ * and L1 is bypassed while the bus is not heard.
  */
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
 import type { Prisma, PrismaClient } from '@stash/db';
