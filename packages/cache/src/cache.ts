@@ -96,8 +96,12 @@ export class CacheEngine implements Cache {
       this.local.attachBus(this.bus);
     }
     this.reads = new ReadPath(redis, this.local, this.guard, this.metrics, settings, invalidator);
-    this.writeThrough = new WriteThrough(redis, this.guard, settings.invalidationTimeoutMs, (tags, except) =>
-      invalidator.invalidate(tags, false, except),
+    this.writeThrough = new WriteThrough(
+      redis,
+      this.guard,
+      settings.invalidationTimeoutMs,
+      (tags, except) => invalidator.invalidate(tags, false, except),
+      (tags) => invalidator.defer(tags),
     );
   }
 

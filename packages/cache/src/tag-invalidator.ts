@@ -117,6 +117,11 @@ export class TagInvalidator {
     this.local.drop(tags, []);
   }
 
+  /** An invalidation that could not be delivered: replayed before this process's next read. */
+  defer(tags: readonly string[]): void {
+    this.deferred.add(tags, false);
+  }
+
   private announce(message: Omit<BusMessage, 'o'>): Promise<void> {
     return this.redis.publish(JSON.stringify({ o: this.origin, ...message }));
   }

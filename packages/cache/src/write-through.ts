@@ -28,6 +28,8 @@ export class WriteThrough {
      * marks); absent for the memory store, whose marks are not per namespace.
      */
     private readonly elsewhere?: (tags: readonly string[], except: string) => Promise<boolean>,
+    /** Replays the tags' invalidation before this process's next Redis read (prime not delivered). */
+    private readonly deferLocally?: (tags: readonly string[]) => void,
   ) {}
 
   /** The clock to pass to `prime`; undefined when the store cannot be reached (do not prime). */
@@ -43,7 +45,8 @@ export class WriteThrough {
   /**
    * Invalidates the entry's tags and stores `value` for `key` unless a later write came first.
    * Resolves whether it was stored; rejects when the store could not be reached, like an
-   * invalidation that was not delivered (the caller retries the invalidation).
+   * invalidation that was not delivered: this process replays it before its next Redis read,
+   * and delivery to other instances is the caller's to retry (the API's outbox).
    */
   async prime<T>(key: string, value: T, options: PrimeOptions<T>, since: number): Promise<boolean> {
     const now = Date.now();
@@ -58,12 +61,20 @@ export class WriteThrough {
       expiresAt,
     };
     const send = () => this.store.prime(request);
-    // Past the breaker, like every invalidation: this one carries a committed write.
-    const stored = await (this.guard
-      ? this.guard.deliver('invalidate', send, this.invalidationTimeoutMs)
-      : send());
-    if (this.elsewhere && !(await this.elsewhere(request.tags, request.namespace)))
+    // Past the breaker, like every invalidation: this one carries a committed write. The other
+    // namespaces are marked at the same time (no order matters between them): a write waits for
+    // one timeout at most, not two.
+    const [stored, marked] = await Promise.allSettled([
+      this.guard ? this.guard.deliver('invalidate', send, this.invalidationTimeoutMs) : send(),
+      this.elsewhere ? this.elsewhere(request.tags, request.namespace) : Promise.resolve(true),
+    ]);
+    if (stored.status === 'rejected') {
+      // This process must not read its own write's old value back: replay before its next read.
+      this.deferLocally?.(request.tags);
+      throw stored.reason;
+    }
+    if (marked.status === 'rejected' || !marked.value)
       throw new Error('write-through: the tags could not be invalidated in other namespaces');
-    return stored;
+    return stored.value;
   }
 }

@@ -2,7 +2,8 @@
  * The write side of live facts (caching/live.ts): a mutation reads the facts' namespace clocks
  * before its transaction commits, computes their new values inside it, and stores them right
  * after the commit instead of only invalidating them. The engine (`Cache.prime`) refuses a value
- * that a later write overtook; a fact that could not be primed is simply invalidated, as before.
+ * that a later write overtook; a fact that could not be primed is replayed locally and left to
+ * the outbox relay, like an invalidation that was not delivered.
  */
 import type { Cache } from '@stash/cache';
 import type { Context } from '../context';
@@ -40,23 +41,26 @@ export async function deliverWriteThrough(
   since: ClocksBefore,
   deliver: (cache: Cache, tags: TagsToDrop) => Promise<boolean>,
 ): Promise<boolean> {
-  const primed = new Set<string>();
-  await Promise.all(
+  const attempted = new Set<string>();
+  const outcomes = await Promise.all(
     writes.map(async (write) => {
       const tag = write.fact.tag(write.id);
       const clock = since.get(write.fact.tagKind);
-      if (clock === undefined) return; // invalidated below with the other tags
+      if (clock === undefined) return true; // invalidated below with the other tags
+      attempted.add(tag);
       const options = { ttlMs: write.fact.ttlMs, tags: [tag] };
-      // Stored or overtaken, the tag was invalidated in the same step: nothing left to send.
-      // Not reached: invalidated below, which defers and replays locally if it fails too.
-      const reached = await ctx.cache
-        .prime(liveKey(ctx, write.fact, write.id), write.value, options, clock)
-        .then(
-          () => true,
-          () => false,
-        );
-      if (reached) primed.add(tag);
+      // Stored or overtaken, the tag was invalidated in the same step: nothing left to send. Not
+      // reached: the engine replays it before this process's next read, and the outbox row
+      // stays for the relay (trying again here would only add a second timeout to the write).
+      return ctx.cache.prime(liveKey(ctx, write.fact, write.id), write.value, options, clock).then(
+        () => true,
+        () => false,
+      );
     }),
   );
-  return deliver(ctx.cache, { hard: tags.hard.filter((t) => !primed.has(t)), soft: tags.soft });
+  const rest = await deliver(ctx.cache, {
+    hard: tags.hard.filter((t) => !attempted.has(t)),
+    soft: tags.soft,
+  });
+  return rest && outcomes.every(Boolean);
 }
