@@ -10,11 +10,14 @@
  */
 import { BreakerOpenError, CircuitBreaker } from './breaker';
 import type { Metrics } from './metrics';
+import { SlotQuarantine } from './slot-quarantine';
 import { withTimeout } from './timeout';
 import type { BreakerOptions, BreakerState, CacheLogger, StoreOp } from './types';
 
 export class RemoteGuard {
   private readonly breaker: CircuitBreaker;
+  /** Short: long enough to spare a burst of requests, short enough to notice the node is back. */
+  private readonly quarantine = new SlotQuarantine(250);
 
   constructor(
     private readonly timeoutMs: number,
@@ -38,9 +41,19 @@ export class RemoteGuard {
     return this.breaker.state;
   }
 
-  async run<R>(op: StoreOp, fn: () => Promise<R>): Promise<R> {
+  /** `namespace`: the key's slot, quarantined briefly after a failure (slot-quarantine.ts). */
+  async run<R>(op: StoreOp, fn: () => Promise<R>, namespace?: string): Promise<R> {
     if (!this.breaker.allow()) throw new BreakerOpenError();
-    return this.timed(op, fn, this.timeoutMs);
+    if (namespace === undefined) return this.timed(op, fn, this.timeoutMs);
+    this.quarantine.check(namespace);
+    try {
+      const result = await this.timed(op, fn, this.timeoutMs);
+      this.quarantine.succeeded(namespace);
+      return result;
+    } catch (error) {
+      this.quarantine.failed(namespace);
+      throw error;
+    }
   }
 
   /** Past the breaker, with its own timeout: for invalidations, which must be attempted. */

@@ -123,7 +123,7 @@ export class ReadPath {
   private read(call: AnyCall, leaseToken?: string, exactLease = false): Promise<ReadResult> {
     const lease = leaseToken === undefined ? undefined : { token: leaseToken, ttlMs: this.settings.leaseMs };
     // Promise chains rather than an async function: on a hit nothing is awaited but the read.
-    return this.remote('read', () => {
+    return this.remote('read', call.namespace, () => {
       const before = this.invalidator?.beforeRead(call.namespace);
       if (before) return before.then(() => this.readStore(call, lease, exactLease));
       return this.readStore(call, lease, exactLease);
@@ -202,7 +202,7 @@ export class ReadPath {
         // (and on the hit-shaped first read did not even look at it). SET NX settles it.
         const leaseToken = token;
         try {
-          acquired = await this.remote('lease', () =>
+          acquired = await this.remote('lease', call.namespace, () =>
             this.store.acquireLease(call.namespace, call.key, leaseToken, this.settings.leaseMs),
           );
         } catch {
@@ -232,6 +232,8 @@ export class ReadPath {
         read = await this.read(call, token, true); // exact lease state: held or free is the point
       } catch {
         // A slow poll is no reason to load too (that is how stampedes start); a dead Redis is.
+        // (A quarantined namespace counts as slow here: one failed poll must not make every
+        // waiter load.)
         if (this.guard.state !== 'closed') return this.loadUncached(call, 'error');
         read = { ...read, leased: true, leaseAcquired: false };
         continue;
@@ -307,7 +309,7 @@ export class ReadPath {
     const expiresAt = Math.max(freshUntil, Math.floor(now + lifetime));
     let stored = false;
     try {
-      stored = await this.remote('write', () =>
+      stored = await this.remote('write', call.namespace, () =>
         this.store.write({
           namespace: call.namespace,
           key: call.key,
@@ -339,7 +341,7 @@ export class ReadPath {
       const token = this.store.remote ? newLeaseToken() : undefined;
       let baseline = read;
       if (token !== undefined) {
-        const acquired = await this.remote('lease', () =>
+        const acquired = await this.remote('lease', call.namespace, () =>
           this.store.acquireLease(call.namespace, call.key, token, this.settings.leaseMs),
         );
         if (!acquired) return undefined; // another process is refreshing this key
@@ -381,7 +383,7 @@ export class ReadPath {
   /** Renews the lease while a slow loader runs, so nobody else starts a second load. */
   private keepLease(call: AnyCall, token: string): NodeJS.Timeout {
     const timer = setInterval(() => {
-      void this.remote('lease', () =>
+      void this.remote('lease', call.namespace, () =>
         this.store.renewLease(call.namespace, call.key, token, this.settings.leaseMs),
       ).catch(() => {});
     }, this.settings.leaseMs / 3);
@@ -403,11 +405,13 @@ export class ReadPath {
 
   private release(call: AnyCall, token: string | undefined): void {
     if (token === undefined) return;
-    void this.remote('lease', () => this.store.releaseLease(call.namespace, call.key, token)).catch(() => {});
+    void this.remote('lease', call.namespace, () =>
+      this.store.releaseLease(call.namespace, call.key, token),
+    ).catch(() => {});
   }
 
   /** Timeout + breaker + latency for remote operations; the memory store needs none of it. */
-  private remote<R>(op: StoreOp, fn: () => Promise<R>): Promise<R> {
-    return this.store.remote ? this.guard.run(op, fn) : fn();
+  private remote<R>(op: StoreOp, namespace: string, fn: () => Promise<R>): Promise<R> {
+    return this.store.remote ? this.guard.run(op, fn, namespace) : fn();
   }
 }
