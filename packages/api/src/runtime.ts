@@ -10,6 +10,7 @@ import { OutboxRelay } from './caching/outbox';
 import { cacheNamespaces } from './caching/policy';
 import { type ApiConfig, loadConfig } from './config';
 import type { ApiDeps } from './context';
+import { warmUp } from './warm-up';
 import './root'; // registers every cached procedure's policy: the cache must know all namespaces
 
 export interface ApiRuntime {
@@ -41,6 +42,7 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
     migrate: true,
   });
   const cache = createCacheFromConfig(config);
+  await warmUp(db.prisma);
   // Delivers invalidations whose writer crashed after commit or could not reach Redis.
   const relay = new OutboxRelay(db.prisma, cache);
   relay.start();
