@@ -26,8 +26,15 @@ import { httpChart } from './src/chart';
 import { get, type Measurement, measure, type Target, verify } from './src/load';
 import { type Proc, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
-import { machine, resultsTable } from './src/report';
-import { ADMIN_EMAIL, isServerVariant, LABELS, NEXT_CONSTANT_PATH, type ServerVariant } from './src/variants';
+import { machine, nextRatios, resultsTable } from './src/report';
+import {
+  ADMIN_EMAIL,
+  isServerVariant,
+  LABELS,
+  NEXT_CONSTANT_PATH,
+  NEXT_TRPC_CONSTANT_PATH,
+  type ServerVariant,
+} from './src/variants';
 
 const { values: opts } = parseArgs({
   options: {
@@ -154,6 +161,17 @@ async function run(): Promise<void> {
       ? [
           { variant: 'next-constant' as const, url: nextApp.url, headers: {}, path: NEXT_CONSTANT_PATH },
           { variant: 'next-api' as const, url: nextApp.url, headers: {} },
+          {
+            variant: 'next-trpc-constant' as const,
+            url: nextApp.url,
+            headers: {},
+            path: NEXT_TRPC_CONSTANT_PATH,
+          },
+          {
+            variant: 'next-api-304' as const,
+            url: nextApp.url,
+            headers: { 'if-none-match': await etagOf(nextApp.url) },
+          },
         ]
       : []),
   ];
@@ -173,13 +191,17 @@ async function run(): Promise<void> {
   const tiers = await Promise.all(
     (['api-l1', 'api-redis', 'api-bypass'] as const).map(async (variant) => {
       const url = targets.find((t) => t.variant === variant)?.url;
-      const stats = (await (await fetch(`${url}/__bench/stats`)).json()) as Record<string, number>;
-      return `${variant}: l1Hits ${stats.l1Hits}, l2Hits ${stats.l2Hits}, bypass ${stats.bypass}, loaderRuns ${stats.loaderRuns}`;
+      type Counters = Record<string, number> | null;
+      const stats = (await (await fetch(`${url}/__bench/stats`)).json()) as Record<string, Counters>;
+      const line = (c: Counters) =>
+        c ? `l1Hits ${c.l1Hits}, l2Hits ${c.l2Hits}, bypass ${c.bypass}, loaderRuns ${c.loaderRuns}` : 'none';
+      return `${variant}: stored responses (${line(stats.response ?? null)}), procedure (${line(stats.search ?? null)})`;
     }),
   );
   const command = `pnpm --filter @stash/bench bench ${process.argv.slice(2).join(' ')}`.trim();
   console.log(`\n${resultsTable(rows)}\n`);
-  console.log(`cache tiers after the run (marketplace.search): ${tiers.join('; ')}`);
+  if (nextApp) console.log(`${nextRatios(rows)}\n`);
+  console.log(`cache tiers after the run: ${tiers.join('; ')}`);
   if (!opts['no-chart']) {
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const detail = `${cpus().length} cores, load average ${loadAtStart} at start, ${when} UTC: ${command}`;
@@ -198,6 +220,14 @@ async function run(): Promise<void> {
       'total time': `${Math.round((Date.now() - started) / 1000)} s`,
     }),
   );
+}
+
+/** The ETag of the stored search response (after one request that stores it). */
+async function etagOf(url: string): Promise<string> {
+  await get({ variant: 'next-api', url, headers: {} });
+  const { etag } = await get({ variant: 'next-api', url, headers: {} });
+  if (!etag) throw new Error('next-api: no ETag on marketplace.search');
+  return etag;
 }
 
 async function startNextApp(databaseUrl: string, constantFile: string): Promise<Proc> {
