@@ -8,6 +8,7 @@
  *   pnpm --filter @stash/bench bench --profile    # variant 4 only, under node --cpu-prof
  *   pnpm --filter @stash/bench bench --profile --variant=trpc-constant   # another variant
  *   options: --duration=6 --warmup=2 (seconds per measurement / per warm-up),
+ *            --rounds=3 (each measurement in that many slices, round-robin over the variants),
  *            --only=api-l1,api-redis (measure these variants only; all are still verified),
  *            --chart=docs/bench-http.svg (where the SVG chart goes; --no-chart: none)
  */
@@ -26,8 +27,15 @@ import { httpChart } from './src/chart';
 import { get, type Measurement, measure, type Target, verify } from './src/load';
 import { type Proc, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
-import { machine, resultsTable } from './src/report';
-import { ADMIN_EMAIL, isServerVariant, LABELS, NEXT_CONSTANT_PATH, type ServerVariant } from './src/variants';
+import { machine, nextRatios, resultsTable } from './src/report';
+import {
+  ADMIN_EMAIL,
+  isServerVariant,
+  LABELS,
+  NEXT_CONSTANT_PATH,
+  NEXT_TRPC_CONSTANT_PATH,
+  type ServerVariant,
+} from './src/variants';
 
 const { values: opts } = parseArgs({
   options: {
@@ -38,6 +46,7 @@ const { values: opts } = parseArgs({
     duration: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '2' },
     only: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
     chart: { type: 'string', default: join(import.meta.dirname, '..', 'docs', 'bench-http.svg') },
     'no-chart': { type: 'boolean', default: false },
   },
@@ -45,6 +54,7 @@ const { values: opts } = parseArgs({
 });
 const DURATION_S = Number(opts.duration);
 const WARMUP_S = Number(opts.warmup);
+const ROUNDS = Math.max(1, Number(opts.rounds));
 const CONNECTIONS = [10, 50];
 const DEMO_SEED = { agents: 5000, templates: 1000, users: 50, workspaces: 100 };
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -154,6 +164,17 @@ async function run(): Promise<void> {
       ? [
           { variant: 'next-constant' as const, url: nextApp.url, headers: {}, path: NEXT_CONSTANT_PATH },
           { variant: 'next-api' as const, url: nextApp.url, headers: {} },
+          {
+            variant: 'next-trpc-constant' as const,
+            url: nextApp.url,
+            headers: {},
+            path: NEXT_TRPC_CONSTANT_PATH,
+          },
+          {
+            variant: 'next-api-304' as const,
+            url: nextApp.url,
+            headers: { 'if-none-match': await etagOf(nextApp.url) },
+          },
         ]
       : []),
   ];
@@ -161,11 +182,21 @@ async function run(): Promise<void> {
   console.log(`verified: ${targets.length} variants return the reference body; cached ones report hits`);
 
   const rows: Measurement[] = [];
-  // Forward at 10 connections, backward at 50: no variant always runs right after the same one.
   const measured = opts.only ? targets.filter((t) => opts.only?.split(',').includes(t.variant)) : targets;
+  // Each cell is ROUNDS slices of DURATION_S / ROUNDS, taken round-robin over the variants (the
+  // order flips every round, and between 10 and 50 connections): on a shared machine the load
+  // moves within seconds, and slices side by side see the same machine, one long run per variant
+  // does not.
   for (const [i, connections] of CONNECTIONS.entries()) {
-    for (const target of i % 2 === 0 ? measured : [...measured].reverse()) {
-      const row = await measure(target, connections, DURATION_S, WARMUP_S);
+    const slices = new Map<Target, Measurement[]>(measured.map((t) => [t, []]));
+    for (const target of measured) await measure(target, connections, WARMUP_S, 0);
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = (i + round) % 2 === 0 ? measured : [...measured].reverse();
+      for (const target of order)
+        slices.get(target)?.push(await measure(target, connections, DURATION_S / ROUNDS, 0));
+    }
+    for (const [target, parts] of slices) {
+      const row = combine(parts);
       console.log(`  ${target.variant} @${connections}: ${Math.round(row.rps)} req/s, p99 ${row.p99} ms`);
       rows.push(row);
     }
@@ -173,13 +204,17 @@ async function run(): Promise<void> {
   const tiers = await Promise.all(
     (['api-l1', 'api-redis', 'api-bypass'] as const).map(async (variant) => {
       const url = targets.find((t) => t.variant === variant)?.url;
-      const stats = (await (await fetch(`${url}/__bench/stats`)).json()) as Record<string, number>;
-      return `${variant}: l1Hits ${stats.l1Hits}, l2Hits ${stats.l2Hits}, bypass ${stats.bypass}, loaderRuns ${stats.loaderRuns}`;
+      type Counters = Record<string, number> | null;
+      const stats = (await (await fetch(`${url}/__bench/stats`)).json()) as Record<string, Counters>;
+      const line = (c: Counters) =>
+        c ? `l1Hits ${c.l1Hits}, l2Hits ${c.l2Hits}, bypass ${c.bypass}, loaderRuns ${c.loaderRuns}` : 'none';
+      return `${variant}: stored responses (${line(stats.response ?? null)}), procedure (${line(stats.search ?? null)})`;
     }),
   );
   const command = `pnpm --filter @stash/bench bench ${process.argv.slice(2).join(' ')}`.trim();
   console.log(`\n${resultsTable(rows)}\n`);
-  console.log(`cache tiers after the run (marketplace.search): ${tiers.join('; ')}`);
+  if (nextApp) console.log(`${nextRatios(rows)}\n`);
+  console.log(`cache tiers after the run: ${tiers.join('; ')}`);
   if (!opts['no-chart']) {
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     const detail = `${cpus().length} cores, load average ${loadAtStart} at start, ${when} UTC: ${command}`;
@@ -192,12 +227,33 @@ async function run(): Promise<void> {
   console.log(
     machine({
       command,
-      'per measurement': `${DURATION_S} s after a ${WARMUP_S} s warm-up, autocannon 9 in the parent process`,
+      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, autocannon 9 in the parent process`,
       'load average (1 min) at start': loadAtStart,
       'next app': next.note,
       'total time': `${Math.round((Date.now() - started) / 1000)} s`,
     }),
   );
+}
+
+/** One cell from its slices: requests over time, the median p50 and the worst p99. */
+function combine(parts: Measurement[]): Measurement {
+  const first = parts[0];
+  if (!first) throw new Error('no measurement');
+  const p50s = parts.map((p) => p.p50).sort((a, b) => a - b);
+  return {
+    ...first,
+    rps: parts.reduce((sum, p) => sum + p.rps, 0) / parts.length, // equal slices: the mean rate
+    p50: p50s[Math.floor(p50s.length / 2)] ?? first.p50,
+    p99: Math.max(...parts.map((p) => p.p99)),
+  };
+}
+
+/** The ETag of the stored search response (after one request that stores it). */
+async function etagOf(url: string): Promise<string> {
+  await get({ variant: 'next-api', url, headers: {} });
+  const { etag } = await get({ variant: 'next-api', url, headers: {} });
+  if (!etag) throw new Error('next-api: no ETag on marketplace.search');
+  return etag;
 }
 
 async function startNextApp(databaseUrl: string, constantFile: string): Promise<Proc> {

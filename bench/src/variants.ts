@@ -9,17 +9,19 @@ export const SERVER_VARIANTS = [
 ] as const;
 
 export type ServerVariant = (typeof SERVER_VARIANTS)[number];
-export type Variant = ServerVariant | 'next-constant' | 'next-api';
+export type Variant = ServerVariant | 'next-constant' | 'next-api' | 'next-trpc-constant' | 'next-api-304';
 
 export const LABELS: Record<Variant, string> = {
   memory: '1. node http, bytes from memory (ceiling)',
   'redis-get': '2. node http, one ioredis GET of the bytes',
   'trpc-constant': '3. tRPC fetch adapter, constant object (framework cost)',
-  'api-l1': '4. marketplace.search, Redis + L1 (L1 hits)',
-  'api-redis': '5. marketplace.search, Redis only (Redis hits)',
+  'api-l1': '4. marketplace.search, Redis + L1 (stored response in L1)',
+  'api-redis': '5. marketplace.search, Redis only (stored response from Redis)',
   'api-bypass': '6. marketplace.search, cache bypassed (PostgreSQL)',
   'next-constant': '7. Next route handler, the same bytes from memory (Next ceiling)',
-  'next-api': '8. marketplace.search via `next start` (Redis + L1)',
+  'next-api': '8. marketplace.search via `next start` (stored response, L1)',
+  'next-trpc-constant': '9. tRPC route in the same Next app, constant object (framework cost)',
+  'next-api-304': '10. marketplace.search via `next start`, matching If-None-Match (304)',
 };
 
 /** What `x-stash-cache` must say on a measured request (null: the variant sets no header). */
@@ -32,11 +34,19 @@ export const EXPECTED_CACHE_HEADER: Record<Variant, string | null> = {
   'api-bypass': 'marketplace.search=bypass',
   'next-constant': null,
   'next-api': 'marketplace.search=hit',
+  'next-trpc-constant': null,
+  'next-api-304': 'marketplace.search=hit',
 };
+
+/** The status a measured request must get (200 unless said here). */
+export const EXPECTED_STATUS: Partial<Record<Variant, number>> = { 'next-api-304': 304 };
 
 /** `marketplace.search` with its default input (`{}` through superjson: every field defaulted). */
 /** Served by apps/web only when STASH_BENCH_CONSTANT_FILE is set. */
 export const NEXT_CONSTANT_PATH = '/api/bench/constant';
+
+/** Served by apps/web only when STASH_BENCH_CONSTANT_FILE is set: tRPC answering a constant. */
+export const NEXT_TRPC_CONSTANT_PATH = `/api/bench/trpc/marketplace.search?input=${encodeURIComponent('{"json":{}}')}`;
 
 export const SEARCH_PATH = `/api/trpc/marketplace.search?input=${encodeURIComponent('{"json":{}}')}`;
 

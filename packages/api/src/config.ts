@@ -29,6 +29,8 @@ const envSchema = z.object({
   CACHE_UNSAFE_EVICTION: z.enum(['warn', 'refuse']).default('warn'),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
   CACHE_L1_MAX_MB: z.coerce.number().min(0).default(64),
+  /** Seconds a CDN may serve a public answer a write can change (s-maxage); 0: revalidate. */
+  STASH_CDN_MAX_LAG_S: z.coerce.number().int().min(0).max(3600).default(0),
 });
 
 export interface ApiConfig {
@@ -45,6 +47,8 @@ export interface ApiConfig {
   /** The fault suite's hooks (x-stash-fault header); never set in a real deployment. */
   faultInjection: boolean;
   l1: { maxEntries: number; maxBytes: number } | false;
+  /** How long a CDN may keep serving a public answer that a write can change (ms). */
+  cdnMaxLagMs: number;
 }
 
 function parseClusterNodes(value: string) {
@@ -91,6 +95,7 @@ export function loadConfig(
     cacheTimeoutMs: e.CACHE_TIMEOUT_MS,
     faultInjection: e.STASH_FAULT_INJECTION === '1',
     unsafeEviction: e.CACHE_UNSAFE_EVICTION,
+    cdnMaxLagMs: e.STASH_CDN_MAX_LAG_S * 1000,
     l1:
       e.CACHE_L1_MAX_ENTRIES > 0
         ? { maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: Math.round(e.CACHE_L1_MAX_MB * 1024 * 1024) }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Cache } from '@stash/cache';
 import type { PrismaClient } from '@stash/db';
 import type { SignInLimiter } from './auth/rate-limit';
@@ -23,12 +23,24 @@ export interface ApiDeps {
   faultInjection?: boolean;
   /** Sign-in attempt counters; default: one shared per process with the default limits. */
   signInLimiter?: SignInLimiter;
+  /**
+   * How long a shared cache (CDN) may keep serving a public answer that a write can change
+   * (install counts, templates), in ms. Default 0: it must revalidate (`s-maxage=0`) so writes
+   * are seen at once, as the product promises (docs/architecture.md, "HTTP caching").
+   */
+  cdnMaxLagMs?: number;
 }
 
 export interface Context extends ApiDeps {
   session: Session | null;
   /** How cached procedures treat the cache on this call (admins and tests only). */
   cacheMode: CacheMode;
+  /**
+   * May cached reads use this instance's L1? False while a stored HTTP response is being built
+   * (http/response-cache.ts): its parts are read from Redis, so a copy an invalidation has not
+   * reached yet (the bus's few ms) is never persisted into a shared entry.
+   */
+  l1Reads: boolean;
   /** Filled by cached procedures: each call's outcome and tags, turned into response headers. */
   cacheReport: CacheReport;
   /** Filled by mutations (writeThenInvalidate): the tags they invalidated, sent to the client. */
@@ -43,8 +55,10 @@ export interface Context extends ApiDeps {
   clientAddress: string | null;
 }
 
+/** 16 random hex digits. randomUUID draws from a cached entropy pool: randomBytes(8) per request cost ~7 % of a stored-response hit. */
 export function newRequestId(): string {
-  return randomBytes(8).toString('hex');
+  const uuid = randomUUID();
+  return uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(15, 18) + uuid.slice(19, 20);
 }
 
 /** Admins (STASH_ADMIN_EMAILS) may change the cache mode and see the operational endpoints. */
@@ -65,6 +79,7 @@ export function createContextInner(
     requestId?: string;
     clientAddress?: string | null;
     fault?: string;
+    l1Reads?: boolean;
   } = {},
 ): Context {
   const session = opts.session ?? null;
@@ -72,6 +87,7 @@ export function createContextInner(
     ...deps,
     session,
     cacheMode: isAdmin(deps, session) ? (opts.cacheMode ?? 'normal') : 'normal',
+    l1Reads: opts.l1Reads ?? true,
     cacheReport: new CacheReport(),
     invalidations: new InvalidationLog(),
     resHeaders: opts.resHeaders ?? new Headers(),
@@ -103,7 +119,7 @@ export async function createContextFromRequest(
   deps: ApiDeps,
   req: Request,
   resHeaders: Headers,
-  opts: { requestId?: string; clientAddress?: string | null } = {},
+  opts: { requestId?: string; clientAddress?: string | null; l1Reads?: boolean } = {},
 ): Promise<Context> {
   const session = await sessionFromCookie(deps, req.headers.get('cookie'));
   return createContextInner(deps, {

@@ -1,6 +1,8 @@
 /**
  * The HTTP face of the router (fetch adapter, batching on, at most MAX_BATCH_SIZE calls per
  * batch). The Next.js route is a one-liner around this, and tests call it with plain `Request`s.
+ * A GET of one public cached procedure is first offered to the response cache
+ * (response-cache.ts), which answers a hit with stored bytes without running tRPC at all.
  */
 
 import {
@@ -13,9 +15,12 @@ import {
 } from '@stash/tag-sync/wire';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { policyAt } from './caching/policy';
 import { type CacheReport, formatCacheReport, type InvalidationLog } from './caching/report';
 import { type ApiDeps, type Context, createContextFromRequest, newRequestId } from './context';
+import { cacheStatus, PRIVATE, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
+import { type PipelineResult, planStoredResponse, serveStoredResponse } from './response-cache';
 import { appRouter } from './root';
 
 export const CACHE_HEADER = 'x-stash-cache';
@@ -29,28 +34,75 @@ export interface HandleOptions {
 }
 
 export function handleTrpcRequest(req: Request, deps: ApiDeps, opts: HandleOptions = {}): Promise<Response> {
+  const endpoint = opts.endpoint ?? '/api/trpc';
   const requestId = newRequestId();
-  return fetchRequestHandler({
-    endpoint: opts.endpoint ?? '/api/trpc',
+  const run = (l1Reads: boolean) =>
+    runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
+  const normal = () => run(true).then((result) => result.response);
+  const plan = planStoredResponse(req, deps, endpoint);
+  if (!plan) return normal();
+  return serveStoredResponse(req, deps, plan, requestId, () => run(false), normal);
+}
+
+/** tRPC's own pipeline: context, resolvers, serialization; and the calls' cache reports. */
+async function runTrpc(
+  req: Request,
+  deps: ApiDeps,
+  opts: { endpoint: string; requestId: string; l1Reads: boolean; clientAddress: string | null },
+): Promise<PipelineResult> {
+  const { requestId } = opts;
+  let context: Context | undefined;
+  const response = await fetchRequestHandler({
+    endpoint: opts.endpoint,
     req,
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ resHeaders }) => {
+    createContext: async ({ resHeaders }) => {
       resHeaders.set(REQUEST_ID_HEADER, requestId);
       assertSameOriginPost(req);
-      return createContextFromRequest(deps, req, resHeaders, {
+      context = await createContextFromRequest(deps, req, resHeaders, {
         requestId,
-        clientAddress: opts.clientAddress ?? null,
+        clientAddress: opts.clientAddress,
+        l1Reads: opts.l1Reads,
       });
+      return context;
     },
-    responseMeta({ ctx }) {
-      return ctx ? { headers: cacheHeaders(ctx, parseCallIds(req.headers.get(CALLS_HEADER))) } : {};
+    responseMeta({ ctx, paths, type, errors }) {
+      const http = httpCachingHeaders(req, deps, { ctx, paths, type, failed: errors.length > 0 });
+      if (!ctx) return { headers: http };
+      return { headers: { ...cacheHeaders(ctx, parseCallIds(req.headers.get(CALLS_HEADER))), ...http } };
     },
     onError({ error, path }) {
       // The details the client does not get (see the error formatter in trpc.ts).
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${requestId} ${path ?? '?'}:`, error);
     },
   });
+  return { response, calls: context?.cacheReport.calls ?? null };
+}
+
+/**
+ * `Cache-Control` and `Cache-Status` on the normal path (http-caching.ts has the rules): public
+ * only when every call is a public cached procedure that answered without error.
+ */
+function httpCachingHeaders(
+  req: Request,
+  deps: ApiDeps,
+  r: { ctx: Context | undefined; paths: readonly string[] | undefined; type: string; failed: boolean },
+): Record<string, string> {
+  if (req.method !== 'GET')
+    return { 'cache-control': PRIVATE, 'cache-status': cacheStatus({ hit: false, fwd: 'method' }) };
+  const mode = req.headers.get('x-stash-cache-mode');
+  const fwd = mode === 'bypass' || mode === 'refresh' ? 'request' : 'bypass';
+  const status = cacheStatus({ hit: false, fwd });
+  const allPublic =
+    (r.paths ?? []).length > 0 && (r.paths ?? []).every((p) => policyAt(p)?.scope === 'public');
+  if (!r.ctx || r.failed || r.type !== 'query' || !allPublic)
+    return { 'cache-control': PRIVATE, 'cache-status': status };
+  const freshness = sharedFreshness(r.ctx.cacheReport.calls, (p) => policyAt(p)?.graceMs ?? 0);
+  return {
+    'cache-control': publicCacheControl(freshness, Date.now(), deps.cdnMaxLagMs ?? 0),
+    'cache-status': status,
+  };
 }
 
 /**

@@ -58,6 +58,7 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
       secureCookies: config.production,
       faultInjection: config.faultInjection,
       signInLimiter: new SignInLimiter(),
+      cdnMaxLagMs: config.cdnMaxLagMs,
     },
     async close() {
       await relay.stop();

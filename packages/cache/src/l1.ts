@@ -34,7 +34,7 @@ export class L1 {
   }
 
   /** The shared value of a fresh entry, or undefined (absent, expired or unreadable). */
-  get(key: string, now: number): { value: unknown; namespace: string } | undefined {
+  get(key: string, now: number): { value: unknown; namespace: string; expiresAt: number } | undefined {
     const entry = this.lru.get(key, now);
     if (!entry) return undefined;
     if (entry.payload !== undefined) {

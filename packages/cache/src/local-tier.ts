@@ -37,7 +37,7 @@ export class LocalTier {
     return this.l1 ? { entries: this.l1.size, bytes: this.l1.bytes } : null;
   }
 
-  get(key: string): { value: unknown; namespace: string } | undefined {
+  get(key: string): { value: unknown; namespace: string; expiresAt: number } | undefined {
     if (!this.l1 || !this.bus?.isUp) return undefined;
     return this.l1.get(key, Date.now());
   }

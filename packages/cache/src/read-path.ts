@@ -66,7 +66,8 @@ export class ReadPath {
     const hit = this.local.get(key);
     if (!hit) return undefined;
     this.metrics.recordCall(hit.namespace, key, 'hit', 'l1');
-    return { value: hit.value, status: 'hit', tier: 'l1' };
+    // An L1 entry expires when its Redis entry stops being fresh.
+    return { value: hit.value, status: 'hit', tier: 'l1', freshUntil: hit.expiresAt };
   }
 
   /** 2-5, for a call that L1 did not answer. */
@@ -116,8 +117,8 @@ export class ReadPath {
     const seq = this.local.seq;
     const read = await this.read(call).catch(() => undefined);
     const loaded = await this.runLoader(call);
-    if (read) await this.write(call, loaded, read, seq, undefined);
-    return { value: loaded.value, status: read ? 'miss' : 'error', tier: 'loader' };
+    const freshUntil = read ? await this.write(call, loaded, read, seq, undefined) : undefined;
+    return { value: loaded.value, status: read ? 'miss' : 'error', tier: 'loader', ...fresh(freshUntil) };
   }
 
   private read(call: AnyCall, leaseToken?: string, exactLease = false): Promise<ReadResult> {
@@ -166,7 +167,7 @@ export class ReadPath {
     if (verdict === 'fresh') {
       if (call.l1)
         this.local.offer(call.key, call.namespace, entry.payload, entry.tags, entry.freshUntil, seq);
-      return { value, status: 'hit', tier };
+      return { value, status: 'hit', tier, freshUntil: entry.freshUntil };
     }
     const stale: Outcome = { value, status: 'stale', tier };
     const refresh = this.refreshInBackground(call, read, seq);
@@ -255,8 +256,8 @@ export class ReadPath {
     } finally {
       if (renewal) clearInterval(renewal);
     }
-    await this.write(call, loaded, read, seq, token);
-    return { value: loaded.value, status: 'miss', tier: 'loader' };
+    const freshUntil = await this.write(call, loaded, read, seq, token);
+    return { value: loaded.value, status: 'miss', tier: 'loader', ...fresh(freshUntil) };
   }
 
   private async loadUncached(call: AnyCall, status: CacheStatus): Promise<Outcome> {
@@ -283,16 +284,22 @@ export class ReadPath {
     }
   }
 
-  /** Conditional write (refused if a tag was hard-invalidated after `read`), then L1. */
+  /**
+   * Conditional write (refused if a tag was hard-invalidated after `read`), then L1. Resolves
+   * the entry's freshUntil when it was stored.
+   */
   private async write(
     call: AnyCall,
     loaded: { value: unknown; verdict: LoaderVerdict },
     read: ReadResult,
     seq: number,
     token: string | undefined,
-  ): Promise<void> {
+  ): Promise<number | undefined> {
     const ttlMs = loaded.verdict.ttlMs ?? call.ttlMs;
-    if (loaded.verdict.skip || !(ttlMs > 0)) return this.release(call, token);
+    if (loaded.verdict.skip || !(ttlMs > 0)) {
+      this.release(call, token);
+      return undefined;
+    }
     let payload: string;
     let tags: string[];
     try {
@@ -324,9 +331,10 @@ export class ReadPath {
     } catch {
       this.metrics.recordOperationError(call.namespace);
       this.release(call, token);
-      return;
+      return undefined;
     }
     if (stored && call.l1) this.local.offer(call.key, call.namespace, payload, tags, freshUntil, seq);
+    return stored ? freshUntil : undefined;
   }
 
   /** One refresh per key at a time, none while the key's loader is backing off after a failure. */
@@ -414,4 +422,9 @@ export class ReadPath {
   private remote<R>(op: StoreOp, namespace: string, fn: () => Promise<R>): Promise<R> {
     return this.store.remote ? this.guard.run(op, fn, namespace) : fn();
   }
+}
+
+/** `{ freshUntil }` when there is one: absent rather than undefined (exactOptionalPropertyTypes). */
+function fresh(freshUntil: number | undefined): { freshUntil?: number } {
+  return freshUntil === undefined ? {} : { freshUntil };
 }

@@ -10,6 +10,12 @@ export interface FetchResult<T> {
   value: T;
   status: CacheStatus;
   tier: CacheTier;
+  /**
+   * Until when (epoch ms) the answer is fresh: the entry's own freshness on a hit, the stored
+   * entry's on a miss. Absent when nothing fresh was cached (stale, bypass, error, not stored).
+   * Lets a caller derive something no fresher than what it was built from (a stored HTTP response).
+   */
+  freshUntil?: number;
 }
 
 /** Handed to a loader: it may decide how (or whether) its value is cached. */

@@ -57,7 +57,17 @@ export function parseCallIds(header: string | null): string[] {
 export function formatCallTags(
   calls: Iterable<readonly [key: string, tags: Iterable<string>]>,
 ): string | null {
-  const parts = [...calls].map(([key, tags]) => `${key}=${list(tags)}`);
+  return joinCallTags([...calls].map(([key, tags]) => [key, encodeTagList(tags)] as const));
+}
+
+/** One call's tags in header form, computed once by a server that replays them (stored responses). */
+export function encodeTagList(tags: Iterable<string>): string {
+  return list(tags);
+}
+
+/** `formatCallTags` for tag lists already encoded by `encodeTagList`. */
+export function joinCallTags(calls: Iterable<readonly [key: string, encoded: string]>): string | null {
+  const parts = [...calls].map(([key, encoded]) => `${key}=${encoded}`);
   return parts.length > 0 ? parts.join(';') : null;
 }
 

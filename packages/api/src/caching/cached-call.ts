@@ -125,7 +125,7 @@ export function cachedResolver<TInput, TOutput>(
         tags: call.inputTags,
         tagsFromValue: call.outputTags,
         mode: ctx.cacheMode,
-        l1: policy.l1,
+        l1: policy.l1 && ctx.l1Reads,
         softStaleAfterMs: policy.softStaleAfterMs,
         hardTimeoutMs: LOADER_HARD_TIMEOUT_MS,
       })
@@ -138,13 +138,20 @@ export function cachedResolver<TInput, TOutput>(
     // cheap pure functions, and the engine keeps the stored tags to itself).
     const tags = [...call.inputTags, ...call.outputTags(result.value)];
     let { value, status } = result;
+    const { freshUntil } = result;
     if (spec.tags.live) {
       const shown = await spec.tags.live(value, ctx, input);
       value = shown.value;
       status = worstStatus([status, shown.status]);
       tags.push(...shown.tags);
     }
-    ctx.cacheReport.record({ path, batchIndex: opts.batchIndex ?? 0, status, tags: [...new Set(tags)] });
+    ctx.cacheReport.record({
+      path,
+      batchIndex: opts.batchIndex ?? 0,
+      status,
+      tags: [...new Set(tags)],
+      ...(freshUntil === undefined ? {} : { freshUntil }),
+    });
     return value;
   };
 }

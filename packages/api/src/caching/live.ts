@@ -109,7 +109,7 @@ export async function readLive<TValue>(
       deps.cache.fetch(liveKey(deps, fact, id), () => fact.load(deps.prisma, id), {
         ttlMs: fact.ttlMs,
         tags: [fact.tag(id)],
-        l1: tier.l1,
+        l1: tier.l1 && deps.l1Reads !== false,
         mode: deps.cacheMode,
       }),
     ),

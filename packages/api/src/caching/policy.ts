@@ -26,7 +26,8 @@ export type PublicContext<TCtx extends Context = Context> = Omit<TCtx, 'session'
 export type SignedInContext = Context & { session: Session };
 
 /** What a live overlay (caching/live.ts) may use: the cache and the database, never the session. */
-export type LiveContext = Pick<Context, 'cache' | 'cacheKeyPrefix' | 'prisma' | 'cacheMode'>;
+export type LiveContext = Pick<Context, 'cache' | 'cacheKeyPrefix' | 'prisma' | 'cacheMode'> &
+  Partial<Pick<Context, 'l1Reads'>>;
 
 /** The first argument of `cachedProcedure`: everything about the entry except its tags' values. */
 export interface CacheOptions {
@@ -112,6 +113,11 @@ export function registerCachedProcedures(router: RouterLike): void {
     const policy = policyOf(procedure);
     if (policy) registry.set(path, { path, ...policy });
   }
+}
+
+/** The policy of the cached procedure mounted at `path` (a Map lookup: the HTTP hot path asks). */
+export function policyAt(path: string): CachePolicySummary | undefined {
+  return registry.get(path);
 }
 
 export function registeredPolicies(): CachePolicySummary[] {

@@ -12,6 +12,8 @@ export interface CallReport {
   batchIndex: number;
   status: CacheStatus;
   tags: readonly string[];
+  /** Until when (epoch ms) the cached part of the answer is fresh; absent when it was not cached fresh. */
+  freshUntil?: number;
 }
 
 export class CacheReport {

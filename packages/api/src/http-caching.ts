@@ -1,0 +1,102 @@
+/**
+ * What the tRPC endpoint tells HTTP caches (browsers, CDNs) about an answer: a strong `ETag`,
+ * `Cache-Control`, and `Cache-Status` (RFC 9211). The rules, argued in docs/architecture.md
+ * ("HTTP caching"):
+ *
+ * - Only an answer made of public cached procedures is `public`; anything else (a user-scoped
+ *   or uncached call, an error, a mutation) is `private, no-store`.
+ * - Browsers always revalidate (`max-age=0`): their answers must follow writes at once (the tags
+ *   in the 304 re-key the stored answer for the page's current call ids).
+ * - A CDN gets no invalidations, so `s-maxage` is the least of: how long the answer's cached
+ *   parts stay fresh (never past what the product promises for TTL-only data), and, when a write
+ *   can change the answer (an install count, a template), the lag the operator allows for that
+ *   (`cdnMaxLagMs`, default 0: revalidate every time, which costs a 304).
+ */
+import { createHash } from 'node:crypto';
+import { INVALIDATIONS } from './caching/invalidate';
+import type { CallReport } from './caching/report';
+import { kindOfTag, TAG_PATTERNS, type TagKind } from './caching/tags';
+
+/** The name this server's cache goes by in `Cache-Status`. */
+export const CACHE_NAME = 'stash';
+export const PRIVATE = 'private, no-store';
+
+/** Tag kinds some mutation changes (hard, soft or written through): a CDN cannot hear those. */
+const WRITTEN_KINDS: ReadonlySet<TagKind> = new Set(
+  Object.values(INVALIDATIONS).flatMap((rule) => [
+    ...rule.hard,
+    ...rule.soft,
+    ...('writeThrough' in rule ? rule.writeThrough : []),
+  ]),
+);
+const ALL_KINDS = Object.keys(TAG_PATTERNS) as TagKind[];
+
+/** How long shared caches may keep an answer: derived from its parts when it is built. */
+export interface SharedFreshness {
+  /** Epoch ms until which every cached part of the answer is fresh. */
+  freshUntil: number;
+  /** A write can change the answer (its tags include a kind some mutation touches). */
+  changesOnWrite: boolean;
+  /** For TTL-only answers: how long past freshUntil the server itself would still serve it. */
+  graceMs: number;
+}
+
+/**
+ * The freshness of an answer made of these calls, or null when one of them was not answered
+ * fresh from the cache (stale, bypass, error): such an answer is neither stored nor shared.
+ */
+export function sharedFreshness(
+  calls: readonly CallReport[],
+  graceOf: (path: string) => number,
+): SharedFreshness | null {
+  if (calls.length === 0) return null;
+  let freshUntil = Number.POSITIVE_INFINITY;
+  let changesOnWrite = false;
+  let graceMs = Number.POSITIVE_INFINITY;
+  for (const call of calls) {
+    if (call.freshUntil === undefined || (call.status !== 'hit' && call.status !== 'miss')) return null;
+    freshUntil = Math.min(freshUntil, call.freshUntil);
+    graceMs = Math.min(graceMs, graceOf(call.path));
+    changesOnWrite ||= call.tags.some((tag) => {
+      const kind = kindOfTag(tag, ALL_KINDS);
+      return kind === null || WRITTEN_KINDS.has(kind); // an unknown tag: assume a write can change it
+    });
+  }
+  return { freshUntil, changesOnWrite, graceMs };
+}
+
+/** `Cache-Control` of a public answer, `now` being when it is sent. */
+export function publicCacheControl(f: SharedFreshness | null, now: number, cdnMaxLagMs: number): string {
+  const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
+  if (!f) return 'public, max-age=0, s-maxage=0, stale-while-revalidate=0';
+  const fresh = seconds(f.freshUntil - now);
+  const sMaxAge = f.changesOnWrite ? Math.min(fresh, seconds(cdnMaxLagMs)) : fresh;
+  // Serving stale past a write would break the lag bound; TTL-only data may use its grace.
+  const swr = f.changesOnWrite ? 0 : seconds(f.graceMs);
+  return `public, max-age=0, s-maxage=${sMaxAge}, stale-while-revalidate=${swr}`;
+}
+
+/** A strong validator: the same bytes, the same tag (on every instance). */
+export function etagOf(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+}
+
+/** `If-None-Match` (a list, `*`, or weak tags: GET uses the weak comparison) against our tag. */
+export function ifNoneMatchHits(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return (tag.startsWith('W/') ? tag.slice(2) : tag) === etag;
+  });
+}
+
+/** RFC 9211 `Cache-Status` for an answer this server's response cache gave or forwarded. */
+export function cacheStatus(
+  outcome:
+    | { hit: true; ttlSeconds: number }
+    | { hit: false; fwd: 'miss' | 'bypass' | 'method' | 'request' | 'stale'; stored?: boolean },
+): string {
+  if (outcome.hit) return `${CACHE_NAME}; hit; ttl=${outcome.ttlSeconds}`;
+  return `${CACHE_NAME}; fwd=${outcome.fwd}${outcome.stored ? '; stored' : ''}`;
+}

@@ -1,0 +1,202 @@
+/**
+ * The response-level cache: a GET of one public cached procedure is answered with the bytes of a
+ * stored response, without creating a context, running tRPC's pipeline or serializing again.
+ * Design and its safety argument: docs/architecture.md ("Stored responses").
+ *
+ * - Stored in the engine, namespace `http.response`, tagged with the union of the tags its call
+ *   reported, live facts included: an install (write-through, which invalidates its tags in
+ *   every namespace) or a template edit makes exactly the stored responses showing it a miss.
+ * - Built by the normal pipeline with L1 reads off, so its parts come from Redis: a copy an
+ *   invalidation has not reached yet (the bus's few ms) never lands in a shared entry.
+ * - Lives no longer than its parts stay fresh (`freshUntil`), and only answers built from fresh
+ *   parts are stored, so no field is older than the procedure's TTL (+ grace) promises.
+ * - Kept in L1 only when the procedure is (marketplace lists); exact reads come from Redis.
+ * - Never: POSTs, user-scoped or uncached procedures, batches of several calls (normal path),
+ *   admin cache modes, streaming (`trpc-accept`), non-200 answers.
+ */
+import { buildCacheKey, type CacheStatus } from '@stash/cache';
+import { CALLS_HEADER, encodeTagList, joinCallTags, parseCallIds, TAGS_HEADER } from '@stash/tag-sync/wire';
+import { type CachePolicySummary, policyAt, registerNamespace } from './caching/policy';
+import type { CallReport } from './caching/report';
+import type { ApiDeps } from './context';
+import {
+  cacheStatus,
+  etagOf,
+  ifNoneMatchHits,
+  publicCacheControl,
+  type SharedFreshness,
+  sharedFreshness,
+} from './http-caching';
+
+export const RESPONSE_NAMESPACE = registerNamespace('http.response');
+
+/** What is stored: the exact bytes tRPC sent, and what the headers need to be rebuilt per request. */
+interface StoredResponse {
+  body: string;
+  etag: string;
+  /**
+   * Per call, in batch order (ids differ per request: tags are re-keyed to the caller's), with
+   * its tags already in header form (encoding 20 tags per hit was 4 % of one).
+   */
+  calls: Array<{ path: string; status: CacheStatus; tags: readonly string[]; header: string }>;
+  freshness: SharedFreshness;
+}
+
+/**
+ * The body as bytes, encoded once per stored value: an L1 hit hands out the same object every
+ * time, so its bytes are too (a Redis hit decodes a new object and encodes once).
+ */
+const bodyBytes = new WeakMap<StoredResponse, Uint8Array<ArrayBuffer>>();
+const encoder = new TextEncoder();
+
+function bytesOf(stored: StoredResponse): Uint8Array<ArrayBuffer> {
+  let bytes = bodyBytes.get(stored);
+  if (!bytes) {
+    bytes = encoder.encode(stored.body);
+    bodyBytes.set(stored, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * URL -> cache key, for the URLs seen lately: hashing the request on every hit cost ~3 % of one.
+ * Bounded by emptying it when full (popular URLs come straight back).
+ */
+const keys = new Map<string, string>();
+const MAX_REMEMBERED_KEYS = 10_000;
+
+function keyOf(prefix: string, version: string, request: string): string {
+  const memo = `${prefix}\u0000${version}\u0000${request}`;
+  let key = keys.get(memo);
+  if (key === undefined) {
+    // The exact request: no parsing on the hit path; the version keeps shapes apart.
+    key = buildCacheKey({ prefix, version, path: RESPONSE_NAMESPACE, scope: 'public', input: request });
+    if (keys.size >= MAX_REMEMBERED_KEYS) keys.clear();
+    keys.set(memo, key);
+  }
+  return key;
+}
+
+export interface ResponsePlan {
+  path: string;
+  policy: CachePolicySummary;
+  key: string;
+}
+
+/** A request the response cache may answer, with its key; null sends it down the normal path. */
+export function planStoredResponse(req: Request, deps: ApiDeps, endpoint: string): ResponsePlan | null {
+  if (req.method !== 'GET') return null;
+  const headers = req.headers;
+  const mode = headers.get('x-stash-cache-mode');
+  if (mode === 'bypass' || mode === 'refresh') return null; // admins asking past the cache
+  if (headers.has('trpc-accept') || headers.get('accept')?.includes('application/jsonl')) return null;
+  const url = new URL(req.url);
+  if (!url.pathname.startsWith(`${endpoint}/`)) return null;
+  const path = decodeURIComponent(url.pathname.slice(endpoint.length + 1));
+  if (path.includes(',')) return null; // several calls: the normal path
+  const policy = policyAt(path);
+  if (policy?.scope !== 'public') return null;
+  return { path, policy, key: keyOf(deps.cacheKeyPrefix, policy.version, url.pathname + url.search) };
+}
+
+/** What the normal pipeline produced for the request (the loader of a stored response). */
+export interface PipelineResult {
+  response: Response;
+  calls: readonly CallReport[] | null;
+}
+
+export async function serveStoredResponse(
+  req: Request,
+  deps: ApiDeps,
+  plan: ResponsePlan,
+  requestId: string,
+  build: () => Promise<PipelineResult>,
+  normal: () => Promise<Response>,
+): Promise<Response> {
+  let own: Response | undefined; // this request's own answer when it may not be stored
+  let result: Awaited<ReturnType<typeof deps.cache.fetch<StoredResponse | null>>>;
+  try {
+    result = await deps.cache.fetch<StoredResponse | null>(
+      plan.key,
+      async (loader) => {
+        const { response, calls } = await build();
+        const body = await response.text();
+        const stored = response.status === 200 ? toStored(body, calls, plan) : null;
+        if (!stored) {
+          loader.skip();
+          own = new Response(body, { status: response.status, headers: response.headers });
+          return null;
+        }
+        // No longer than its freshest-to-expire part: never older than the TTL promises.
+        loader.setTtl(stored.freshness.freshUntil - Date.now());
+        return stored;
+      },
+      {
+        ttlMs: plan.policy.ttlMs,
+        jitter: 0,
+        tagsFromValue: (stored) => (stored ? [...new Set(stored.calls.flatMap((c) => c.tags))] : []),
+        l1: plan.policy.l1,
+      },
+    );
+  } catch {
+    return own ?? normal();
+  }
+  const stored = result.value;
+  // Another request's flight produced an answer that may not be stored (an error): ask ourselves.
+  if (!stored) return own ?? normal();
+  return replay(req, deps, stored, requestId, result.status === 'hit', result.freshUntil !== undefined);
+}
+
+function toStored(
+  body: string,
+  calls: readonly CallReport[] | null,
+  plan: ResponsePlan,
+): StoredResponse | null {
+  if (calls?.length !== 1 || calls[0]?.path !== plan.path) return null;
+  const freshness = sharedFreshness(calls, () => plan.policy.graceMs);
+  if (!freshness) return null; // a part was stale or not cached: not a basis for a stored answer
+  return {
+    body,
+    etag: etagOf(body),
+    calls: calls.map((c) => ({
+      path: c.path,
+      status: c.status,
+      tags: c.tags,
+      header: encodeTagList(c.tags),
+    })),
+    freshness,
+  };
+}
+
+/** The stored bytes (or a 304), with the headers the normal path would have sent, for this caller. */
+function replay(
+  req: Request,
+  deps: ApiDeps,
+  stored: StoredResponse,
+  requestId: string,
+  hit: boolean,
+  kept: boolean,
+): Response {
+  const now = Date.now();
+  const callIds = parseCallIds(req.headers.get(CALLS_HEADER));
+  const headers: Record<string, string> = {
+    vary: 'trpc-accept, accept',
+    'x-request-id': requestId,
+    etag: stored.etag,
+    'cache-control': publicCacheControl(stored.freshness, now, deps.cdnMaxLagMs ?? 0),
+    'cache-status': hit
+      ? cacheStatus({
+          hit: true,
+          ttlSeconds: Math.max(0, Math.floor((stored.freshness.freshUntil - now) / 1000)),
+        })
+      : cacheStatus({ hit: false, fwd: 'miss', stored: kept }),
+    'x-stash-cache': stored.calls.map((c) => `${c.path}=${hit ? 'hit' : c.status}`).join(', '),
+  };
+  const tags = joinCallTags(stored.calls.map((c, i) => [callIds[i] ?? String(i), c.header] as const));
+  if (tags) headers[TAGS_HEADER] = tags;
+  if (ifNoneMatchHits(req.headers.get('if-none-match'), stored.etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  headers['content-type'] = 'application/json';
+  return new Response(bytesOf(stored), { status: 200, headers });
+}
