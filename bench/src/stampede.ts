@@ -21,7 +21,10 @@ export interface Burst {
   kind: string;
   procedure: string;
   requests: number;
+  /** Loader runs of the procedure's own namespace. */
   loaderRuns: number;
+  /** Loader runs of every other namespace during the burst (live facts, authorization). */
+  otherLoads: Map<string, number>;
   outcomes: Record<string, number>;
   non200: number;
   ms: number;
@@ -60,6 +63,7 @@ async function burst(opts: StampedeOptions, kind: string, call: HttpCall, cookie
     procedure: call.procedure,
     requests: answers.length,
     loaderRuns: runs.get(call.procedure) ?? 0,
+    otherLoads: new Map([...runs].filter(([ns, n]) => ns !== call.procedure && n > 0)),
     outcomes,
     non200: answers.filter((a) => a.status !== 200).length,
     ms,
