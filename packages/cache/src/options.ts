@@ -56,7 +56,7 @@ export function resolveEngineOptions(options: CacheOptions): EngineSettings {
     l1,
     memory: l1 ?? { maxEntries: 10_000, maxBytes: 50 * 1024 * 1024 },
     timeoutMs: options.timeoutMs ?? 100,
-    invalidationTimeoutMs: options.invalidationTimeoutMs ?? 500,
+    invalidationTimeoutMs: options.invalidationTimeoutMs ?? 1000,
     breaker: {
       failureThreshold: options.breaker?.failureThreshold ?? 5,
       resetAfterMs: options.breaker?.resetAfterMs ?? 2000,

@@ -106,7 +106,7 @@ export interface CacheOptions {
   l1?: MemoryLimits | false;
   /** Per cache operation timeout, measured against Redis, not a busy event loop. Default 100 ms. */
   timeoutMs?: number;
-  /** Timeout of an invalidation, which is attempted even while the breaker is open. Default 500 ms. */
+  /** Timeout of an invalidation, which is attempted even while the breaker is open. Default 1000 ms. */
   invalidationTimeoutMs?: number;
   breaker?: BreakerOptions;
   logger?: CacheLogger;
