@@ -10,6 +10,9 @@ calibration window catches nothing.
   own \`redis-server\` on a spare port, and two \`next start\` instances of the production build
   (\`NODE_ENV=production\`, one random \`SESSION_SECRET\`, \`STASH_FAULT_INJECTION=1\`). The cluster
   window starts a 3-master Redis Cluster and two fresh instances with \`REDIS_CLUSTER_NODES\`.
+  An instance takes load once it is ready the way a load balancer would probe it: \`/api/health\`
+  answers (the runtime warms every read query before that, \`packages/api/src/warm-up.ts\`) and
+  a first API call has answered (\`next start\` loads a route's modules on its first request).
 - Closed-loop clients, loopback only, bounded in time and count per window. Mix: 40 % \`marketplace.search\`
   (Zipf, s = 1, over 200 distinct searches), 25 % \`marketplace.agent\` (Zipf over the 40 agents
   that are written), 12 % \`workspaces.byId\`, 12 % \`workspaces.installState\` (a page of 10 of those
