@@ -100,8 +100,9 @@ export class CacheEngine implements Cache {
       redis,
       this.guard,
       settings.invalidationTimeoutMs,
-      (tags, except) => invalidator.invalidate(tags, false, except),
+      (tags, except) => invalidator.invalidate(tags, false, except, false),
       (tags) => invalidator.defer(tags),
+      (tags) => invalidator.announceChanged(tags),
     );
   }
 

@@ -39,11 +39,16 @@ export class TagInvalidator {
   }
 
   /** `except`: a namespace not to mark (a write-through marks its own namespace itself). */
-  async invalidate(tags: readonly string[], soft: boolean, except?: string): Promise<boolean> {
+  async invalidate(
+    tags: readonly string[],
+    soft: boolean,
+    except?: string,
+    publish = true,
+  ): Promise<boolean> {
     try {
       await this.guard.deliver(
         'invalidate',
-        () => this.send(tags, soft, except),
+        () => this.send(tags, soft, except, publish),
         this.settings.invalidationTimeoutMs,
       );
       return true;
@@ -109,12 +114,22 @@ export class TagInvalidator {
     return this.rotating;
   }
 
-  private async send(tags: readonly string[], soft: boolean, except?: string): Promise<void> {
+  private async send(tags: readonly string[], soft: boolean, except?: string, publish = true): Promise<void> {
     const message = JSON.stringify({ o: this.origin, t: [...tags], s: soft } satisfies BusMessage);
-    await this.registry.invalidate(tags, soft, message, except);
+    await this.registry.invalidate(tags, soft, publish ? message : undefined, except);
     // A read that began before the marks landed may have put the old value in L1 meanwhile
     // (and this instance ignores its own bus message): drop those copies again.
     this.local.drop(tags, []);
+  }
+
+  /**
+   * Tells other instances these tags changed, once every mark (a write-through's own included)
+   * has landed: a reader that hears it must find the new state in Redis, or it could start a
+   * fresh flight that reads the old entry and hand it to readers that came after the write.
+   */
+  async announceChanged(tags: readonly string[]): Promise<void> {
+    this.local.drop(tags, []);
+    await this.announce({ t: [...tags], s: false }).catch(() => {});
   }
 
   /** An invalidation that could not be delivered: replayed before this process's next read. */

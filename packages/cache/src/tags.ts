@@ -93,8 +93,16 @@ export class NamespaceRegistry {
    * Marks `tags` in every known namespace plus any namespace Redis knows and we did not.
    * One round trip in the steady state; the message is published after the marks.
    */
-  /** `except`: a namespace whose marks the caller sets itself (a write-through's own). */
-  async invalidate(tags: readonly string[], soft: boolean, message: string, except?: string): Promise<void> {
+  /**
+   * `except`: a namespace whose marks the caller sets itself (a write-through's own). No
+   * `message`: nothing is published (the caller announces once its own marks landed too).
+   */
+  async invalidate(
+    tags: readonly string[],
+    soft: boolean,
+    message: string | undefined,
+    except?: string,
+  ): Promise<void> {
     const cluster = this.store.isCluster;
     // On a single node the PUBLISH rides in the same pipeline, after the marks (ordered).
     const marked = this.list.filter((ns) => ns !== except);
@@ -106,6 +114,6 @@ export class NamespaceRegistry {
     this.learn(unseen);
     if (unseen.length > 0) await this.store.invalidate(unseen, tags, soft);
     // On a cluster the marks live on several nodes: publish only once all of them landed.
-    if (cluster || unseen.length > 0) await this.store.publish(message);
+    if (message !== undefined && (cluster || unseen.length > 0)) await this.store.publish(message);
   }
 }

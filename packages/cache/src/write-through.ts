@@ -30,6 +30,8 @@ export class WriteThrough {
     private readonly elsewhere?: (tags: readonly string[], except: string) => Promise<boolean>,
     /** Replays the tags' invalidation before this process's next Redis read (prime not delivered). */
     private readonly deferLocally?: (tags: readonly string[]) => void,
+    /** Publishes the change on the bus; called only once every mark has landed. */
+    private readonly announce?: (tags: readonly string[]) => Promise<void>,
   ) {}
 
   /** The clock to pass to `prime`; undefined when the store cannot be reached (do not prime). */
@@ -62,8 +64,8 @@ export class WriteThrough {
     };
     const send = () => this.store.prime(request);
     // Past the breaker, like every invalidation: this one carries a committed write. The other
-    // namespaces are marked at the same time (no order matters between them): a write waits for
-    // one timeout at most, not two.
+    // namespaces are marked at the same time (no order matters between the marks): a write waits
+    // for one timeout at most, not two. The bus hears of it only after both (see announce).
     const [stored, marked] = await Promise.allSettled([
       this.guard ? this.guard.deliver('invalidate', send, this.invalidationTimeoutMs) : send(),
       this.elsewhere ? this.elsewhere(request.tags, request.namespace) : Promise.resolve(true),
@@ -75,6 +77,7 @@ export class WriteThrough {
     }
     if (marked.status === 'rejected' || !marked.value)
       throw new Error('write-through: the tags could not be invalidated in other namespaces');
+    await this.announce?.(request.tags);
     return stored.value;
   }
 }
