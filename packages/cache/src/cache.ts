@@ -49,7 +49,12 @@ export class CacheEngine implements Cache {
       this.local = new LocalTier(undefined);
       this.memory = new MemoryStore(settings.memory);
       this.reads = new ReadPath(this.memory, this.local, this.guard, this.metrics, settings, undefined);
-      this.writeThrough = new WriteThrough(this.memory, undefined, settings.invalidationTimeoutMs);
+      this.writeThrough = new WriteThrough(
+        this.memory,
+        undefined,
+        settings.invalidationTimeoutMs,
+        settings.maxLifetimeMs,
+      );
       return;
     }
     this.local = new LocalTier(settings.l1);
@@ -100,6 +105,7 @@ export class CacheEngine implements Cache {
       redis,
       this.guard,
       settings.invalidationTimeoutMs,
+      settings.maxLifetimeMs,
       (tags, except) => invalidator.invalidate(tags, false, except, false),
       (tags) => invalidator.defer(tags),
       (tags) => invalidator.announceChanged(tags),

@@ -19,6 +19,8 @@
  */
 import type { RemoteGuard } from './guard';
 import { newLeaseToken } from './lease';
+import { lifetimeOf } from './lifetime';
+import { type Loaded, runLoader, withHardTimeout } from './loader-run';
 import type { LocalTier } from './local-tier';
 import type { Metrics } from './metrics';
 import type { Call, EngineSettings } from './options';
@@ -28,17 +30,11 @@ import { SingleFlight } from './single-flight';
 import type { LeaseRequest, ReadResult, Store } from './stores/store';
 import type { TagInvalidator } from './tag-invalidator';
 import { judge } from './tags';
-import { CacheLoaderTimeoutError, sleep } from './timeout';
+import { sleep } from './timeout';
 import type { CacheStatus, CacheTier, FetchResult, StoreOp } from './types';
 
 type Outcome = FetchResult<unknown>;
 type AnyCall = Call<unknown>;
-
-/** What the loader asked for through its LoaderContext. */
-interface LoaderVerdict {
-  ttlMs: number | undefined;
-  skip: boolean;
-}
 
 export class ReadPath {
   private readonly flights = new SingleFlight<Outcome>();
@@ -76,7 +72,7 @@ export class ReadPath {
     const mode = this.closed ? 'bypass' : call.mode;
     let outcome: Outcome | undefined;
     if (mode === 'bypass') {
-      outcome = { value: (await this.runLoader(any)).value, status: 'bypass', tier: 'loader' };
+      outcome = { value: (await runLoader(any, this.metrics)).value, status: 'bypass', tier: 'loader' };
     }
     outcome ??= await this.flights.run(`${this.local.seq}\u0000${mode}\u0000${call.key}`, () =>
       mode === 'refresh' ? this.refreshNow(any) : this.resolve(any),
@@ -109,14 +105,14 @@ export class ReadPath {
     }
     const served = this.servedReleasing(call, read, seq, token);
     if (served) return served;
-    return this.withHardTimeout(call, this.fill(call, read, seq, token));
+    return withHardTimeout(call, this.fill(call, read, seq, token));
   }
 
   /** mode 'refresh': run the loader and overwrite, whatever is cached. */
   private async refreshNow(call: AnyCall): Promise<Outcome> {
     const seq = this.local.seq;
     const read = await this.read(call).catch(() => undefined);
-    const loaded = await this.runLoader(call);
+    const loaded = await runLoader(call, this.metrics);
     const freshUntil = read ? await this.write(call, loaded, read, seq, undefined) : undefined;
     return { value: loaded.value, status: read ? 'miss' : 'error', tier: 'loader', ...fresh(freshUntil) };
   }
@@ -247,9 +243,9 @@ export class ReadPath {
 
   private async loadAndWrite(call: AnyCall, read: ReadResult, seq: number, token?: string): Promise<Outcome> {
     const renewal = token === undefined ? undefined : this.keepLease(call, token);
-    let loaded: { value: unknown; verdict: LoaderVerdict };
+    let loaded: Loaded;
     try {
-      loaded = await this.runLoader(call);
+      loaded = await runLoader(call, this.metrics);
     } catch (error) {
       this.release(call, token);
       throw error;
@@ -261,27 +257,7 @@ export class ReadPath {
   }
 
   private async loadUncached(call: AnyCall, status: CacheStatus): Promise<Outcome> {
-    return { value: (await this.runLoader(call)).value, status, tier: 'loader' };
-  }
-
-  private async runLoader(call: AnyCall): Promise<{ value: unknown; verdict: LoaderVerdict }> {
-    const verdict: LoaderVerdict = { ttlMs: undefined, skip: false };
-    const started = performance.now();
-    let ok = false;
-    try {
-      const value = await call.loader({
-        setTtl: (ms) => {
-          verdict.ttlMs = ms;
-        },
-        skip: () => {
-          verdict.skip = true;
-        },
-      });
-      ok = true;
-      return { value, verdict };
-    } finally {
-      this.metrics.recordLoader(call.namespace, call.key, performance.now() - started, ok);
-    }
+    return { value: (await runLoader(call, this.metrics)).value, status, tier: 'loader' };
   }
 
   /**
@@ -290,7 +266,7 @@ export class ReadPath {
    */
   private async write(
     call: AnyCall,
-    loaded: { value: unknown; verdict: LoaderVerdict },
+    loaded: Loaded,
     read: ReadResult,
     seq: number,
     token: string | undefined,
@@ -309,11 +285,11 @@ export class ReadPath {
       this.release(call, token);
       throw error;
     }
-    const now = Date.now();
-    const freshFor = ttlMs * (1 - call.jitter * Math.random());
-    const lifetime = Math.min(freshFor + call.graceMs, this.settings.maxLifetimeMs);
-    const freshUntil = Math.floor(now + Math.min(freshFor, lifetime));
-    const expiresAt = Math.max(freshUntil, Math.floor(now + lifetime));
+    const { freshUntil, expiresAt } = lifetimeOf(Date.now(), ttlMs, {
+      jitter: call.jitter,
+      graceMs: call.graceMs,
+      maxLifetimeMs: this.settings.maxLifetimeMs,
+    });
     let stored = false;
     try {
       stored = await this.remote('write', call.namespace, () =>
@@ -397,18 +373,6 @@ export class ReadPath {
     }, this.settings.leaseMs / 3);
     timer.unref();
     return timer;
-  }
-
-  /** A caller gives up after hardTimeoutMs; the load itself goes on and is still cached. */
-  private withHardTimeout(call: AnyCall, loading: Promise<Outcome>): Promise<Outcome> {
-    const limit = call.hardTimeoutMs;
-    if (limit === undefined) return loading;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CacheLoaderTimeoutError(call.namespace, limit)), limit);
-    });
-    loading.catch(() => {}); // observed even when the timeout wins
-    return Promise.race([loading, expired]).finally(() => clearTimeout(timer));
   }
 
   private release(call: AnyCall, token: string | undefined): void {

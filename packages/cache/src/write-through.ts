@@ -14,6 +14,7 @@
  */
 import type { RemoteGuard } from './guard';
 import { slotNamespaceOf } from './keys';
+import { lifetimeOf } from './lifetime';
 import { serialize } from './serializer';
 import type { Store } from './stores/store';
 import type { PrimeOptions } from './types';
@@ -23,6 +24,8 @@ export class WriteThrough {
     private readonly store: Store,
     private readonly guard: RemoteGuard | undefined,
     private readonly invalidationTimeoutMs: number,
+    /** Marks outlive entries by this much: no entry may live longer (options.ts). */
+    private readonly maxLifetimeMs: number,
     /**
      * Invalidates the tags in every namespace but the given one (resolves whether Redis got the
      * marks); absent for the memory store, whose marks are not per namespace.
@@ -51,15 +54,20 @@ export class WriteThrough {
    * and delivery to other instances is the caller's to retry (the API's outbox).
    */
   async prime<T>(key: string, value: T, options: PrimeOptions<T>, since: number): Promise<boolean> {
-    const now = Date.now();
-    const expiresAt = Math.floor(now + options.ttlMs);
+    // No jitter or grace: the value is exact as of a committed write, and the next write of the
+    // same data replaces it.
+    const { freshUntil, expiresAt } = lifetimeOf(Date.now(), options.ttlMs, {
+      jitter: 0,
+      graceMs: 0,
+      maxLifetimeMs: this.maxLifetimeMs,
+    });
     const request = {
       namespace: slotNamespaceOf(key),
       key,
       payload: serialize(value),
       tags: [...new Set([...(options.tags ?? []), ...(options.tagsFromValue?.(value) ?? [])])],
       since,
-      freshUntil: expiresAt,
+      freshUntil,
       expiresAt,
     };
     const send = () => this.store.prime(request);

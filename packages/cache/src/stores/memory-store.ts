@@ -64,15 +64,7 @@ export class MemoryStore implements Store {
   async write(request: WriteRequest): Promise<boolean> {
     // Hard-invalidated since the loader started: the loaded value may predate the mutation.
     if (request.tags.some((tag) => markOf(this.marks, tag)[0] > request.builtAt)) return false;
-    this.lru.set(request.key, {
-      payload: request.payload,
-      tags: [...request.tags],
-      builtAt: request.builtAt,
-      bornAt: this.now(),
-      freshUntil: request.freshUntil,
-      expiresAt: request.expiresAt,
-      bytes: approximateBytes(request.payload, request.tags),
-    });
+    this.keep(request, request.builtAt);
     return true;
   }
 
@@ -98,16 +90,20 @@ export class MemoryStore implements Store {
     const overtaken = request.tags.some((tag) => markOf(this.marks, tag)[0] > request.since);
     await this.invalidate(request.tags, false);
     if (overtaken) return false;
+    this.keep(request, this.lastTick);
+    return true;
+  }
+
+  private keep(request: Omit<WriteRequest, 'builtAt' | 'namespace'>, builtAt: number): void {
     this.lru.set(request.key, {
       payload: request.payload,
       tags: [...request.tags],
-      builtAt: this.lastTick,
+      builtAt,
       bornAt: this.now(),
       freshUntil: request.freshUntil,
       expiresAt: request.expiresAt,
       bytes: approximateBytes(request.payload, request.tags),
     });
-    return true;
   }
 
   async invalidate(tags: readonly string[], soft: boolean): Promise<void> {
