@@ -15,11 +15,13 @@ import {
 } from '@stash/tag-sync/wire';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import superjson from 'superjson';
 import { policyAt } from './caching/policy';
 import { type CacheReport, formatCacheReport, type InvalidationLog } from './caching/report';
 import { type ApiDeps, type Context, createContextFromRequest, newRequestId } from './context';
 import { cacheStatus, PRIVATE, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
+import { pathAndQuery, procedurePathOf } from './request-target';
 import { type PipelineResult, planStoredResponse, serveStoredResponse } from './response-cache';
 import { appRouter } from './root';
 
@@ -36,12 +38,31 @@ export interface HandleOptions {
 export function handleTrpcRequest(req: Request, deps: ApiDeps, opts: HandleOptions = {}): Promise<Response> {
   const endpoint = opts.endpoint ?? '/api/trpc';
   const requestId = newRequestId();
+  const target = pathAndQuery(req.url);
+  const path = procedurePathOf(target, endpoint);
+  if (path === 'malformed') return Promise.resolve(malformedPath(requestId));
   const run = (l1Reads: boolean) =>
     runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
   const normal = () => run(true).then((result) => result.response);
-  const plan = planStoredResponse(req, deps, endpoint);
+  const plan = path === null ? null : planStoredResponse(req, deps, { path, target });
   if (!plan) return normal();
   return serveStoredResponse(req, deps, plan, requestId, () => run(false), normal);
+}
+
+/**
+ * A procedure path whose %-escapes do not decode is the client's mistake, but tRPC's own decode
+ * throws and answers 500 (logged as an internal error): answer 400 in tRPC's error shape.
+ */
+function malformedPath(requestId: string): Response {
+  const error = {
+    message: 'The procedure path in the URL has a malformed %-escape.',
+    code: -32600, // JSON-RPC "invalid request", what tRPC sends with BAD_REQUEST
+    data: { code: 'BAD_REQUEST', httpStatus: 400, requestId },
+  };
+  return Response.json(
+    { error: superjson.serialize(error) },
+    { status: 400, headers: { [REQUEST_ID_HEADER]: requestId, 'cache-control': PRIVATE } },
+  );
 }
 
 /** tRPC's own pipeline: context, resolvers, serialization; and the calls' cache reports. */

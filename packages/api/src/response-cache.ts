@@ -43,19 +43,50 @@ interface StoredResponse {
 }
 
 /**
- * The body as bytes, encoded once per stored value: an L1 hit hands out the same object every
- * time, so its bytes are too (a Redis hit decodes a new object and encodes once).
+ * What every replay of one stored value shares, worked out once: an L1 hit hands out the same
+ * object every time, so this is kept beside it (a Redis hit decodes a new object and pays once).
+ * Header strings that depend on the clock are redone when the second changes.
  */
-const bodyBytes = new WeakMap<StoredResponse, Uint8Array<ArrayBuffer>>();
+interface Replayable {
+  body: Uint8Array<ArrayBuffer>;
+  /** `x-stash-cache` of a hit. */
+  hitReport: string;
+  /** `x-stash-tags` for a caller that sent no call ids (calls keyed by batch index). */
+  tagsByIndex: string | null;
+  second: number;
+  cacheControl: string;
+  hitStatus: string;
+}
+const replayables = new WeakMap<StoredResponse, Replayable>();
 const encoder = new TextEncoder();
 
-function bytesOf(stored: StoredResponse): Uint8Array<ArrayBuffer> {
-  let bytes = bodyBytes.get(stored);
-  if (!bytes) {
-    bytes = encoder.encode(stored.body);
-    bodyBytes.set(stored, bytes);
+function replayableOf(stored: StoredResponse, now: number, cdnMaxLagMs: number): Replayable {
+  let r = replayables.get(stored);
+  if (!r) {
+    r = {
+      body: encoder.encode(stored.body),
+      hitReport: stored.calls.map((c) => `${c.path}=hit`).join(', '),
+      tagsByIndex: tagsHeader(stored, []),
+      second: -1,
+      cacheControl: '',
+      hitStatus: '',
+    };
+    replayables.set(stored, r);
   }
-  return bytes;
+  const second = Math.floor(now / 1000);
+  if (r.second !== second) {
+    r.second = second;
+    // As if sent at the end of this second: a lifetime that holds then holds all through it.
+    const latest = (second + 1) * 1000;
+    r.cacheControl = publicCacheControl(stored.freshness, latest, cdnMaxLagMs);
+    const ttlSeconds = Math.max(0, Math.floor((stored.freshness.freshUntil - latest) / 1000));
+    r.hitStatus = cacheStatus({ hit: true, ttlSeconds });
+  }
+  return r;
+}
+
+function tagsHeader(stored: StoredResponse, callIds: readonly string[]): string | null {
+  return joinCallTags(stored.calls.map((c, i) => [callIds[i] ?? String(i), c.header] as const));
 }
 
 /**
@@ -83,20 +114,24 @@ export interface ResponsePlan {
   key: string;
 }
 
-/** A request the response cache may answer, with its key; null sends it down the normal path. */
-export function planStoredResponse(req: Request, deps: ApiDeps, endpoint: string): ResponsePlan | null {
+/**
+ * A request the response cache may answer, with its key; null sends it down the normal path.
+ * `path` is the decoded procedure path(s) of `target` (request-target.ts).
+ */
+export function planStoredResponse(
+  req: Request,
+  deps: ApiDeps,
+  { path, target }: { path: string; target: string },
+): ResponsePlan | null {
   if (req.method !== 'GET') return null;
   const headers = req.headers;
   const mode = headers.get('x-stash-cache-mode');
   if (mode === 'bypass' || mode === 'refresh') return null; // admins asking past the cache
   if (headers.has('trpc-accept') || headers.get('accept')?.includes('application/jsonl')) return null;
-  const url = new URL(req.url);
-  if (!url.pathname.startsWith(`${endpoint}/`)) return null;
-  const path = decodeURIComponent(url.pathname.slice(endpoint.length + 1));
   if (path.includes(',')) return null; // several calls: the normal path
   const policy = policyAt(path);
   if (policy?.scope !== 'public') return null;
-  return { path, policy, key: keyOf(deps.cacheKeyPrefix, policy.version, url.pathname + url.search) };
+  return { path, policy, key: keyOf(deps.cacheKeyPrefix, policy.version, target) };
 }
 
 /** What the normal pipeline produced for the request (the loader of a stored response). */
@@ -177,26 +212,21 @@ function replay(
   hit: boolean,
   kept: boolean,
 ): Response {
-  const now = Date.now();
-  const callIds = parseCallIds(req.headers.get(CALLS_HEADER));
+  const r = replayableOf(stored, Date.now(), deps.cdnMaxLagMs ?? 0);
+  const callIds = req.headers.get(CALLS_HEADER);
   const headers: Record<string, string> = {
     vary: 'trpc-accept, accept',
     'x-request-id': requestId,
     etag: stored.etag,
-    'cache-control': publicCacheControl(stored.freshness, now, deps.cdnMaxLagMs ?? 0),
-    'cache-status': hit
-      ? cacheStatus({
-          hit: true,
-          ttlSeconds: Math.max(0, Math.floor((stored.freshness.freshUntil - now) / 1000)),
-        })
-      : cacheStatus({ hit: false, fwd: 'miss', stored: kept }),
-    'x-stash-cache': stored.calls.map((c) => `${c.path}=${hit ? 'hit' : c.status}`).join(', '),
+    'cache-control': r.cacheControl,
+    'cache-status': hit ? r.hitStatus : cacheStatus({ hit: false, fwd: 'miss', stored: kept }),
+    'x-stash-cache': hit ? r.hitReport : stored.calls.map((c) => `${c.path}=${c.status}`).join(', '),
   };
-  const tags = joinCallTags(stored.calls.map((c, i) => [callIds[i] ?? String(i), c.header] as const));
+  const tags = callIds === null ? r.tagsByIndex : tagsHeader(stored, parseCallIds(callIds));
   if (tags) headers[TAGS_HEADER] = tags;
   if (ifNoneMatchHits(req.headers.get('if-none-match'), stored.etag)) {
     return new Response(null, { status: 304, headers });
   }
   headers['content-type'] = 'application/json';
-  return new Response(bytesOf(stored), { status: 200, headers });
+  return new Response(r.body, { status: 200, headers });
 }

@@ -203,6 +203,37 @@ describe('stored responses', () => {
   });
 });
 
+describe('which requests the response cache takes', () => {
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    handleTrpcRequest(
+      new Request(`${base}/${path}?input=${encodeURIComponent(superjsonBody(undefined))}`, { headers }),
+      h.deps,
+    );
+
+  it('judges a percent-encoded path by the procedure it names', async () => {
+    const before = responseStats();
+    for (let i = 0; i < 2; i++) {
+      const mine = await get('workspaces%2Emine', { cookie });
+      expect(mine.headers.get('cache-control')).toBe('private, no-store');
+      expect(mine.headers.get('etag')).toBeNull();
+    }
+    expect(responseStats()).toEqual(before);
+    const plain = await (await get('marketplace.categories')).text();
+    await get('marketplace%2Ecategories');
+    const encoded = await get('marketplace%2Ecategories');
+    expect(encoded.headers.get('cache-status')).toMatch(/^stash; hit/);
+    expect(await encoded.text()).toBe(plain);
+  });
+
+  it('answers a malformed escape in the path with a 400 the client can read, not a 500', async () => {
+    const res = await get('marketplace%E0%A4categories');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const { error } = (await res.json()) as { error: { json: { data: { code: string } } } };
+    expect(error.json.data.code).toBe('BAD_REQUEST');
+  });
+});
+
 describe('Cache-Control for shared caches', () => {
   it('lets a CDN keep TTL-only answers while fresh, and revalidate answers a write can change', async () => {
     const categories = await trpcGet(h, 'marketplace.categories', undefined);

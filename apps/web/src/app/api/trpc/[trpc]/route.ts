@@ -1,5 +1,5 @@
 import { handleTrpcRequest } from '@stash/api';
-import { getRuntime } from '~/server/runtime';
+import { getRuntime, readyRuntime } from '~/server/runtime';
 
 /**
  * The caller's address for per-address sign-in limits: the rightmost `x-forwarded-for` entry,
@@ -13,7 +13,7 @@ function clientAddress(req: Request): string | null {
 // The whole tRPC endpoint (fetch adapter, batching, `x-stash-cache` header) lives in @stash/api,
 // where it is tested without Next.
 async function handler(req: Request): Promise<Response> {
-  const { deps } = await getRuntime();
+  const { deps } = readyRuntime() ?? (await getRuntime());
   return handleTrpcRequest(req, deps, { clientAddress: clientAddress(req) });
 }
 
