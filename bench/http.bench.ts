@@ -7,7 +7,8 @@
  *   pnpm --filter @stash/bench bench --no-next    # servers of this package only
  *   pnpm --filter @stash/bench bench --profile    # variant 4 only, under node --cpu-prof
  *   pnpm --filter @stash/bench bench --profile --variant=trpc-constant   # another variant
- *   options: --duration=6 --warmup=2 (seconds per measurement / per warm-up),
+ *   pnpm --filter @stash/bench bench --profile --variant=next-api        # `next start` itself
+ *   options: --duration=12 --warmup=2 (seconds per measurement / per warm-up),
  *            --rounds=3 (each measurement in that many slices, round-robin over the variants),
  *            --only=api-l1,api-redis (measure these variants only; all are still verified),
  *            --chart=docs/bench-http.svg (where the SVG chart goes; --no-chart: none)
@@ -24,16 +25,27 @@ import { Redis } from 'ioredis';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { buildNeeded, runNextBuild, webRoot } from '../apps/web/scripts/next-build';
 import { httpChart } from './src/chart';
-import { get, type Measurement, measure, type Target, verify } from './src/load';
+import {
+  get,
+  type Measurement,
+  measure,
+  newLatencyHistogram,
+  percentilesMs,
+  type Target,
+  verify,
+} from './src/load';
 import { type Proc, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
 import { machine, nextRatios, resultsTable } from './src/report';
 import {
   ADMIN_EMAIL,
+  isNextVariant,
   isServerVariant,
   LABELS,
   NEXT_CONSTANT_PATH,
   NEXT_TRPC_CONSTANT_PATH,
+  NEXT_VARIANTS,
+  type NextVariant,
   type ServerVariant,
 } from './src/variants';
 
@@ -43,7 +55,7 @@ const { values: opts } = parseArgs({
     'no-next': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     variant: { type: 'string', default: 'api-l1' },
-    duration: { type: 'string', default: '6' },
+    duration: { type: 'string', default: '12' },
     warmup: { type: 'string', default: '2' },
     only: { type: 'string' },
     rounds: { type: 'string', default: '3' },
@@ -127,7 +139,8 @@ async function run(): Promise<void> {
 
   // The reference body: the real handler's answer (a miss), which every variant must reproduce.
   const profiled = opts.profile ? opts.variant : null;
-  if (profiled !== null && !isServerVariant(profiled)) throw new Error(`--variant: unknown ${profiled}`);
+  if (profiled !== null && !isServerVariant(profiled) && !isNextVariant(profiled))
+    throw new Error(`--variant: unknown ${profiled}`);
   if (profiled) mkdirSync(PROFILE_DIR, { recursive: true });
   const profArgs = ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
   const api = await start('api-l1', profiled === 'api-l1' ? profArgs : []);
@@ -137,8 +150,17 @@ async function run(): Promise<void> {
   const items = superjson.deserialize<{ items: unknown[] }>(parsed.result.data).items.length;
   console.log(`reference: marketplace.search, default input: ${items} items, ${reference.length} bytes`);
 
-  if (profiled)
-    return profile(profiled, profiled === 'api-l1' ? api : await start(profiled, profArgs), reference);
+  if (profiled && isNextVariant(profiled)) {
+    if ((await nextPlan()).enabled === false) throw new Error('--variant: no Next build to profile');
+    const app = await startNextApp(db.url, bodyFile, profArgs);
+    return profile(await nextTarget(profiled, app.url), app, reference);
+  }
+  if (profiled) {
+    const server = profiled === 'api-l1' ? api : await start(profiled, profArgs);
+    const headers: Record<string, string> =
+      profiled === 'api-bypass' ? { cookie: await signIn(server.url), 'x-stash-cache-mode': 'bypass' } : {};
+    return profile({ variant: profiled, url: server.url, headers }, server, reference);
+  }
 
   const next = await nextPlan();
   const [rest, nextApp] = await Promise.all([
@@ -160,23 +182,7 @@ async function run(): Promise<void> {
     { variant: 'api-l1', url: api.url, headers: {} },
     { variant: 'api-redis', url: apiRedis!.url, headers: {} },
     { variant: 'api-bypass', url: bypass!.url, headers: { cookie, 'x-stash-cache-mode': 'bypass' } },
-    ...(nextApp
-      ? [
-          { variant: 'next-constant' as const, url: nextApp.url, headers: {}, path: NEXT_CONSTANT_PATH },
-          { variant: 'next-api' as const, url: nextApp.url, headers: {} },
-          {
-            variant: 'next-trpc-constant' as const,
-            url: nextApp.url,
-            headers: {},
-            path: NEXT_TRPC_CONSTANT_PATH,
-          },
-          {
-            variant: 'next-api-304' as const,
-            url: nextApp.url,
-            headers: { 'if-none-match': await etagOf(nextApp.url) },
-          },
-        ]
-      : []),
+    ...(nextApp ? await Promise.all(NEXT_VARIANTS.map((v) => nextTarget(v, nextApp.url))) : []),
   ];
   for (const target of targets) await verify(target, reference);
   console.log(`verified: ${targets.length} variants return the reference body; cached ones report hits`);
@@ -235,16 +241,23 @@ async function run(): Promise<void> {
   );
 }
 
-/** One cell from its slices: requests over time, the median p50 and the worst p99. */
+/**
+ * One cell from its slices: requests over time, and percentiles of all its responses together.
+ * (The worst slice's p99 was a knife edge at 50 connections: each slice opens 50 connections at
+ * once, and a busy Node server accepts them one per event-loop turn, so ~25 first requests wait
+ * 0.3-1 s; at 2 s slices that is about 1 % of a slice. docs/benchmarks.md, "Where the 50-connection
+ * tail went"; `pnpm --filter @stash/bench bench:accept-burst` shows it on a bare node server.)
+ */
 function combine(parts: Measurement[]): Measurement {
   const first = parts[0];
   if (!first) throw new Error('no measurement');
-  const p50s = parts.map((p) => p.p50).sort((a, b) => a - b);
+  const latencies = newLatencyHistogram();
+  for (const part of parts) latencies.add(part.latencies);
   return {
     ...first,
     rps: parts.reduce((sum, p) => sum + p.rps, 0) / parts.length, // equal slices: the mean rate
-    p50: p50s[Math.floor(p50s.length / 2)] ?? first.p50,
-    p99: Math.max(...parts.map((p) => p.p99)),
+    ...percentilesMs(latencies),
+    latencies,
   };
 }
 
@@ -256,24 +269,45 @@ async function etagOf(url: string): Promise<string> {
   return etag;
 }
 
-async function startNextApp(databaseUrl: string, constantFile: string): Promise<Proc> {
+/** How the benchmark asks the Next app for one of its variants. */
+async function nextTarget(variant: NextVariant, url: string): Promise<Target> {
+  switch (variant) {
+    case 'next-constant':
+      return { variant, url, headers: {}, path: NEXT_CONSTANT_PATH };
+    case 'next-api':
+      return { variant, url, headers: {} };
+    case 'next-trpc-constant':
+      return { variant, url, headers: {}, path: NEXT_TRPC_CONSTANT_PATH };
+    case 'next-api-304':
+      return { variant, url, headers: { 'if-none-match': await etagOf(url) } };
+  }
+}
+
+async function startNextApp(
+  databaseUrl: string,
+  constantFile: string,
+  execArgv: string[] = [],
+): Promise<Proc> {
   // A private Redis, so the Next app's fixed `stash` key prefix collides with nobody.
   const redis = await startRedisServer();
   teardown.add('stop the throw-away redis', redis.stop);
   const app = await startWebApp({
     databaseUrl,
     unset: ['REDIS_CLUSTER_NODES'],
-    env: { REDIS_URL: redis.url, SESSION_SECRET, STASH_BENCH_CONSTANT_FILE: constantFile },
+    env: {
+      REDIS_URL: redis.url,
+      SESSION_SECRET,
+      STASH_BENCH_CONSTANT_FILE: constantFile,
+    },
+    execArgv,
   });
   teardown.add('stop next start', app.stop);
   return app;
 }
 
 /** One variant under `--cpu-prof`: warm up, load at 10 connections, stop, summarize the load window. */
-async function profile(variant: ServerVariant, server: Proc, reference: string): Promise<void> {
-  const headers: Record<string, string> =
-    variant === 'api-bypass' ? { cookie: await signIn(server.url), 'x-stash-cache-mode': 'bypass' } : {};
-  const target: Target = { variant, url: server.url, headers };
+async function profile(target: Target, server: Proc, reference: string): Promise<void> {
+  const { variant } = target;
   await verify(target, reference);
   const before = new Set(readdirSync(PROFILE_DIR));
   await measure(target, 10, WARMUP_S, 0);

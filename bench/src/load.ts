@@ -2,6 +2,7 @@
 
 import { CACHE_HEADER } from '@stash/api';
 import autocannon from 'autocannon';
+import { build as buildHistogram, type Histogram } from 'hdr-histogram-js';
 import { EXPECTED_CACHE_HEADER, EXPECTED_STATUS, SEARCH_PATH, type Variant } from './variants';
 
 export interface Target {
@@ -19,6 +20,23 @@ export interface Measurement {
   p50: number;
   p99: number;
   bytesPerResponse: number;
+  /** Every response's latency in µs: a cell's slices merge into one distribution. */
+  latencies: Histogram;
+}
+
+/** Latencies in µs, from 1 µs to 10 min, 3 significant digits (autocannon's own precision). */
+export function newLatencyHistogram(): Histogram {
+  return buildHistogram({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+}
+
+/** p50 and p99 in ms, as the tables print them. */
+export function percentilesMs(h: Histogram): { p50: number; p99: number } {
+  const ms = (us: number) => Math.round(us / 100) / 10;
+  return { p50: ms(h.getValueAtPercentile(50)), p99: ms(h.getValueAtPercentile(99)) };
 }
 
 function assertLoopback(url: string): void {
@@ -63,7 +81,15 @@ export async function measure(
   assertLoopback(target.url);
   const options = { url: `${target.url}${target.path ?? SEARCH_PATH}`, connections, headers: target.headers };
   if (warmupS > 0) await autocannon({ ...options, duration: warmupS });
-  const result = await autocannon({ ...options, duration: durationS });
+  const latencies = newLatencyHistogram();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon({ ...options, duration: durationS }, (error, done) =>
+      error ? reject(error) : resolve(done),
+    );
+    run.on('response', (_client, _status, _bytes, responseTimeMs) => {
+      latencies.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
+    });
+  });
   // autocannon counts a 304 as non-2xx: the revalidation variant expects exactly those.
   const expected304 =
     EXPECTED_STATUS[target.variant] === 304 ? (result.statusCodeStats?.['304']?.count ?? 0) : 0;
@@ -77,8 +103,8 @@ export async function measure(
     variant: target.variant,
     connections,
     rps: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    ...percentilesMs(latencies),
     bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
+    latencies,
   };
 }

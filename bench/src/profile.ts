@@ -35,6 +35,8 @@ const BUCKETS: [string, RegExp][] = [
   ['bench adapter (IncomingMessage <-> fetch)', /\/bench\/src\//],
   ['undici (Request/Response/Headers)', /undici|internal\/deps\/undici|internal\/webstreams/],
   ['node core (http, net, streams, timers)', /^node:/],
+  ['Next.js (next/dist: server, routing, route modules)', /\/next\/dist\//],
+  ['apps/web build (.next/server: the app and the @stash packages it bundles)', /\.next\/server\//],
 ];
 
 /** Inclusive time of these functions (matched by name and file); stacks split at each await. */

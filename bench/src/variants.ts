@@ -9,7 +9,11 @@ export const SERVER_VARIANTS = [
 ] as const;
 
 export type ServerVariant = (typeof SERVER_VARIANTS)[number];
-export type Variant = ServerVariant | 'next-constant' | 'next-api' | 'next-trpc-constant' | 'next-api-304';
+/** The variants `next start` serves, in table order. */
+export const NEXT_VARIANTS = ['next-constant', 'next-api', 'next-trpc-constant', 'next-api-304'] as const;
+
+export type NextVariant = (typeof NEXT_VARIANTS)[number];
+export type Variant = ServerVariant | NextVariant;
 
 export const LABELS: Record<Variant, string> = {
   memory: '1. node http, bytes from memory (ceiling)',
@@ -62,6 +66,10 @@ export interface ServerEnv {
   /** File holding the captured search response body (variants 1-3). */
   BENCH_BODY_FILE: string;
   SESSION_SECRET: string;
+}
+
+export function isNextVariant(value: string | undefined): value is NextVariant {
+  return (NEXT_VARIANTS as readonly string[]).includes(value ?? '');
 }
 
 export function isServerVariant(value: string | undefined): value is ServerVariant {

@@ -24,6 +24,8 @@ export interface WebAppOptions {
   label?: string;
   /** Keep the app's stdout (otherwise only stderr is kept, for error reports). */
   stdout?: boolean;
+  /** Node flags for `next start` (e.g. `--cpu-prof`, which NODE_OPTIONS may not carry). */
+  execArgv?: string[];
 }
 
 export interface WebApp {
@@ -60,7 +62,7 @@ export async function startWebApp(opts: WebAppOptions): Promise<WebApp> {
   for (const name of opts.unset ?? []) delete env[name];
 
   const launch = async () => {
-    child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    child = spawn(process.execPath, [...(opts.execArgv ?? []), nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
       cwd: webRoot,
       // Its own process group: SIGSTOP/SIGKILL reach every process of the app at once.
       detached: true,
