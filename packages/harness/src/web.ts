@@ -62,19 +62,23 @@ export async function startWebApp(opts: WebAppOptions): Promise<WebApp> {
   for (const name of opts.unset ?? []) delete env[name];
 
   const launch = async () => {
-    child = spawn(process.execPath, [...(opts.execArgv ?? []), nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: webRoot,
-      // Its own process group: SIGSTOP/SIGKILL reach every process of the app at once.
-      detached: true,
-      stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'],
-      env: {
-        ...env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        DATABASE_URL: opts.databaseUrl,
-        ...opts.env,
+    child = spawn(
+      process.execPath,
+      [...(opts.execArgv ?? []), nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
+      {
+        cwd: webRoot,
+        // Its own process group: SIGSTOP/SIGKILL reach every process of the app at once.
+        detached: true,
+        stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'],
+        env: {
+          ...env,
+          NODE_ENV: 'production',
+          NEXT_TELEMETRY_DISABLED: '1',
+          DATABASE_URL: opts.databaseUrl,
+          ...opts.env,
+        },
       },
-    });
+    );
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     const started = child;
