@@ -41,37 +41,49 @@ export class RemoteGuard {
     return this.breaker.state;
   }
 
-  /** `namespace`: the key's slot, quarantined briefly after a failure (slot-quarantine.ts). */
-  async run<R>(op: StoreOp, fn: () => Promise<R>, namespace?: string): Promise<R> {
-    if (!this.breaker.allow()) throw new BreakerOpenError();
-    if (namespace === undefined) return this.timed(op, fn, this.timeoutMs);
-    this.quarantine.check(namespace);
-    try {
-      const result = await this.timed(op, fn, this.timeoutMs);
-      this.quarantine.succeeded(namespace);
-      return result;
-    } catch (error) {
-      this.quarantine.failed(namespace);
-      throw error;
+  /**
+   * `namespace`: the key's slot, quarantined briefly after a failure (slot-quarantine.ts).
+   * Plain promise steps rather than async functions: this wraps every Redis call, and each
+   * async layer costs the hit path microtask turns.
+   */
+  run<R>(op: StoreOp, fn: () => Promise<R>, namespace?: string): Promise<R> {
+    if (!this.breaker.allow()) return Promise.reject(new BreakerOpenError());
+    if (namespace !== undefined) {
+      try {
+        this.quarantine.check(namespace);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
+    return this.timed(op, fn, this.timeoutMs, namespace);
   }
 
   /** Past the breaker, with its own timeout: for invalidations, which must be attempted. */
   deliver<R>(op: StoreOp, fn: () => Promise<R>, timeoutMs: number): Promise<R> {
-    return this.timed(op, fn, timeoutMs);
+    return this.timed(op, fn, timeoutMs, undefined);
   }
 
-  private async timed<R>(op: StoreOp, fn: () => Promise<R>, timeoutMs: number): Promise<R> {
+  private timed<R>(
+    op: StoreOp,
+    fn: () => Promise<R>,
+    timeoutMs: number,
+    namespace: string | undefined,
+  ): Promise<R> {
     const started = performance.now();
+    let call: Promise<R>;
     try {
-      const result = await withTimeout(fn(), timeoutMs, op);
-      this.breaker.success();
-      this.metrics.recordStoreOp(op, performance.now() - started, true);
-      return result;
+      call = fn();
     } catch (error) {
-      this.breaker.failure(error);
-      this.metrics.recordStoreOp(op, performance.now() - started, false);
-      throw error;
+      call = Promise.reject(error);
     }
+    return withTimeout(call, timeoutMs, op, (ok, error) => {
+      if (ok) this.breaker.success();
+      else this.breaker.failure(error);
+      if (namespace !== undefined) {
+        if (ok) this.quarantine.succeeded(namespace);
+        else this.quarantine.failed(namespace);
+      }
+      this.metrics.recordStoreOp(op, performance.now() - started, ok);
+    });
   }
 }

@@ -20,7 +20,7 @@ export function serialize(value: unknown): string {
   // Date#toJSON is toISOString, which is also what superjson stores for a Date.
   const json = JSON.stringify(value);
   if (dates.length === 0) return `{"json":${json}}`;
-  const values = dates.map((path) => `${JSON.stringify(path)}:["Date"]`).join(',');
+  const values = dates.map(dateAnnotation).join(',');
   return `{"json":${json},"meta":{"values":{${values}},"v":1}}`;
 }
 
@@ -104,7 +104,23 @@ interface SuperMeta {
 }
 
 /** superjson's path escaping (pathstringifier.ts), needed only for keys holding `.` or `\`. */
-const escapeKey = (key: string) => key.replace(/\\/g, '\\\\').replace(/\./g, '\\.');
+const escapeKey = (key: string) =>
+  key.includes('.') || key.includes('\\') ? key.replace(/\\/g, '\\\\').replace(/\./g, '\\.') : key;
+
+/**
+ * `"<path>":["Date"]`, remembered per path: a list's misses annotate the same paths
+ * (`items.0.createdAt`, ...) every time. Bounded, cleared when full.
+ */
+const annotations = new Map<string, string>();
+function dateAnnotation(path: string): string {
+  let annotation = annotations.get(path);
+  if (annotation === undefined) {
+    annotation = `${JSON.stringify(path)}:["Date"]`;
+    if (annotations.size >= 10_000) annotations.clear();
+    annotations.set(path, annotation);
+  }
+  return annotation;
+}
 
 /**
  * True when `value` is plain JSON plus valid Dates with no object seen twice; `dates` collects

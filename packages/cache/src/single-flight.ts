@@ -8,8 +8,14 @@ export class SingleFlight<T> {
   run(key: string, fn: () => Promise<T>): Promise<T> {
     const existing = this.inflight.get(key);
     if (existing) return existing;
-    const promise = fn().finally(() => this.inflight.delete(key));
+    const promise = fn();
     this.inflight.set(key, promise);
+    // Registered before any caller's handler, so a caller that comes back at once (even from its
+    // own handler) starts a new flight. Not `finally`: that is a promise and two turns more.
+    const land = () => {
+      if (this.inflight.get(key) === promise) this.inflight.delete(key);
+    };
+    promise.then(land, land);
     return promise;
   }
 

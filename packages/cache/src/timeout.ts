@@ -23,23 +23,35 @@ export class CacheTimeoutError extends Error {
 /** A timer that fires this much later than asked means the loop, not Redis, used the time. */
 const LATE_FRACTION = 0.5;
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, label: string, maxMs = ms * 8): Promise<T> {
+/**
+ * `settled` runs once, just before the returned promise settles (`ok`: it resolves): the
+ * guard's bookkeeping without a promise step of its own.
+ */
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  label: string,
+  settled?: (ok: boolean, error?: unknown) => void,
+  maxMs = ms * 8,
+): Promise<T> {
   // One promise and (usually) one timer per operation: this wraps every store call on the hot path.
   return new Promise<T>((resolve, reject) => {
     const started = performance.now();
-    let settled = false;
+    let done = false;
     let timer: NodeJS.Timeout | undefined;
     const arm = (delay: number) => {
       const due = performance.now() + delay;
       timer = setTimeout(() => {
         const lateBy = performance.now() - due;
         setImmediate(() => {
-          if (settled) return;
+          if (done) return;
           const elapsed = performance.now() - started;
           if (lateBy > delay * LATE_FRACTION && elapsed < maxMs) arm(Math.min(ms, maxMs - elapsed));
           else {
-            settled = true;
-            reject(new CacheTimeoutError(label, Math.round(elapsed)));
+            done = true;
+            const error = new CacheTimeoutError(label, Math.round(elapsed));
+            settled?.(false, error);
+            reject(error);
           }
         });
       }, delay);
@@ -47,13 +59,17 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, label: string, m
     arm(ms);
     promise.then(
       (value) => {
-        settled = true;
+        if (done) return; // timed out already
+        done = true;
         clearTimeout(timer);
+        settled?.(true);
         resolve(value);
       },
       (error: unknown) => {
-        settled = true;
+        if (done) return;
+        done = true;
         clearTimeout(timer);
+        settled?.(false, error);
         reject(error);
       },
     );

@@ -51,9 +51,11 @@ export class RedisReads {
     const extra = this.known.get(keys.entry);
     if (extra === undefined || exactLease) return this.full(keys, tags, extra ?? [], lease);
     // Hit-shaped: the plain MGET. An entry that vanished is read again with the lease.
-    return this.mget(keys, tags, extra, undefined).then((read) =>
-      read?.entry ? read : this.full(keys, tags, extra, lease),
-    );
+    const wanted = wantedTags(tags, extra);
+    return this.client.mget(markNames(keys, wanted)).then((values) => {
+      const read = judge(values, wanted, NOT_ASKED);
+      return read?.entry ? read : this.full(keys, tags, extra, lease);
+    });
   }
 
   remember(entryKey: string, extraTags: readonly string[]): void {
@@ -89,9 +91,8 @@ export class RedisReads {
     extra: readonly string[],
     lease: LeaseRequest | undefined,
   ): Promise<ReadResult | undefined> {
-    const wanted = extra.length > 0 ? [...new Set([...tags, ...extra])] : tags;
-    const names = [keys.entry, `${keys.marks}~o`, `${keys.marks}~c`];
-    for (const tag of wanted) names.push(`${keys.marks}h:${tag}`, `${keys.marks}s:${tag}`);
+    const wanted = wantedTags(tags, extra);
+    const names = markNames(keys, wanted);
     if (!lease) return this.client.mget(names).then((values) => judge(values, wanted, NOT_ASKED));
     return this.client
       .pipeline()
@@ -133,6 +134,17 @@ export class RedisReads {
       clockCreated: created === 1,
     };
   }
+}
+
+function wantedTags(tags: readonly string[], extra: readonly string[]): readonly string[] {
+  return extra.length > 0 ? [...new Set([...tags, ...extra])] : tags;
+}
+
+/** The entry, the namespace's origin and clock, and both marks of each tag, in MGET order. */
+function markNames(keys: EntryKeys, tags: readonly string[]): string[] {
+  const names = [keys.entry, `${keys.marks}~o`, `${keys.marks}~c`];
+  for (const tag of tags) names.push(`${keys.marks}h:${tag}`, `${keys.marks}s:${tag}`);
+  return names;
 }
 
 function judge(
