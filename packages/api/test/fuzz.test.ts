@@ -29,7 +29,16 @@ const procedures = Object.entries(
   // tRPC keeps a flat path -> procedure map at run time; its type is the nested record.
   appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
 ).map(([path, procedure]) => ({ path, type: procedure._def.type }));
-const PATHS = [...procedures.map((p) => p.path), 'nope', 'marketplace', '__proto__', 'constructor.prototype'];
+// Sent as they are, not %-encoded: escapes that do not decode (tRPC's own decode throws on them).
+const BROKEN_ESCAPES = ['marketplace.%E0%A4search', '%', 'auth.me%zz'];
+const PATHS = [
+  ...procedures.map((p) => p.path),
+  'nope',
+  'marketplace',
+  '__proto__',
+  'constructor.prototype',
+  ...BROKEN_ESCAPES,
+];
 
 let h: Harness;
 let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -107,7 +116,8 @@ function toRequest(s: Shot): { url: string; init: RequestInit } {
   if (s.headers === 'cross-site')
     Object.assign(headers, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
   const body = s.batch ? `{${s.inputs.map((input, i) => `"${i}":${input}`).join(',')}}` : (s.inputs[0] ?? '');
-  const path = `${server.url}/api/trpc/${s.paths.map(encodeURIComponent).join(',')}`;
+  const segment = (p: string) => (BROKEN_ESCAPES.includes(p) ? p : encodeURIComponent(p));
+  const path = `${server.url}/api/trpc/${s.paths.map(segment).join(',')}`;
   const query = s.batch ? '?batch=1' : '';
   if (s.method === 'GET') {
     const url = `${path}${query}${query ? '&' : '?'}input=${encodeURIComponent(body)}`;
