@@ -4,26 +4,13 @@
  * database as a variable and the write's "transaction" as the lines between `clockBefore` and
  * `prime`, and asserts what a reader sees.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildCacheKey, type Cache, createCache } from '../src/index';
+import { describe, expect, it } from 'vitest';
+import { buildCacheKey, createCache } from '../src/index';
 import { heldLoader } from './support/gate';
-import { memoryLogger, type RedisProcess, startRedis, uniquePrefix } from './support/redis';
+import { memoryLogger, uniquePrefix } from './support/redis';
+import { useThrowAwayRedis } from './support/throw-away-redis';
 
-let server: RedisProcess;
-let admin: Redis;
-const caches: Cache[] = [];
-beforeAll(async () => {
-  server = await startRedis();
-  admin = new Redis(server.url);
-});
-afterEach(async () => {
-  await Promise.all(caches.splice(0).map((cache) => cache.close()));
-});
-afterAll(async () => {
-  admin?.disconnect();
-  await server?.stop();
-});
+const redis = useThrowAwayRedis();
 
 const NAMESPACE = 'live.count';
 const options = { ttlMs: 60_000, tags: ['agent:1:installs'], l1: false };
@@ -33,13 +20,13 @@ async function engines(kind: 'redis' | 'memory') {
   const make = () =>
     createCache({
       prefix,
-      ...(kind === 'redis' ? { redis: server.url, l1: false as const } : {}),
+      ...(kind === 'redis' ? { redis: redis.server.url, l1: false as const } : {}),
       logger: memoryLogger(),
     });
   // The memory store is one process's whole cache: "another instance" is the same engine.
   const a = make();
   const b = kind === 'redis' ? make() : a;
-  caches.push(...new Set([a, b]));
+  redis.caches.push(...new Set([a, b]));
   await Promise.all([a.ready(), b.ready()]);
   const key = buildCacheKey({ prefix, version: 'v1', path: NAMESPACE, scope: 'public', input: 1 });
   return { a, b, key };
@@ -112,7 +99,7 @@ describe('write-through on a Redis that forgot', () => {
     let db = 5;
     const since = await a.clockBefore(NAMESPACE);
     if (since === undefined) throw new Error('no clock');
-    await admin.flushall(); // restart, failover: the clock the write read is gone
+    await redis.admin.flushall(); // restart, failover: the clock the write read is gone
     db = 6;
     expect(await a.prime(key, db, options, since)).toBe(false);
     let loads = 0;
