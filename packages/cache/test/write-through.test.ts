@@ -115,3 +115,27 @@ describe('write-through on a Redis that forgot', () => {
     expect(loads).toBe(1);
   });
 });
+
+describe('write-through when Redis takes no writes', () => {
+  it('throws, and the writing process never reads the value from before its own write', async () => {
+    const { a, b, key } = await engines('redis');
+    let db = 5;
+    expect((await a.fetch(key, () => db, options)).value).toBe(5);
+    const since = await a.clockBefore(NAMESPACE);
+    if (since === undefined) throw new Error('no clock');
+    // Between the clock read and the prime, Redis stops taking writes (reads still work).
+    await redis.admin.client('PAUSE', 60_000, 'WRITE');
+    try {
+      db = 6; // the write commits
+      await expect(a.prime(key, db, options, since)).rejects.toThrow();
+      // The entry holding 5 is still in Redis, unmarked: the writer must not serve it.
+      expect((await a.fetch(key, () => db, options)).value).toBe(6);
+    } finally {
+      await redis.admin.client('UNPAUSE');
+    }
+    // Redis takes writes again: the prime that was queued lands, or the replayed invalidation
+    // does; either way nobody reads 5.
+    expect((await b.fetch(key, () => db, options)).value).toBe(6);
+    expect((await a.fetch(key, () => db, options)).value).toBe(6);
+  });
+});
