@@ -78,14 +78,15 @@ export const workspacesRouter = {
    * Which of these agents the workspace has: answered from the workspace's live installs (one
    * cached fact per workspace, written through by installs) instead of one entry per page of ids.
    */
-  installState: protectedProcedure.input(installStateInput).query(async ({ ctx, input, path, ...rest }) => {
-    await authorizeWorkspaceRead(ctx, input);
-    const live = await readLive(ctx, workspaceInstalls, [input.workspaceId]);
-    const installed = new Set((live.values.get(input.workspaceId) ?? []).map((row) => row.agent.id));
-    const batchIndex = (rest as { batchIndex?: number }).batchIndex ?? 0;
-    ctx.cacheReport.record({ path, batchIndex, status: live.status, tags: live.tags });
-    return { workspaceId: input.workspaceId, installed: input.agentIds.filter((id) => installed.has(id)) };
-  }),
+  installState: protectedProcedure
+    .input(installStateInput)
+    .query(async ({ ctx, input, path, batchIndex }) => {
+      await authorizeWorkspaceRead(ctx, input);
+      const live = await readLive(ctx, workspaceInstalls, [input.workspaceId]);
+      const installed = new Set((live.values.get(input.workspaceId) ?? []).map((row) => row.agent.id));
+      ctx.cacheReport.record({ path, batchIndex: batchIndex ?? 0, status: live.status, tags: live.tags });
+      return { workspaceId: input.workspaceId, installed: input.agentIds.filter((id) => installed.has(id)) };
+    }),
 
   /**
    * Which of my workspaces have this agent (the agent page's "Installed in"): my workspaces are
