@@ -124,7 +124,7 @@ describe('failure handling', () => {
       const options = { ttlMs: 60_000, tags: ['agent:1'] };
       await cache.fetch(key(1), () => 'one', options); // every script has run once
       await admin.script('FLUSH');
-      // The write's commit script rides in a pipeline: it must still land.
+      // The write's commit script goes out right behind the staging SET: it must still land.
       expect(await cache.fetch(key(2), () => 'two', options)).toMatchObject({ status: 'miss' });
       expect(await cache.fetch(key(2), () => 'loader', options)).toMatchObject({
         value: 'two',

@@ -1,9 +1,9 @@
 /**
  * Lua scripts by SHA, without ioredis's `defineCommand`. A defined command makes every
  * `pipeline()` copy all of them onto the new pipeline (12 properties here, ~10 µs per pipeline
- * on the bench machine), and a cache miss builds two pipelines. Here the SHA is computed once;
- * a call sends EVALSHA and, when Redis does not know the script (restart, SCRIPT FLUSH), sends
- * EVAL, which also loads it for next time.
+ * on the bench machine; a cache miss builds one, an invalidation one). Here the SHA is computed
+ * once; a call sends EVALSHA and, when Redis does not know the script (restart, SCRIPT FLUSH),
+ * sends EVAL, which also loads it for next time.
  */
 import { createHash } from 'node:crypto';
 import type { RedisClient } from './redis-client';
