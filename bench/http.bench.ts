@@ -25,15 +25,8 @@ import { Redis } from 'ioredis';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { buildNeeded, runNextBuild, webRoot } from '../apps/web/scripts/next-build';
 import { httpChart } from './src/chart';
-import {
-  get,
-  type Measurement,
-  measure,
-  newLatencyHistogram,
-  percentilesMs,
-  type Target,
-  verify,
-} from './src/load';
+import { combineSlices, get, type Measurement, measure, type Target, verify } from './src/load';
+import { nextTarget } from './src/next-targets';
 import { type Proc, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
 import { machine, nextRatios, resultsTable } from './src/report';
@@ -42,10 +35,7 @@ import {
   isNextVariant,
   isServerVariant,
   LABELS,
-  NEXT_CONSTANT_PATH,
-  NEXT_TRPC_CONSTANT_PATH,
   NEXT_VARIANTS,
-  type NextVariant,
   type ServerVariant,
 } from './src/variants';
 
@@ -202,7 +192,7 @@ async function run(): Promise<void> {
         slices.get(target)?.push(await measure(target, connections, DURATION_S / ROUNDS, 0));
     }
     for (const [target, parts] of slices) {
-      const row = combine(parts);
+      const row = combineSlices(parts);
       console.log(`  ${target.variant} @${connections}: ${Math.round(row.rps)} req/s, p99 ${row.p99} ms`);
       rows.push(row);
     }
@@ -239,48 +229,6 @@ async function run(): Promise<void> {
       'total time': `${Math.round((Date.now() - started) / 1000)} s`,
     }),
   );
-}
-
-/**
- * One cell from its slices: requests over time, and percentiles of all its responses together.
- * (The worst slice's p99 was a knife edge at 50 connections: each slice opens 50 connections at
- * once, and a busy Node server accepts them one per event-loop turn, so ~25 first requests wait
- * 0.3-1 s; at 2 s slices that is about 1 % of a slice. docs/benchmarks.md, "Where the 50-connection
- * tail went"; `pnpm --filter @stash/bench bench:accept-burst` shows it on a bare node server.)
- */
-function combine(parts: Measurement[]): Measurement {
-  const first = parts[0];
-  if (!first) throw new Error('no measurement');
-  const latencies = newLatencyHistogram();
-  for (const part of parts) latencies.add(part.latencies);
-  return {
-    ...first,
-    rps: parts.reduce((sum, p) => sum + p.rps, 0) / parts.length, // equal slices: the mean rate
-    ...percentilesMs(latencies),
-    latencies,
-  };
-}
-
-/** The ETag of the stored search response (after one request that stores it). */
-async function etagOf(url: string): Promise<string> {
-  await get({ variant: 'next-api', url, headers: {} });
-  const { etag } = await get({ variant: 'next-api', url, headers: {} });
-  if (!etag) throw new Error('next-api: no ETag on marketplace.search');
-  return etag;
-}
-
-/** How the benchmark asks the Next app for one of its variants. */
-async function nextTarget(variant: NextVariant, url: string): Promise<Target> {
-  switch (variant) {
-    case 'next-constant':
-      return { variant, url, headers: {}, path: NEXT_CONSTANT_PATH };
-    case 'next-api':
-      return { variant, url, headers: {} };
-    case 'next-trpc-constant':
-      return { variant, url, headers: {}, path: NEXT_TRPC_CONSTANT_PATH };
-    case 'next-api-304':
-      return { variant, url, headers: { 'if-none-match': await etagOf(url) } };
-  }
 }
 
 async function startNextApp(

@@ -108,3 +108,23 @@ export async function measure(
     latencies,
   };
 }
+
+/**
+ * One cell from its slices: requests over time, and percentiles of all its responses together.
+ * (The worst slice's p99 was a knife edge at 50 connections: each slice opens 50 connections at
+ * once, and a busy Node server accepts them one per event-loop turn, so ~25 first requests wait
+ * 0.3-1 s; at 2 s slices that is about 1 % of a slice. docs/benchmarks.md, "Where the 50-connection
+ * tail went"; `pnpm --filter @stash/bench bench:accept-burst` shows it on a bare node server.)
+ */
+export function combineSlices(parts: Measurement[]): Measurement {
+  const first = parts[0];
+  if (!first) throw new Error('no measurement');
+  const latencies = newLatencyHistogram();
+  for (const part of parts) latencies.add(part.latencies);
+  return {
+    ...first,
+    rps: parts.reduce((sum, p) => sum + p.rps, 0) / parts.length, // equal slices: the mean rate
+    ...percentilesMs(latencies),
+    latencies,
+  };
+}

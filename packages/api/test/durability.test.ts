@@ -17,9 +17,7 @@ beforeAll(async () => {
   server = await startRedis();
   h = await createHarness({ redis: server.url });
   reader = await h.sibling();
-  const ada = await h.session(ADA);
-  workspaceId = (await h.db.prisma.workspaceMember.findFirstOrThrow({ where: { userId: ada.userId } }))
-    .workspaceId;
+  workspaceId = await h.workspaceOf(ADA);
 });
 afterAll(async () => {
   await h?.close();

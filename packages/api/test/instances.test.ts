@@ -18,10 +18,7 @@ afterAll(async () => {
 
 describe('two API instances with L1', () => {
   it('shows an install made on one instance in the next read on the other', async () => {
-    const ada = await h.session(ADA);
-    const workspaceId = (
-      await h.db.prisma.workspaceMember.findFirstOrThrow({ where: { userId: ada.userId } })
-    ).workspaceId;
+    const workspaceId = await h.workspaceOf(ADA);
     const agent = await h.db.prisma.agent.findFirstOrThrow({
       where: { published: true, installs: { none: { workspaceId } } },
     });

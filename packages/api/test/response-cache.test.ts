@@ -19,9 +19,7 @@ let workspaceId: number;
 beforeAll(async () => {
   h = await createHarness();
   cookie = await signedInCookie(h, ADA);
-  const ada = await h.session(ADA);
-  workspaceId = (await h.db.prisma.workspaceMember.findFirstOrThrow({ where: { userId: ada.userId } }))
-    .workspaceId;
+  workspaceId = await h.workspaceOf(ADA);
 });
 afterAll(async () => {
   await h?.close();

@@ -26,9 +26,7 @@ let installedId: number;
 beforeAll(async () => {
   h = await createHarness();
   cookie = await signedInCookie(h, ADA);
-  const ada = await h.session(ADA);
-  const owned = await h.db.prisma.workspaceMember.findFirstOrThrow({ where: { userId: ada.userId } });
-  workspaceId = owned.workspaceId;
+  workspaceId = await h.workspaceOf(ADA);
   const installed = await h.db.prisma.agentInstall.findMany({
     where: { workspaceId },
     select: { agentId: true },

@@ -19,6 +19,8 @@ export interface Harness {
   cache: Cache;
   deps: ApiDeps;
   session(email: string): Promise<Session>;
+  /** The id of a workspace the user is a member of (the first one found). */
+  workspaceOf(email: string): Promise<number>;
   /** A caller plus its context, so tests can read `ctx.cacheReport` after a call. */
   as(
     email: string | null,
@@ -76,6 +78,10 @@ export async function createHarness(
     cache,
     deps,
     session,
+    async workspaceOf(email) {
+      const { userId } = await session(email);
+      return (await db.prisma.workspaceMember.findFirstOrThrow({ where: { userId } })).workspaceId;
+    },
     as: callerFor(deps),
     async sibling() {
       const other = makeCache({ maxEntries: 1000, maxBytes: 10_000_000 });
