@@ -21,7 +21,7 @@ import { type CacheReport, formatCacheReport, type InvalidationLog } from './cac
 import { type ApiDeps, type Context, createContextFromRequest, newRequestId } from './context';
 import { cacheStatus, PRIVATE, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
-import { pathAndQuery, procedurePathOf } from './request-target';
+import { MALFORMED, pathAndQuery, procedurePathOf } from './request-target';
 import { type PipelineResult, planStoredResponse, serveStoredResponse } from './response-cache';
 import { appRouter } from './root';
 
@@ -40,7 +40,7 @@ export function handleTrpcRequest(req: Request, deps: ApiDeps, opts: HandleOptio
   const requestId = newRequestId();
   const target = pathAndQuery(req.url);
   const path = procedurePathOf(target, endpoint);
-  if (path === 'malformed') return Promise.resolve(malformedPath(requestId));
+  if (path === MALFORMED) return Promise.resolve(malformedPath(requestId));
   const run = (l1Reads: boolean) =>
     runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
   const normal = () => run(true).then((result) => result.response);

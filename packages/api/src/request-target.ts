@@ -13,11 +13,14 @@ export function pathAndQuery(url: string): string {
   return start === -1 ? '/' : url.slice(start, end);
 }
 
+/** A path whose %-escapes do not decode (tRPC itself would throw a 500 on it). */
+export const MALFORMED: unique symbol = Symbol('malformed procedure path');
+
 /**
  * The procedure path(s) after `endpoint/` in a target, %-decoded; null when the target is not
- * under the endpoint, `malformed` when an escape does not decode (tRPC itself would throw a 500).
+ * under the endpoint. (A symbol, not a string, for malformed: `/api/trpc/malformed` is a path.)
  */
-export function procedurePathOf(target: string, endpoint: string): string | null | 'malformed' {
+export function procedurePathOf(target: string, endpoint: string): string | null | typeof MALFORMED {
   if (!target.startsWith(`${endpoint}/`)) return null;
   const query = target.indexOf('?');
   const raw = target.slice(endpoint.length + 1, query === -1 ? undefined : query);
@@ -25,6 +28,6 @@ export function procedurePathOf(target: string, endpoint: string): string | null
   try {
     return decodeURIComponent(raw);
   } catch {
-    return 'malformed';
+    return MALFORMED;
   }
 }

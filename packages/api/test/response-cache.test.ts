@@ -229,6 +229,8 @@ describe('which requests the response cache takes', () => {
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     const { error } = (await res.json()) as { error: { json: { data: { code: string } } } };
     expect(error.json.data.code).toBe('BAD_REQUEST');
+    // A well-formed path that happens to read "malformed" is just an unknown procedure.
+    expect((await get('malformed')).status).toBe(404);
   });
 });
 
