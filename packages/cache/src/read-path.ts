@@ -382,9 +382,17 @@ export class ReadPath {
     ).catch(() => {});
   }
 
-  /** Timeout + breaker + latency for remote operations; the memory store needs none of it. */
+  /**
+   * Timeout + breaker + latency for remote operations; the memory store needs none of it. Always
+   * a promise, never a throw: callers handle a failed store call as a rejection.
+   */
   private remote<R>(op: StoreOp, namespace: string, fn: () => Promise<R>): Promise<R> {
-    return this.store.remote ? this.guard.run(op, fn, namespace) : fn();
+    if (this.store.remote) return this.guard.run(op, fn, namespace);
+    try {
+      return fn();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }
 
