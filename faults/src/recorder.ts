@@ -111,14 +111,31 @@ export class Recorder {
 
   /** One line per hang, so a slow request can be traced to its procedure, instance and phase. */
   hangLines(name: string): string[] {
+    return this.lines(
+      name,
+      (s) => s.t1 - s.t0 > HANG_MS,
+      (s) => `${Math.round(s.t1 - s.t0)} ms, status ${s.status}`,
+    );
+  }
+
+  /** One line per wrong answer (at most `max`), with what the oracle expected instead. */
+  wrongLines(name: string, max = 10): string[] {
+    return this.lines(
+      name,
+      (s) => s.wrong !== undefined,
+      (s) => s.wrong?.detail ?? '',
+    ).slice(0, max);
+  }
+
+  private lines(name: string, pick: (s: Sample) => boolean, what: (s: Sample) => string): string[] {
     const mine = this.samples.filter((s) => s.window === name);
     const start = Math.min(...mine.map((s) => s.t0));
     return mine
-      .filter((s) => s.t1 - s.t0 > HANG_MS)
+      .filter(pick)
       .map(
         (s) =>
           `${s.procedure} on ${s.instance} (${s.phase}, sent at +${Math.round(s.t0 - start)} ms): ` +
-          `${Math.round(s.t1 - s.t0)} ms, status ${s.status}, cache ${s.cache ?? '-'}`,
+          `${what(s)}, cache ${s.cache ?? '-'}`,
       );
   }
 

@@ -37,6 +37,8 @@ export async function runWindows(
         `${summary.connErrors} conn errors, p99 ${summary.p99FaultMs} ms during the fault`,
     );
     for (const line of recorder.hangLines(win.name)) console.log(`[faults]     hang: ${line}`);
+    if (!win.expectWrong)
+      for (const line of recorder.wrongLines(win.name)) console.log(`[faults]     wrong: ${line}`);
   }
   return summaries;
 }
