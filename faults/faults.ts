@@ -94,10 +94,11 @@ async function main(): Promise<number> {
   const load = new LoadRunner({
     workload: new Workload(world, Number(opts.seed)),
     histories,
-    checker: new Checker(world, histories),
+    checker: new Checker(world, histories, () => recorder.windowStart),
     recorder,
     cookies,
     prisma: db.prisma,
+    crashBoundMs: Number(opts['crash-bound-ms']),
   });
   load.targets = stack.apps.map((app) => ({ app, down: false }));
   const only = opts.only?.split(',').map((s) => s.trim().toLowerCase());

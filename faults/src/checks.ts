@@ -20,10 +20,35 @@ export class Checker {
   constructor(
     private readonly world: World,
     private readonly histories: Map<number, AgentHistory>,
+    /** The current window's start: wrong answers name their agents' writes relative to it. */
+    private readonly origin: () => number = () => 0,
   ) {}
 
-  /** The first wrong fact in an exact read, or ok. Null for reads that are not exact (lists). */
+  /** The first wrong fact in an exact read, or ok; a wrong one names the writes behind it. */
   exact(op: ReadOp, data: unknown, t0: number, t1: number): Verdict | null {
+    const verdict = this.judge(op, data, t0, t1);
+    if (!verdict || verdict.ok) return verdict;
+    const agents =
+      verdict.agentId !== undefined
+        ? [verdict.agentId]
+        : op.kind === 'mine'
+          ? [...this.histories]
+              .filter(([, h]) => verdict.workspaceId !== undefined && h.touchedRecently(verdict.workspaceId))
+              .map(([id]) => id)
+              .slice(0, 6)
+          : [];
+    const writes = agents.map((id) => `agent ${id}: ${this.histories.get(id)?.describe(this.origin())}`);
+    return writes.length > 0
+      ? { ...verdict, detail: `${verdict.detail} [writes: ${writes.join(' | ')}]` }
+      : verdict;
+  }
+
+  private judge(
+    op: ReadOp,
+    data: unknown,
+    t0: number,
+    t1: number,
+  ): (Verdict & { workspaceId?: number }) | null {
     const first = (verdicts: Verdict[]): Verdict => verdicts.find((v) => !v.ok) ?? { ok: true };
     switch (op.kind) {
       case 'search':
@@ -71,6 +96,7 @@ export class Checker {
               ok: false,
               detail: `workspace ${ws.id} installCount ${ws.installCount}, expected ${lo + other}..${hi + other}`,
               lagMs: null,
+              workspaceId: ws.id,
             };
           }
         }

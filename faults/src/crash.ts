@@ -17,6 +17,9 @@ export async function crashAfterCommit(ctx: WindowContext): Promise<void> {
   if (!target || !write) return ctx.recorder.note('crash skipped: no instance or no idle agent');
   const { app } = target;
   target.expectFailures = true;
+  ctx.recorder.note(
+    `crash write sent to ${app.label}: agent ${write.agentId}, workspace ${write.workspaceId}`,
+  );
   const status = await ctx.load.write({
     target,
     ...write,

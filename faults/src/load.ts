@@ -30,6 +30,8 @@ export interface LoadDeps {
   recorder: Recorder;
   cookies: Map<number, string>;
   prisma: PrismaClient;
+  /** Grace for a write that died with an instance a window killed (see `write`). */
+  crashBoundMs: number;
 }
 
 export interface WriteOptions {
@@ -177,7 +179,10 @@ export class LoadRunner {
       h.settle({ count: data.installCount, installedIn: h.pending?.next.installedIn ?? new Set() }, t1);
     } else {
       const db = await agentState(this.deps.prisma, opts.agentId);
-      h.settle(db, performance.now() + (opts.settleGraceMs ?? 0));
+      // A write that died with its instance may have committed without invalidating, like the
+      // designated crash write: the product repairs that within the crash bound, not at once.
+      const died = res.status === 0 && failureExpected(opts.target);
+      h.settle(db, performance.now() + (opts.settleGraceMs ?? (died ? this.deps.crashBoundMs : 0)));
     }
     this.deps.recorder.record(
       {

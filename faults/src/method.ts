@@ -28,14 +28,20 @@ calibration window catches nothing.
   one whose write started before t1 (in flight during the read). Anything older is a **wrong
   answer**: it started after a write returned and shows the state from before it. Concurrent writes
   therefore never make a false positive.
+- Each fact is due from the write that set it: every write sets the agent's install count, and only
+  the writes that toggled a workspace set whether the agent is installed there. A write promises its
+  own facts, not an earlier write's: after a write whose outcome is unknown (below), a later write to
+  the same agent in another workspace makes the count due at once but leaves the first write's
+  workspace to its own bound.
 - Judged exactly: \`marketplace.agent\` install count; \`workspaces.byId\` (which of the 40 agents are
   installed, and their cards' install counts); \`workspaces.installState\`; \`workspaces.mine\` (each
   workspace's install count must lie in the range the acceptable versions allow).
 - Marketplace lists are allowed to lag: for \`marketplace.search\` the suite only measures how old the
   install counts shown are (ms since a newer count became visible) and reports it as "list lag".
 - A write whose outcome is unknown (5xx, dropped connection, the crash hook) is settled by reading
-  PostgreSQL; reads must show that state from then on (for the crash window: from then plus the
-  stated crash bound, the time the redelivery of its invalidation may take). At the end PostgreSQL
+  PostgreSQL; reads must show that state from then on (for the crash write, and any other write that
+  died with the instance a window killed: from then plus the stated crash bound, the time the
+  redelivery of its invalidation may take). At the end PostgreSQL
   must equal the oracle's last version of every written agent.
 - **Calibration** ("oracle self-check"): writes go straight into PostgreSQL, skipping the API and its
   invalidation. The oracle must flag reads there, or it is blind and the run fails.

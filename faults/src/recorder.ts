@@ -81,9 +81,15 @@ export class Recorder {
   private readonly windowEnds = new Map<string, number>();
   private readonly notes = new Map<string, string[]>();
 
+  /** When the current window began (performance.now()): reported times are relative to it. */
+  windowStart = 0;
+  private readonly starts = new Map<string, number>();
+
   begin(window: string): void {
     this.window = window;
     this.phase = 'before';
+    this.windowStart = performance.now();
+    this.starts.set(window, this.windowStart);
   }
 
   faultStarted(): void {
@@ -101,7 +107,7 @@ export class Recorder {
 
   note(text: string): void {
     const list = this.notes.get(this.window) ?? [];
-    list.push(text);
+    list.push(`+${Math.round(performance.now() - this.windowStart)} ms: ${text}`);
     this.notes.set(this.window, list);
   }
 
@@ -129,7 +135,7 @@ export class Recorder {
 
   private lines(name: string, pick: (s: Sample) => boolean, what: (s: Sample) => string): string[] {
     const mine = this.samples.filter((s) => s.window === name);
-    const start = Math.min(...mine.map((s) => s.t0));
+    const start = this.starts.get(name) ?? Math.min(...mine.map((s) => s.t0));
     return mine
       .filter(pick)
       .map(

@@ -37,10 +37,29 @@ export async function runWindows(
         `${summary.connErrors} conn errors, p99 ${summary.p99FaultMs} ms during the fault`,
     );
     for (const line of recorder.hangLines(win.name)) console.log(`[faults]     hang: ${line}`);
-    if (!win.expectWrong)
+    if (!win.expectWrong && summary.wrong > 0) {
       for (const line of recorder.wrongLines(win.name)) console.log(`[faults]     wrong: ${line}`);
+      for (const line of invalidationLog(ctx, recorder.windowStart)) console.log(`[faults]     log: ${line}`);
+    }
   }
   return summaries;
+}
+
+/**
+ * What the instances logged about invalidations during the window (relay deliveries, deliveries
+ * that failed), times relative to the window's start: beside a wrong answer, it shows whether
+ * the invalidation it missed had reached Redis.
+ */
+function invalidationLog(ctx: WindowContext, start: number): string[] {
+  const apps = ctx.cluster?.stack.apps ?? ctx.stack.apps;
+  return apps.flatMap((app) =>
+    app
+      .logs()
+      .split('\n')
+      .map((line) => /^\[(\d+)\] (.*(?:outbox|invalidation|relay).*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null && Number(m[1]) >= start)
+      .map((m) => `${app.label} +${Math.round(Number(m[1]) - start)} ms: ${m[2]?.slice(0, 300)}`),
+  );
 }
 
 /**

@@ -55,8 +55,14 @@ export async function startWebApp(opts: WebAppOptions): Promise<WebApp> {
   const label = opts.label ?? `web:${port}`;
   let child: ChildProcess | undefined;
   let output = '';
+  let atLineStart = true;
+  // Each line starts with when it arrived (performance.now() of this process, ms), so a report
+  // can line an app's log up with the requests it measured.
   const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-LOG_LIMIT);
+    const stamp = `[${Math.round(performance.now())}] `;
+    const text = (atLineStart ? stamp : '') + chunk.toString().replace(/\n(?=.)/g, `\n${stamp}`);
+    atLineStart = text.endsWith('\n');
+    output = (output + text).slice(-LOG_LIMIT);
   };
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of opts.unset ?? []) delete env[name];

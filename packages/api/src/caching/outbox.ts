@@ -100,7 +100,13 @@ export class OutboxRelay {
       };
       if (!(await deliver(this.cache, tags))) return 0; // kept, locked rows released by the commit
       await tx.$executeRaw`DELETE FROM cache_outbox WHERE id = ANY(${rows.map((row) => row.id)}::bigint[])`;
-      this.log('cache outbox: relay delivered invalidations left behind', { rows: rows.length });
+      // The tags in the line itself: one line per pass, greppable beside a request log.
+      this.log(
+        `cache outbox: relay delivered invalidations left behind: ${[...tags.hard, ...tags.soft].join(' ')}`,
+        {
+          rows: rows.length,
+        },
+      );
       return rows.length;
     });
   }
