@@ -2,7 +2,8 @@
  * The HTTP face of the router (fetch adapter, batching on, at most MAX_BATCH_SIZE calls per
  * batch). The Next.js route is a one-liner around this, and tests call it with plain `Request`s.
  * A GET of one public cached procedure is first offered to the response cache
- * (response-cache.ts), which answers a hit with stored bytes without running tRPC at all.
+ * (response-cache.ts), which answers a hit with stored bytes without running tRPC at all (an L1
+ * hit synchronously: the result is a `Response` then, a promise of one otherwise).
  */
 
 import {
@@ -35,12 +36,16 @@ export interface HandleOptions {
   clientAddress?: string | null;
 }
 
-export function handleTrpcRequest(req: Request, deps: ApiDeps, opts: HandleOptions = {}): Promise<Response> {
+export function handleTrpcRequest(
+  req: Request,
+  deps: ApiDeps,
+  opts: HandleOptions = {},
+): Response | Promise<Response> {
   const endpoint = opts.endpoint ?? '/api/trpc';
   const requestId = newRequestId();
   const target = pathAndQuery(req.url);
   const path = procedurePathOf(target, endpoint);
-  if (path === MALFORMED) return Promise.resolve(malformedPath(requestId));
+  if (path === MALFORMED) return malformedPath(requestId);
   const run = (l1Reads: boolean) =>
     runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
   const normal = () => run(true).then((result) => result.response);

@@ -140,7 +140,24 @@ export interface PipelineResult {
   calls: readonly CallReport[] | null;
 }
 
-export async function serveStoredResponse(
+/**
+ * The stored answer to `plan`'s request. An L1 hit is answered on the spot, without a promise:
+ * inside `next start` every promise also costs an async-hooks init and a context copy.
+ */
+export function serveStoredResponse(
+  req: Request,
+  deps: ApiDeps,
+  plan: ResponsePlan,
+  requestId: string,
+  build: () => Promise<PipelineResult>,
+  normal: () => Promise<Response>,
+): Response | Promise<Response> {
+  const local = deps.cache.localHit<StoredResponse | null>(plan.key, { l1: plan.policy.l1 });
+  if (local?.value) return replay(req, deps, local.value, requestId, true, true);
+  return fetchStoredResponse(req, deps, plan, requestId, build, normal);
+}
+
+async function fetchStoredResponse(
   req: Request,
   deps: ApiDeps,
   plan: ResponsePlan,

@@ -125,6 +125,10 @@ export class CacheEngine implements Cache {
     return this.reads.fetch(resolveCall(key, loader, options));
   }
 
+  localHit<T>(key: string, options: Pick<FetchOptions<T>, 'l1' | 'mode'>): FetchResult<T> | undefined {
+    return mayUseL1(options) ? (this.reads.localHit(key) as FetchResult<T> | undefined) : undefined;
+  }
+
   getOrSet<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<T> {
     try {
       checkTtl(options.ttlMs);

@@ -188,6 +188,12 @@ export interface Cache {
   fetch<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<FetchResult<T>>;
   getOrSet<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<T>;
   /**
+   * `fetch`'s first step alone, without a promise: the L1 hit `fetch` would return for this key
+   * and these options (counted as one), or undefined. For a caller on a hot path that can answer
+   * synchronously; on undefined it calls `fetch`.
+   */
+  localHit<T>(key: string, options: Pick<FetchOptions<T>, 'l1' | 'mode'>): FetchResult<T> | undefined;
+  /**
    * Marks the tags invalidated in every namespace and drops local copies. Resolves true once
    * Redis has the marks (or there is no Redis), false when they could not be delivered: this
    * process then replays them before its next Redis read, and a caller that must guarantee

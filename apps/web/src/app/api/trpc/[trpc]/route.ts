@@ -11,10 +11,13 @@ function clientAddress(req: Request): string | null {
 }
 
 // The whole tRPC endpoint (fetch adapter, batching, `x-stash-cache` header) lives in @stash/api,
-// where it is tested without Next.
-async function handler(req: Request): Promise<Response> {
-  const { deps } = readyRuntime() ?? (await getRuntime());
-  return handleTrpcRequest(req, deps, { clientAddress: clientAddress(req) });
+// where it is tested without Next. Not async: a stored L1 hit comes back as a plain Response,
+// and every promise costs more inside Next (async hooks) than the hit itself.
+function handler(req: Request): Response | Promise<Response> {
+  const address = clientAddress(req);
+  const ready = readyRuntime();
+  if (ready) return handleTrpcRequest(req, ready.deps, { clientAddress: address });
+  return getRuntime().then(({ deps }) => handleTrpcRequest(req, deps, { clientAddress: address }));
 }
 
 export { handler as GET, handler as POST };
