@@ -31,6 +31,20 @@ describe('redis store, two instances', () => {
     }
   });
 
+  it('answers an L1 hit without a promise (localHit), and nothing L1 may not answer', async () => {
+    const { a, b, key } = await pair();
+    const options = { ttlMs: 60_000, tags: ['agent:3'] };
+    await a.fetch(key('sync'), () => 'v1', options);
+    expect(a.localHit(key('sync'), {})).toMatchObject({ value: 'v1', status: 'hit', tier: 'l1' });
+    expect(a.localHit(key('sync'), { l1: false })).toBeUndefined();
+    expect(a.localHit(key('sync'), { mode: 'bypass' })).toBeUndefined();
+    expect(b.localHit(key('sync'), {})).toBeUndefined(); // b never read it: only Redis has it
+    await b.invalidateTags(['agent:3']);
+    // a hears it on the bus and drops its copy: no stale answer on the synchronous path either.
+    await vi.waitFor(() => expect(a.localHit(key('sync'), {})).toBeUndefined(), { timeout: 10_000 });
+    expect(await a.fetch(key('sync'), () => 'v2', options)).toMatchObject({ value: 'v2', status: 'miss' });
+  });
+
   it('keeps an entry fetched with l1: false out of L1, so every read checks Redis', async () => {
     const { a, b, key } = await pair();
     const options = { ttlMs: 60_000, tags: ['agent:7'], l1: false };
