@@ -1,6 +1,11 @@
 /** How the HTTP benchmark asks the Next app for each of its variants (paths, headers). */
 import { get, type Target } from './load';
-import { NEXT_CONSTANT_PATH, NEXT_TRPC_CONSTANT_PATH, type NextVariant } from './variants';
+import {
+  NEXT_CONSTANT_PATH,
+  NEXT_CONSTANT_SAME_URL_PATH,
+  NEXT_TRPC_CONSTANT_PATH,
+  type NextVariant,
+} from './variants';
 
 /** The ETag of the stored search response (after one request that stores it). */
 async function etagOf(url: string): Promise<string> {
@@ -15,6 +20,8 @@ export async function nextTarget(variant: NextVariant, url: string): Promise<Tar
   switch (variant) {
     case 'next-constant':
       return { variant, url, headers: {}, path: NEXT_CONSTANT_PATH };
+    case 'next-constant-same-url':
+      return { variant, url, headers: {}, path: NEXT_CONSTANT_SAME_URL_PATH };
     case 'next-api':
       return { variant, url, headers: {} };
     case 'next-trpc-constant':

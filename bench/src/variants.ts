@@ -10,7 +10,13 @@ export const SERVER_VARIANTS = [
 
 export type ServerVariant = (typeof SERVER_VARIANTS)[number];
 /** The variants `next start` serves, in table order. */
-export const NEXT_VARIANTS = ['next-constant', 'next-api', 'next-trpc-constant', 'next-api-304'] as const;
+export const NEXT_VARIANTS = [
+  'next-constant',
+  'next-constant-same-url',
+  'next-api',
+  'next-trpc-constant',
+  'next-api-304',
+] as const;
 
 export type NextVariant = (typeof NEXT_VARIANTS)[number];
 export type Variant = ServerVariant | NextVariant;
@@ -23,6 +29,7 @@ export const LABELS: Record<Variant, string> = {
   'api-redis': '5. marketplace.search, Redis only (stored response from Redis)',
   'api-bypass': '6. marketplace.search, cache bypassed (PostgreSQL)',
   'next-constant': '7. Next route handler, the same bytes from memory (Next ceiling)',
+  'next-constant-same-url': '7b. the same as 7 at a tRPC-shaped URL (dynamic segment, `?input=`)',
   'next-api': '8. marketplace.search via `next start` (stored response, L1)',
   'next-trpc-constant': '9. tRPC route in the same Next app, constant object (framework cost)',
   'next-api-304': '10. marketplace.search via `next start`, matching If-None-Match (304)',
@@ -37,6 +44,7 @@ export const EXPECTED_CACHE_HEADER: Record<Variant, string | null> = {
   'api-redis': 'marketplace.search=hit',
   'api-bypass': 'marketplace.search=bypass',
   'next-constant': null,
+  'next-constant-same-url': null,
   'next-api': 'marketplace.search=hit',
   'next-trpc-constant': null,
   'next-api-304': 'marketplace.search=hit',
@@ -48,6 +56,9 @@ export const EXPECTED_STATUS: Partial<Record<Variant, number>> = { 'next-api-304
 /** `marketplace.search` with its default input (`{}` through superjson: every field defaulted). */
 /** Served by apps/web only when STASH_BENCH_CONSTANT_FILE is set. */
 export const NEXT_CONSTANT_PATH = '/api/bench/constant';
+
+/** Row 7 at the URL shape of a tRPC GET: the same routing and query work as SEARCH_PATH. */
+export const NEXT_CONSTANT_SAME_URL_PATH = `/api/bench/constant/marketplace.search?input=${encodeURIComponent('{"json":{}}')}`;
 
 /** Served by apps/web only when STASH_BENCH_CONSTANT_FILE is set: tRPC answering a constant. */
 export const NEXT_TRPC_CONSTANT_PATH = `/api/bench/trpc/marketplace.search?input=${encodeURIComponent('{"json":{}}')}`;
