@@ -18,6 +18,7 @@ const turbo = spawn(
   },
 );
 const totals = { passed: 0, failed: 0, skipped: 0 };
+let failedFiles = 0;
 const started = new Set();
 const counted = new Set();
 let pending = '';
@@ -26,8 +27,13 @@ function count(line) {
   const plain = stripVTControlCharacters(line);
   const task = plain.match(/^(@[\w/-]+):test:/)?.[1];
   if (task) started.add(task);
+  const body = plain.replace(/^@[\w/-]+:test:\s*/, '');
+  // vitest: " Test Files  5 failed (5)": a file that failed before its tests ran (e.g. no browser)
+  // shows its tests as skipped, so the files are counted too, or the total would read 0 failed.
+  const files = /^\s*Test Files\s.*?(\d+) failed/.exec(body);
+  if (files) failedFiles += Number(files[1]);
   // vitest: "      Tests  2 failed | 55 passed | 1 skipped (58)"
-  if (!/^\S*\s*Tests\s+\d/.test(plain.replace(/^@[\w/-]+:test:\s*/, ''))) return;
+  if (!/^\s*Tests\s+\d/.test(body)) return;
   if (task) counted.add(task);
   for (const kind of Object.keys(totals)) {
     const match = plain.match(new RegExp(`(\\d+) ${kind}`));
@@ -52,5 +58,6 @@ for (const task of uncounted)
   console.log(`${task}: ended without a test count (crashed?): counted as 1 failed`);
 totals.failed += uncounted.length;
 const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${skipped}`);
+const files = failedFiles > 0 ? ` (and ${failedFiles} test files failed: their tests did not run)` : '';
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${skipped}${files}`);
 process.exit(code === 0 && uncounted.length === 0 ? 0 : code || 1);
