@@ -28,19 +28,23 @@ export class Checker {
   exact(op: ReadOp, data: unknown, t0: number, t1: number): Verdict | null {
     const verdict = this.judge(op, data, t0, t1);
     if (!verdict || verdict.ok) return verdict;
-    const agents =
-      verdict.agentId !== undefined
-        ? [verdict.agentId]
-        : op.kind === 'mine'
-          ? [...this.histories]
-              .filter(([, h]) => verdict.workspaceId !== undefined && h.touchedRecently(verdict.workspaceId))
-              .map(([id]) => id)
-              .slice(0, 6)
-          : [];
-    const writes = agents.map((id) => `agent ${id}: ${this.histories.get(id)?.describe(this.origin())}`);
+    const writes = this.agentsBehind(verdict).map(
+      (id) => `agent ${id}: ${this.histories.get(id)?.describe(this.origin())}`,
+    );
     return writes.length > 0
       ? { ...verdict, detail: `${verdict.detail} [writes: ${writes.join(' | ')}]` }
       : verdict;
+  }
+
+  /** The agents whose writes a wrong answer is about: the one it names, or a workspace's recent writers. */
+  private agentsBehind(verdict: Verdict & { workspaceId?: number }): number[] {
+    if (verdict.agentId !== undefined) return [verdict.agentId];
+    const workspaceId = verdict.workspaceId;
+    if (workspaceId === undefined) return [];
+    return [...this.histories]
+      .filter(([, h]) => h.touchedRecently(workspaceId))
+      .map(([id]) => id)
+      .slice(0, 6);
   }
 
   private judge(
