@@ -2,7 +2,7 @@
  * What every browser test needs: a fresh seeded database, the production build serving it, and
  * Debian's Chromium. Plus the checks several files share (overflow, screenshots, accessibility).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -36,28 +36,41 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+const CHROMIUM = '/usr/bin/chromium';
+
 export async function startStack(): Promise<Stack> {
+  // Before anything is started: a missing browser used to leave a database and a `next start`
+  // behind for every test file.
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `the browser tests need Debian's Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`,
+    );
   const [db] = await Promise.all([createTestDatabase(), ensureBuild()]);
-  const app = await startApp(db.url);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  let app: AppServer | undefined;
+  let browser: Browser;
+  try {
+    app = await startApp(db.url);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  } catch (error) {
+    await app?.stop();
+    await db.drop();
+    throw error;
+  }
+  const started = app;
   const contexts: BrowserContext[] = [];
   return {
     db,
-    app,
+    app: started,
     browser,
     async context(viewport = DESKTOP) {
-      const context = await browser.newContext({ baseURL: app.url, viewport });
+      const context = await browser.newContext({ baseURL: started.url, viewport });
       contexts.push(context);
       return context;
     },
     async close() {
       await Promise.all(contexts.map((c) => c.close().catch(() => {})));
       await browser.close();
-      await app.stop();
+      await started.stop();
       await db.drop();
     },
   };
