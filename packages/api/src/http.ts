@@ -23,7 +23,12 @@ import { type ApiDeps, type Context, createContextFromRequest, newRequestId } fr
 import { cacheStatus, PRIVATE, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
 import { MALFORMED, pathAndQuery, procedurePathOf } from './request-target';
-import { type PipelineResult, planStoredResponse, serveStoredResponse } from './response-cache';
+import {
+  type PipelineResult,
+  planStoredResponse,
+  serveStoredResponse,
+  storedLocally,
+} from './response-cache';
 import { appRouter } from './root';
 
 export const CACHE_HEADER = 'x-stash-cache';
@@ -51,7 +56,10 @@ export function handleTrpcRequest(
   const normal = () => run(true).then((result) => result.response);
   const plan = path === null ? null : planStoredResponse(req, deps, { path, target });
   if (!plan) return normal();
-  return serveStoredResponse(req, deps, plan, requestId, () => run(false), normal);
+  return (
+    storedLocally(req, deps, plan, requestId) ??
+    serveStoredResponse(req, deps, plan, requestId, () => run(false), normal)
+  );
 }
 
 /**

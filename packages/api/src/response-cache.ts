@@ -141,23 +141,21 @@ export interface PipelineResult {
 }
 
 /**
- * The stored answer to `plan`'s request. An L1 hit is answered on the spot, without a promise:
- * inside `next start` every promise also costs an async-hooks init and a context copy.
+ * The stored answer to `plan`'s request when L1 has it, on the spot and without a promise
+ * (inside `next start` every promise also costs an async-hooks init and a context copy);
+ * undefined sends the request on to `serveStoredResponse`.
  */
-export function serveStoredResponse(
+export function storedLocally(
   req: Request,
   deps: ApiDeps,
   plan: ResponsePlan,
   requestId: string,
-  build: () => Promise<PipelineResult>,
-  normal: () => Promise<Response>,
-): Response | Promise<Response> {
+): Response | undefined {
   const local = deps.cache.localHit<StoredResponse | null>(plan.key, { l1: plan.policy.l1 });
-  if (local?.value) return replay(req, deps, local.value, requestId, true, true);
-  return fetchStoredResponse(req, deps, plan, requestId, build, normal);
+  return local?.value ? replay(req, deps, local.value, requestId, true, true) : undefined;
 }
 
-async function fetchStoredResponse(
+export async function serveStoredResponse(
   req: Request,
   deps: ApiDeps,
   plan: ResponsePlan,

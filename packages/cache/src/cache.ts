@@ -120,8 +120,8 @@ export class CacheEngine implements Cache {
   fetch<T>(key: string, loader: Loader<T>, options: FetchOptions<T>): Promise<FetchResult<T>> {
     checkTtl(options.ttlMs);
     // An L1 hit skips resolving the call: no Call object, no key parsing, one resolved promise.
-    const hit = mayUseL1(options) ? this.reads.localHit(key) : undefined;
-    if (hit) return Promise.resolve(hit as FetchResult<T>);
+    const hit = this.localHit<T>(key, options);
+    if (hit) return Promise.resolve(hit);
     return this.reads.fetch(resolveCall(key, loader, options));
   }
 
@@ -135,8 +135,8 @@ export class CacheEngine implements Cache {
     } catch (error) {
       return Promise.reject(error); // a rejection, as from the async function this used to be
     }
-    const hit = mayUseL1(options) ? this.reads.localHit(key) : undefined;
-    if (hit) return Promise.resolve(hit.value as T);
+    const hit = this.localHit<T>(key, options);
+    if (hit) return Promise.resolve(hit.value);
     return this.reads.fetch(resolveCall(key, loader, options)).then(valueOfResult);
   }
 
