@@ -21,3 +21,8 @@ function handler(req: Request): Response | Promise<Response> {
 }
 
 export { handler as GET, handler as POST };
+
+// Every answer depends on the request. Saying so also hands the handler the request itself: under
+// the default ('auto') Next wraps it in a Proxy that records each `headers` or `url` read (for
+// static rendering, which never applies here), a cost on every header a stored hit looks at.
+export const dynamic = 'force-dynamic';
