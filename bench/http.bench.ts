@@ -46,6 +46,7 @@ const { values: opts } = parseArgs({
     'no-next': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     variant: { type: 'string', default: 'api-l1' },
+    connections: { type: 'string', default: '10' },
     duration: { type: 'string', default: '12' },
     warmup: { type: 'string', default: '2' },
     only: { type: 'string' },
@@ -256,14 +257,18 @@ async function startNextApp(
   return app;
 }
 
-/** One variant under `--cpu-prof`: warm up, load at 10 connections, stop, summarize the load window. */
+/**
+ * One variant under `--cpu-prof`: warm up, load at `--connections` (10), stop, summarize the load
+ * window.
+ */
 async function profile(target: Target, server: Proc, reference: string): Promise<void> {
   const { variant } = target;
+  const connections = Number(opts.connections);
   await verify(target, reference);
   const before = new Set(readdirSync(PROFILE_DIR));
-  await measure(target, 10, WARMUP_S, 0);
+  await measure(target, connections, WARMUP_S, 0);
   const from = Number(process.hrtime.bigint() / 1000n);
-  const row = await measure(target, 10, DURATION_S, 0);
+  const row = await measure(target, connections, DURATION_S, 0);
   const to = Number(process.hrtime.bigint() / 1000n);
   await server.stop();
   // One profile per thread (tsx adds a loader thread): the main thread's is the largest.
@@ -272,9 +277,9 @@ async function profile(target: Target, server: Proc, reference: string): Promise
     .sort((a, b) => statSync(join(PROFILE_DIR, b)).size - statSync(join(PROFILE_DIR, a)).size)[0];
   if (!file) throw new Error(`no .cpuprofile appeared in ${PROFILE_DIR}`);
   console.log(
-    `\n${LABELS[variant]} under --cpu-prof @10: ${Math.round(row.rps)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`,
+    `\n${LABELS[variant]} under --cpu-prof @${connections}: ${Math.round(row.rps)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`,
   );
-  console.log(summarizeProfile(join(PROFILE_DIR, file), [from, to]));
+  console.log(summarizeProfile(join(PROFILE_DIR, file), [from, to], Math.round(row.rps * DURATION_S)));
 }
 
 await teardown.runMain(async () => {

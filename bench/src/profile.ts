@@ -5,11 +5,13 @@
  * monotonic clock), so process start-up and module compilation stay out of the numbers.
  */
 import { readFileSync } from 'node:fs';
+import { sourceFrameOf } from './source-frames';
 
 interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
+  columnNumber: number;
 }
 interface ProfileNode {
   id: number;
@@ -71,8 +73,11 @@ function pct(part: number, whole: number): string {
   return `${((100 * part) / whole).toFixed(1)}%`;
 }
 
-/** `window` is [start, end] in microseconds of the monotonic clock (process.hrtime.bigint() / 1000). */
-export function summarizeProfile(file: string, window?: [number, number]): string {
+/**
+ * `window` is [start, end] in microseconds of the monotonic clock (process.hrtime.bigint() / 1000);
+ * `requests`, how many the load completed in it (for CPU time per request).
+ */
+export function summarizeProfile(file: string, window?: [number, number], requests?: number): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -81,6 +86,17 @@ export function summarizeProfile(file: string, window?: [number, number]): strin
   const inWindow = window && window[0] >= profile.startTime && window[1] <= profile.endTime;
   const self = new Map<number, number>();
   const inclusive = new Map<string, number>();
+  // The app's own functions in the Next build, by source (source-frames.ts), inclusive.
+  const sourceNames = new Map<number, string | null>();
+  const sourceOf = (id: number, frame: CallFrame) => {
+    let name = sourceNames.get(id);
+    if (name === undefined) {
+      name = sourceFrameOf(frame);
+      sourceNames.set(id, name);
+    }
+    return name;
+  };
+  const appInclusive = new Map<string, number>();
   let t = profile.startTime;
   let total = 0;
   profile.samples.forEach((id, i) => {
@@ -90,14 +106,18 @@ export function summarizeProfile(file: string, window?: [number, number]): strin
     total += delta;
     self.set(id, (self.get(id) ?? 0) + delta);
     const seen = new Set<string>();
+    const seenInApp = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const frame = byId.get(cur)?.callFrame;
       if (!frame) break;
       for (const [label, name, url] of MARKERS) {
         if (frame.functionName === name && url.test(frame.url)) seen.add(label);
       }
+      const source = sourceOf(cur, frame);
+      if (source) seenInApp.add(source);
     }
     for (const label of seen) inclusive.set(label, (inclusive.get(label) ?? 0) + delta);
+    for (const name of seenInApp) appInclusive.set(name, (appInclusive.get(name) ?? 0) + delta);
   });
 
   const buckets = new Map<string, number>();
@@ -133,5 +153,18 @@ export function summarizeProfile(file: string, window?: [number, number]): strin
       .slice(0, 25)
       .map(([name, us]) => `  ${pct(us, busy).padStart(6)}  ${name}`),
   ];
+  if (requests) {
+    const perRequest = (us: number) => `${(us / requests).toFixed(1).padStart(7)} µs`;
+    lines.push('', `CPU per request: ${perRequest(busy).trim()} (busy time / ${requests} requests)`);
+    if (appInclusive.size > 0) {
+      lines.push(
+        '',
+        "the app's own functions in the Next build, inclusive CPU per request (through its source maps; stacks cut at each await):",
+        ...sorted(appInclusive)
+          .slice(0, 20)
+          .map(([name, us]) => `  ${perRequest(us)}  ${name}`),
+      );
+    }
+  }
   return lines.join('\n');
 }
