@@ -3,9 +3,12 @@
  * instance started with STASH_FAULT_INJECTION=1 kill itself after the database commit and before
  * the invalidation is delivered. The write never returns, so PostgreSQL settles its outcome, and
  * reads must show it within `crashBoundMs` of that (the invalidation's redelivery bound).
- * Without the hook in the build the write simply returns, and the window says so.
+ * Without the hook in the build the write simply returns, and the window says so. The load
+ * writes nothing to that agent until the window is done, so the count it waits for stays the
+ * committed one (a popular agent is otherwise written again within seconds).
  */
 import { queryCall, send, sleep } from '@stash/harness';
+import type { Target } from './load';
 import { agentState } from './truth';
 import type { WindowContext } from './windows';
 
@@ -15,6 +18,19 @@ export async function crashAfterCommit(ctx: WindowContext): Promise<void> {
   const target = ctx.load.targets[1] ?? ctx.load.targets[0];
   const write = ctx.load.idleWrite();
   if (!target || !write) return ctx.recorder.note('crash skipped: no instance or no idle agent');
+  ctx.load.holdAgent(write.agentId);
+  try {
+    await crashAndConverge(ctx, target, write);
+  } finally {
+    ctx.load.releaseAgent(write.agentId);
+  }
+}
+
+async function crashAndConverge(
+  ctx: WindowContext,
+  target: Target,
+  write: { agentId: number; workspaceId: number; userId: number },
+): Promise<void> {
   const { app } = target;
   target.expectFailures = true;
   ctx.recorder.note(

@@ -55,8 +55,26 @@ export class LoadRunner {
   private stopped = true;
   private workers: Promise<void>[] = [];
   private sent = 0;
+  /** Agents a window keeps to itself: the load reads them but writes none (see `holdAgent`). */
+  private readonly held = new Set<number>();
 
   constructor(private readonly deps: LoadDeps) {}
+
+  /**
+   * Keeps the load's own writes off one agent until `releaseAgent`, so a window that waits for a
+   * value to show (the crash window's convergence) is not chasing a count the load moved on.
+   */
+  holdAgent(agentId: number): void {
+    this.held.add(agentId);
+  }
+
+  releaseAgent(agentId: number): void {
+    this.held.delete(agentId);
+  }
+
+  private writable(agentId: number): boolean {
+    return !this.held.has(agentId) && !this.deps.histories.get(agentId)?.pending;
+  }
 
   get prisma(): PrismaClient {
     return this.deps.prisma;
@@ -73,11 +91,11 @@ export class LoadRunner {
     await Promise.all(this.workers);
   }
 
-  /** A write the oracle allows now (its agent has nothing in flight), or null. */
+  /** A write the oracle allows now (its agent has nothing in flight and is not held), or null. */
   idleWrite(): { agentId: number; workspaceId: number; userId: number } | null {
     for (let tries = 0; tries < 100; tries++) {
       const agentId = this.deps.workload.agent();
-      if (!this.deps.histories.get(agentId)?.pending) return { agentId, ...this.deps.workload.writer() };
+      if (this.writable(agentId)) return { agentId, ...this.deps.workload.writer() };
     }
     return null;
   }
@@ -94,8 +112,8 @@ export class LoadRunner {
       if (kind === 'write') {
         const agentId = this.deps.workload.agent();
         const target = this.live(this.writeTargets ?? this.targets);
-        // Another write to this agent is in flight: serialize by reading instead.
-        if (target && !this.deps.histories.get(agentId)?.pending) {
+        // Another write to this agent is in flight, or a window holds it: read instead.
+        if (target && this.writable(agentId)) {
           await this.write({ target, agentId, ...this.deps.workload.writer() });
           continue;
         }
