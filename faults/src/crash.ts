@@ -8,7 +8,7 @@
  * committed one (a popular agent is otherwise written again within seconds).
  */
 import { queryCall, send, sleep } from '@stash/harness';
-import type { Target } from './load';
+import type { AgentWrite, Target } from './load';
 import { agentState } from './truth';
 import type { WindowContext } from './windows';
 
@@ -26,11 +26,7 @@ export async function crashAfterCommit(ctx: WindowContext): Promise<void> {
   }
 }
 
-async function crashAndConverge(
-  ctx: WindowContext,
-  target: Target,
-  write: { agentId: number; workspaceId: number; userId: number },
-): Promise<void> {
+async function crashAndConverge(ctx: WindowContext, target: Target, write: AgentWrite): Promise<void> {
   const { app } = target;
   target.expectFailures = true;
   ctx.recorder.note(

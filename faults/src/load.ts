@@ -34,11 +34,15 @@ export interface LoadDeps {
   crashBoundMs: number;
 }
 
-export interface WriteOptions {
-  target: Target;
+/** Who installs which agent where: what a window or a worker picks before sending. */
+export interface AgentWrite {
   agentId: number;
   workspaceId: number;
   userId: number;
+}
+
+export interface WriteOptions extends AgentWrite {
+  target: Target;
   headers?: Record<string, string>;
   /** Extra time after PostgreSQL confirmed an unknown outcome before reads must show it. */
   settleGraceMs?: number;
@@ -92,7 +96,7 @@ export class LoadRunner {
   }
 
   /** A write the oracle allows now (its agent has nothing in flight and is not held), or null. */
-  idleWrite(): { agentId: number; workspaceId: number; userId: number } | null {
+  idleWrite(): AgentWrite | null {
     for (let tries = 0; tries < 100; tries++) {
       const agentId = this.deps.workload.agent();
       if (this.writable(agentId)) return { agentId, ...this.deps.workload.writer() };
