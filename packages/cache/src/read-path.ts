@@ -2,9 +2,12 @@
  * The read path, top to bottom: what happens to one `fetch`.
  *
  *  1. L1: a fresh local copy, only while the bus provably works (local-tier.ts).
- *  2. Single-flight: concurrent calls for one key in this process share one trip below. The
- *     flight is keyed by the local invalidation sequence too, so a read that starts after a
- *     write never joins a fill that started before it.
+ *  2. Single-flight: concurrent calls for one key in this process share one trip below (a
+ *     `Flight`). A caller takes the flight's answer only if the store checked that answer
+ *     after the caller started (`Flight.checkedAt`); otherwise it waits for the next flight.
+ *     A write on another instance that returned before the caller started may be unknown here
+ *     (no bus without L1, or its message still on the way), and the flight may have read the
+ *     database before it: only a store check made after the caller's start can vouch.
  *  3. One store read returns the entry, the namespace clock and the marks of its tags (and, when
  *     there is no entry, takes the fill lease in the same round trip).
  *  4. Judge it (tags.ts): fresh -> hit; stale -> served while one background refresh runs;
@@ -18,7 +21,7 @@
  * measures Redis, circuit breaker, latency).
  */
 import type { RemoteGuard } from './guard';
-import { newLeaseToken } from './lease';
+import { FillLease } from './lease';
 import { lifetimeOf } from './lifetime';
 import { type Loaded, runLoader, withHardTimeout } from './loader-run';
 import type { LocalTier } from './local-tier';
@@ -27,7 +30,7 @@ import type { Call, EngineSettings } from './options';
 import { RefreshBackoff } from './refresh-backoff';
 import { deserialize, serialize, shareable } from './serializer';
 import { SingleFlight } from './single-flight';
-import type { LeaseRequest, ReadResult, Store } from './stores/store';
+import type { ReadResult, Store } from './stores/store';
 import type { TagInvalidator } from './tag-invalidator';
 import { judge } from './tags';
 import { sleep } from './timeout';
@@ -36,11 +39,33 @@ import type { CacheStatus, CacheTier, FetchResult, StoreOp } from './types';
 type Outcome = FetchResult<unknown>;
 type AnyCall = Call<unknown>;
 
+/**
+ * One trip below L1 for one key, shared by the calls of this process that joined it. It holds
+ * the fill lease (remote stores) and the tick of the last store check that vouches for the
+ * answer it will hand out:
+ * - a value served from a read: that read (it judged the entry against the tags' marks);
+ * - a value this flight stored: the conditional write (it checked the marks atomically);
+ * - a value whose write was refused or skipped: the read that preceded the loader (a write that
+ *   returned before it was sent had marked its tags by then, so the loader saw its data);
+ * - a loader run without the store: the loader's start.
+ */
+class Flight {
+  checkedAt = 0;
+  constructor(readonly lease: FillLease | undefined) {}
+}
+
+interface Settled {
+  outcome: Outcome;
+  checkedAt: number;
+}
+
 export class ReadPath {
-  private readonly flights = new SingleFlight<Outcome>();
+  private readonly flights = new SingleFlight<Settled>();
   /** Background refreshes in flight, one per key (in-process dedup; the lease dedups across). */
   private readonly refreshes = new Map<string, Promise<Outcome | undefined>>();
   private readonly backoff = new RefreshBackoff();
+  /** Orders calls and store checks in this process (see Flight). */
+  private ticks = 0;
   private closed = false;
 
   constructor(
@@ -73,9 +98,7 @@ export class ReadPath {
     const outcome: Promise<Outcome> =
       mode === 'bypass'
         ? runLoader(any, this.metrics).then(({ value }) => ({ value, status: 'bypass', tier: 'loader' }))
-        : this.flights.run(`${this.local.seq}\u0000${mode}\u0000${call.key}`, () =>
-            mode === 'refresh' ? this.refreshNow(any) : this.resolve(any),
-          );
+        : this.join(any, mode, ++this.ticks);
     return outcome.then((done) => {
       this.metrics.recordCall(call.namespace, call.key, done.status, done.tier);
       return done as FetchResult<T>;
@@ -91,54 +114,90 @@ export class ReadPath {
     clearTimeout(timer);
   }
 
+  /**
+   * 2. Joins the key's flight (or starts one) and takes its answer only if the store checked it
+   * after this call started; otherwise the next flight answers (it starts after this one ended,
+   * so its checks come after this call's start: at most one more trip).
+   *
+   * The memory store needs no such check: this process is its only writer, every invalidation
+   * moves `seq`, and the flight key carries `seq`, so a caller that shares a flight saw no
+   * invalidation the flight's check did not see.
+   */
+  private join(call: AnyCall, mode: 'normal' | 'refresh', startedAt: number): Promise<Outcome> {
+    const key = `${this.local.seq}\u0000${mode}\u0000${call.key}`;
+    const flight = this.flights.run(key, () => this.fly(call, mode));
+    if (!this.store.remote) return flight.then(outcomeOf);
+    return flight.then((settled) =>
+      settled.checkedAt > startedAt ? settled.outcome : this.join(call, mode, startedAt),
+    );
+  }
+
+  private fly(call: AnyCall, mode: 'normal' | 'refresh'): Promise<Settled> {
+    const flight = new Flight(this.store.remote ? this.newLease(call) : undefined);
+    const running = mode === 'refresh' ? this.refreshNow(call, flight) : this.resolve(call, flight);
+    return running.then((outcome) => ({ outcome, checkedAt: flight.checkedAt }));
+  }
+
   // 3-5: the store side, once per key per process.
-  private resolve(call: AnyCall): Promise<Outcome> {
+  private resolve(call: AnyCall, flight: Flight): Promise<Outcome> {
     const seq = this.local.seq;
-    // Offered to the read: if it finds no entry it takes the fill lease in the same round trip.
-    const token = this.store.remote ? newLeaseToken() : undefined;
-    return this.read(call, token).then(
+    // The lease is offered to the read: if it finds no entry it takes it in the same round trip.
+    return this.read(call, flight, { offerLease: true }).then(
       (read) =>
-        this.servedReleasing(call, read, seq, token) ??
-        withHardTimeout(call, this.fill(call, read, seq, token)),
+        this.servedReleasing(call, read, seq, flight) ??
+        withHardTimeout(call, this.fill(call, read, seq, flight)),
       () => {
         // The read may have taken the lease before timing out: give it back, best effort.
-        this.release(call, token);
-        return this.loadUncached(call, 'error');
+        flight.lease?.release();
+        return this.loadUncached(call, flight, 'error');
       },
     );
   }
 
   /** mode 'refresh': run the loader and overwrite, whatever is cached. */
-  private async refreshNow(call: AnyCall): Promise<Outcome> {
+  private async refreshNow(call: AnyCall, flight: Flight): Promise<Outcome> {
     const seq = this.local.seq;
-    const read = await this.read(call).catch(() => undefined);
+    const read = await this.read(call, flight).catch(() => undefined);
+    if (!read) return this.loadUncached(call, flight, 'error');
     const loaded = await runLoader(call, this.metrics);
-    const freshUntil = read ? await this.write(call, loaded, read, seq, undefined) : undefined;
-    return { value: loaded.value, status: read ? 'miss' : 'error', tier: 'loader', ...fresh(freshUntil) };
+    const freshUntil = await this.write(call, loaded, read, seq, flight);
+    return { value: loaded.value, status: 'miss', tier: 'loader', ...fresh(freshUntil) };
   }
 
-  private read(call: AnyCall, leaseToken?: string, exactLease = false): Promise<ReadResult> {
-    const lease = leaseToken === undefined ? undefined : { token: leaseToken, ttlMs: this.settings.leaseMs };
+  /**
+   * A store read, after what must precede it (replays, registration, rotation). Once it answers
+   * it is the flight's check, dated when it was sent.
+   */
+  private read(
+    call: AnyCall,
+    flight: Flight,
+    lease: { offerLease?: boolean; exactLease?: boolean } = {},
+  ): Promise<ReadResult> {
+    const offered =
+      flight.lease && lease.offerLease
+        ? { token: flight.lease.token, ttlMs: this.settings.leaseMs, exact: lease.exactLease === true }
+        : undefined;
     // Promise chains rather than an async function: on a hit nothing is awaited but the read.
     return this.remote('read', call.namespace, () => {
       const before = this.invalidator?.beforeRead(call.namespace);
-      if (before) return before.then(() => this.readStore(call, lease, exactLease));
-      return this.readStore(call, lease, exactLease);
+      if (before) return before.then(() => this.readStore(call, flight, offered));
+      return this.readStore(call, flight, offered);
     });
   }
 
   private readStore(
     call: AnyCall,
-    lease: LeaseRequest | undefined,
-    exactLease: boolean,
+    flight: Flight,
+    lease: { token: string; ttlMs: number; exact: boolean } | undefined,
   ): Promise<ReadResult> {
-    const reading = this.store.read(call.namespace, call.key, call.tags, lease, exactLease);
+    const sentAt = ++this.ticks;
     const invalidator = this.invalidator;
-    if (!invalidator) return reading;
-    // Redis forgot this namespace: register it again before any loader may run.
-    return reading.then((read) =>
-      read.clockCreated ? invalidator.clockCreated(call.namespace).then(() => read) : read,
-    );
+    return this.store.read(call.namespace, call.key, call.tags, lease).then((read) => {
+      flight.checkedAt = sentAt;
+      // Redis forgot this namespace: register it again before any loader may run.
+      if (invalidator && read.clockCreated) return invalidator.clockCreated(call.namespace).then(() => read);
+      return read;
+    });
   }
 
   /** A usable entry in the read: fresh -> hit; stale -> served while one refresh runs. */
@@ -180,15 +239,16 @@ export class ReadPath {
     call: AnyCall,
     read: ReadResult,
     seq: number,
-    token: string | undefined,
+    flight: Flight,
   ): Outcome | Promise<Outcome> | undefined {
     const served = this.serve(call, read, seq);
-    if (served && read.leaseAcquired) this.release(call, token);
+    if (served && read.leaseAcquired) flight.lease?.release();
     return served;
   }
 
-  private async fill(call: AnyCall, first: ReadResult, seq: number, token?: string): Promise<Outcome> {
-    if (token === undefined) return this.loadAndWrite(call, first, seq, undefined);
+  private async fill(call: AnyCall, first: ReadResult, seq: number, flight: Flight): Promise<Outcome> {
+    const lease = flight.lease;
+    if (!lease) return this.loadAndWrite(call, first, seq, flight);
     const deadline = performance.now() + this.settings.leaseWaitMs;
     let read = first;
     let delay = 5;
@@ -197,22 +257,19 @@ export class ReadPath {
       if (!acquired && !read.leased) {
         // An unusable entry exists (invalidated or expired): the read did not take the lease
         // (and on the hit-shaped first read did not even look at it). SET NX settles it.
-        const leaseToken = token;
         try {
-          acquired = await this.remote('lease', call.namespace, () =>
-            this.store.acquireLease(call.namespace, call.key, leaseToken, this.settings.leaseMs),
-          );
+          acquired = await this.remote('lease', call.namespace, () => lease.acquire());
         } catch {
-          this.release(call, token); // the SET NX may have landed before the timeout
-          return this.loadUncached(call, 'error');
+          lease.release(); // the SET NX may have landed before the timeout
+          return this.loadUncached(call, flight, 'error');
         }
         if (acquired) {
           // Another process may have stored the value and let go of its lease between our read
           // and our SET NX (a slow or busy machine makes that likely): look once more.
-          const again = await this.read(call).catch(() => undefined);
+          const again = await this.read(call, flight).catch(() => undefined);
           const served = again && this.serve(call, again, seq);
           if (served) {
-            this.release(call, token);
+            lease.release();
             return served;
           }
           if (again) read = again; // later, and still before the loader: a valid built-at
@@ -220,60 +277,64 @@ export class ReadPath {
       }
       // `read` was made before (or atomically with) taking this lease, hence before the loader:
       // its clock is a safe built-at for the write.
-      if (acquired) return this.loadAndWrite(call, read, seq, token);
+      if (acquired) return this.loadAndWrite(call, read, seq, flight);
       if (!waited) this.metrics.recordLeaseWait(call.namespace, call.key);
-      if (performance.now() >= deadline) return this.loadUncached(call, 'miss');
+      if (performance.now() >= deadline) return this.loadUncached(call, flight, 'miss');
       await sleep(delay);
       delay = Math.min(delay * 2, 100);
       try {
-        read = await this.read(call, token, true); // exact lease state: held or free is the point
+        // Exact lease state: held or free is the point.
+        read = await this.read(call, flight, { offerLease: true, exactLease: true });
       } catch {
         // A slow poll is no reason to load too (that is how stampedes start); a dead Redis is.
         // (A quarantined namespace counts as slow here: one failed poll must not make every
         // waiter load.)
-        if (this.guard.state !== 'closed') return this.loadUncached(call, 'error');
+        if (this.guard.state !== 'closed') return this.loadUncached(call, flight, 'error');
         read = { ...read, leased: true, leaseAcquired: false };
         continue;
       }
-      const served = this.servedReleasing(call, read, seq, token);
+      const served = this.servedReleasing(call, read, seq, flight);
       if (served) return served;
       // Not served: the holder is still loading ('held'), or gone without a value: take over.
     }
   }
 
-  private async loadAndWrite(call: AnyCall, read: ReadResult, seq: number, token?: string): Promise<Outcome> {
-    const renewal = token === undefined ? undefined : this.keepLease(call, token);
+  private async loadAndWrite(call: AnyCall, read: ReadResult, seq: number, flight: Flight): Promise<Outcome> {
+    const lease = flight.lease;
     let loaded: Loaded;
     try {
-      loaded = await runLoader(call, this.metrics);
+      loaded = await (lease
+        ? lease.keptDuring(() => runLoader(call, this.metrics))
+        : runLoader(call, this.metrics));
     } catch (error) {
-      this.release(call, token);
+      lease?.release();
       throw error;
-    } finally {
-      if (renewal) clearInterval(renewal);
     }
-    const freshUntil = await this.write(call, loaded, read, seq, token);
+    const freshUntil = await this.write(call, loaded, read, seq, flight);
     return { value: loaded.value, status: 'miss', tier: 'loader', ...fresh(freshUntil) };
   }
 
-  private async loadUncached(call: AnyCall, status: CacheStatus): Promise<Outcome> {
+  /** The loader alone: what it returns is as current as its start, which is the flight's check. */
+  private async loadUncached(call: AnyCall, flight: Flight, status: CacheStatus): Promise<Outcome> {
+    flight.checkedAt = ++this.ticks;
     return { value: (await runLoader(call, this.metrics)).value, status, tier: 'loader' };
   }
 
   /**
    * Conditional write (refused if a tag was hard-invalidated after `read`), then L1. Resolves
-   * the entry's freshUntil when it was stored.
+   * the entry's freshUntil when it was stored. The lease goes with the write, which releases it.
    */
   private async write(
     call: AnyCall,
     loaded: Loaded,
     read: ReadResult,
     seq: number,
-    token: string | undefined,
+    flight: Flight,
   ): Promise<number | undefined> {
+    const lease = flight.lease;
     const ttlMs = loaded.verdict.ttlMs ?? call.ttlMs;
     if (loaded.verdict.skip || !(ttlMs > 0)) {
-      this.release(call, token);
+      lease?.release();
       return undefined;
     }
     let payload: string;
@@ -282,7 +343,7 @@ export class ReadPath {
       payload = serialize(loaded.value);
       tags = [...new Set([...call.tags, ...(call.tagsFromValue?.(loaded.value) ?? [])])];
     } catch (error) {
-      this.release(call, token);
+      lease?.release();
       throw error;
     }
     const { freshUntil, expiresAt } = lifetimeOf(Date.now(), ttlMs, {
@@ -290,6 +351,9 @@ export class ReadPath {
       graceMs: call.graceMs,
       maxLifetimeMs: this.settings.maxLifetimeMs,
     });
+    // A stored write vouches for the value as of its own check of the marks; a refused one
+    // leaves the flight's check at the read that preceded the loader.
+    const writeCheckedAt = ++this.ticks;
     let stored = false;
     try {
       stored = await this.remote('write', call.namespace, () =>
@@ -301,16 +365,18 @@ export class ReadPath {
           builtAt: read.clock,
           freshUntil,
           expiresAt,
-          ...(token === undefined ? {} : { leaseToken: token }),
+          ...(lease ? { leaseToken: lease.token } : {}),
         }),
       );
     } catch {
       this.metrics.recordOperationError(call.namespace);
-      this.release(call, token);
+      lease?.release();
       return undefined;
     }
-    if (stored && call.l1) this.local.offer(call.key, call.namespace, payload, tags, freshUntil, seq);
-    return stored ? freshUntil : undefined;
+    if (!stored) return undefined;
+    flight.checkedAt = writeCheckedAt;
+    if (call.l1) this.local.offer(call.key, call.namespace, payload, tags, freshUntil, seq);
+    return freshUntil;
   }
 
   /** One refresh per key at a time, none while the key's loader is backing off after a failure. */
@@ -322,30 +388,30 @@ export class ReadPath {
     const running = this.refreshes.get(call.key);
     if (running || this.closed || this.backoff.isWaiting(call.key)) return running;
     const task = (async (): Promise<Outcome | undefined> => {
-      const token = this.store.remote ? newLeaseToken() : undefined;
+      // Its own flight: nobody joins a background refresh.
+      const flight = new Flight(this.store.remote ? this.newLease(call) : undefined);
       let baseline = read;
-      if (token !== undefined) {
-        const acquired = await this.remote('lease', call.namespace, () =>
-          this.store.acquireLease(call.namespace, call.key, token, this.settings.leaseMs),
-        );
+      const lease = flight.lease;
+      if (lease) {
+        const acquired = await this.remote('lease', call.namespace, () => lease.acquire());
         if (!acquired) return undefined; // another process is refreshing this key
         // It may have finished just before we took the lease: then there is nothing to do.
         try {
-          baseline = await this.read(call);
+          baseline = await this.read(call, flight);
         } catch (error) {
-          this.release(call, token); // or a later miss would wait out a lease nobody uses
+          lease.release(); // or a later miss would wait out a lease nobody uses
           throw error;
         }
         if (
           baseline.entry &&
           judge(baseline.entry, baseline, Date.now(), call.softStaleAfterMs) === 'fresh'
         ) {
-          this.release(call, token);
+          lease.release();
           return undefined;
         }
       }
       // The baseline read preceded the loader: a safe built-at for the conditional write.
-      const outcome = await this.loadAndWrite(call, baseline, seq, token);
+      const outcome = await this.loadAndWrite(call, baseline, seq, flight);
       this.backoff.succeeded(call.key);
       return outcome;
     })()
@@ -364,22 +430,20 @@ export class ReadPath {
     return task;
   }
 
-  /** Renews the lease while a slow loader runs, so nobody else starts a second load. */
-  private keepLease(call: AnyCall, token: string): NodeJS.Timeout {
-    const timer = setInterval(() => {
-      void this.remote('lease', call.namespace, () =>
-        this.store.renewLease(call.namespace, call.key, token, this.settings.leaseMs),
-      ).catch(() => {});
-    }, this.settings.leaseMs / 3);
-    timer.unref();
-    return timer;
-  }
-
-  private release(call: AnyCall, token: string | undefined): void {
-    if (token === undefined) return;
-    void this.remote('lease', call.namespace, () =>
-      this.store.releaseLease(call.namespace, call.key, token),
-    ).catch(() => {});
+  /** The key's fill lease: every call to the store behind the guard. */
+  private newLease(call: AnyCall): FillLease {
+    const { namespace, key } = call;
+    return new FillLease(
+      {
+        acquire: (token, ttlMs) =>
+          this.remote('lease', namespace, () => this.store.acquireLease(namespace, key, token, ttlMs)),
+        renew: (token, ttlMs) =>
+          this.remote('lease', namespace, () => this.store.renewLease(namespace, key, token, ttlMs)),
+        release: (token) =>
+          this.remote('lease', namespace, () => this.store.releaseLease(namespace, key, token)),
+      },
+      this.settings.leaseMs,
+    );
   }
 
   /**
@@ -394,6 +458,10 @@ export class ReadPath {
       return Promise.reject(error);
     }
   }
+}
+
+function outcomeOf(settled: Settled): Outcome {
+  return settled.outcome;
 }
 
 /** `{ freshUntil }` when there is one: absent rather than undefined (exactOptionalPropertyTypes). */

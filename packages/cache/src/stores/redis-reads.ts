@@ -42,14 +42,9 @@ export class RedisReads {
     private readonly script: (args: Args) => Promise<unknown>,
   ) {}
 
-  read(
-    keys: EntryKeys,
-    tags: readonly string[],
-    lease?: LeaseRequest,
-    exactLease = false,
-  ): Promise<ReadResult> {
+  read(keys: EntryKeys, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult> {
     const extra = this.known.get(keys.entry);
-    if (extra === undefined || exactLease) return this.full(keys, tags, extra ?? [], lease);
+    if (extra === undefined || lease?.exact) return this.full(keys, tags, extra ?? [], lease);
     // Hit-shaped: the plain MGET. An entry that vanished is read again with the lease.
     const wanted = wantedTags(tags, extra);
     return this.client.mget(markNames(keys, wanted)).then((values) => {

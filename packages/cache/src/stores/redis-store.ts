@@ -38,6 +38,8 @@ export class RedisStore implements Store {
   private readonly reads: RedisReads;
   /** Set when this Redis must not be used (e.g. an eviction policy that could drop tag marks). */
   private refusal: Error | undefined;
+  /** Set until the server's eviction policy has been checked (vet). */
+  private vetting: Promise<void> | undefined;
 
   constructor(
     readonly client: RedisClient,
@@ -79,12 +81,34 @@ export class RedisStore implements Store {
   /** Undefined when commands may go out now: the hot path then awaits nothing before Redis. */
   private blocked(): Promise<void> | undefined {
     if (this.refusal) return Promise.reject(this.refusal);
+    if (this.vetting) return this.vetting.then(() => this.blocked());
     return this.readiness.check();
+  }
+
+  /**
+   * Holds every operation until `check` settles; a reason it yields refuses this Redis for
+   * good (see eviction-policy.ts). Operations wait within their own timeouts, as for 'ready'.
+   */
+  vet(check: Promise<string | undefined>): void {
+    this.vetting = check.then(
+      (reason) => {
+        if (reason) this.refuse(reason);
+        this.vetting = undefined;
+      },
+      () => {
+        this.vetting = undefined;
+      },
+    );
   }
 
   private async ready(): Promise<void> {
     const blocked = this.blocked();
     if (blocked) await blocked;
+  }
+
+  /** Whether this Redis is refused (see refuse): it holds nothing this process serves. */
+  get refused(): boolean {
+    return this.refusal !== undefined;
   }
 
   /** From now on every operation fails (and the loader answers): see eviction-policy.ts. */
@@ -93,17 +117,11 @@ export class RedisStore implements Store {
   }
 
   /** A hit is one MGET and one continuation: nothing is awaited before Redis. See redis-reads.ts. */
-  read(
-    namespace: string,
-    key: string,
-    tags: readonly string[],
-    lease?: LeaseRequest,
-    exactLease = false,
-  ): Promise<ReadResult> {
+  read(namespace: string, key: string, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult> {
     const blocked = this.blocked();
     const keys = this.keys(namespace, key);
-    if (blocked) return blocked.then(() => this.reads.read(keys, tags, lease, exactLease));
-    return this.reads.read(keys, tags, lease, exactLease);
+    if (blocked) return blocked.then(() => this.reads.read(keys, tags, lease));
+    return this.reads.read(keys, tags, lease);
   }
 
   /**

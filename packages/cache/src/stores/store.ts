@@ -34,7 +34,7 @@ export interface ReadResult {
   marks: Marks;
   /**
    * Whether another process holds the fill lease of this key. Exact when the read was offered a
-   * lease and did not take the hit-shaped path (an unknown key, a vanished entry, `exactLease`);
+   * lease and did not take the hit-shaped path (an unknown key, a vanished entry, `lease.exact`);
    * a hit-shaped read does not look (false).
    */
   leased: boolean;
@@ -50,6 +50,8 @@ export interface ReadResult {
 export interface LeaseRequest {
   token: string;
   ttlMs: number;
+  /** Report whether the lease is held even beside an entry (a waiter polling needs it). */
+  exact?: boolean;
 }
 
 export interface WriteRequest {
@@ -81,16 +83,11 @@ export interface Store {
   /** Remote stores are shared between processes (leases, bus) and guarded by timeout + breaker. */
   readonly remote: boolean;
   /**
-   * With `lease`, a read that finds no entry also tries to take the fill lease. `exactLease`
-   * asks for the lease state even when there is an entry (waiters polling a lease need it).
+   * With `lease`, a read that finds no entry also tries to take the fill lease; with
+   * `lease.exact` it reports the lease state even when there is an entry (waiters polling a
+   * lease need it).
    */
-  read(
-    namespace: string,
-    key: string,
-    tags: readonly string[],
-    lease?: LeaseRequest,
-    exactLease?: boolean,
-  ): Promise<ReadResult>;
+  read(namespace: string, key: string, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult>;
   write(request: WriteRequest): Promise<boolean>;
   acquireLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean>;
   renewLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean>;
