@@ -11,7 +11,7 @@ import { LocalTier } from './local-tier';
 import { Metrics } from './metrics';
 import { checkTtl, mayUseL1, resolveCall, resolveEngineOptions } from './options';
 import { ReadPath } from './read-path';
-import { evictionRisk, readEvictionPolicy } from './stores/eviction-policy';
+import { judgeEvictionPolicy, readEvictionPolicy } from './stores/eviction-policy';
 import { MemoryStore } from './stores/memory-store';
 import { createRedisClient } from './stores/redis-client';
 import { RedisStore } from './stores/redis-store';
@@ -60,16 +60,16 @@ export class CacheEngine implements Cache {
     this.local = new LocalTier(settings.l1);
     const client = createRedisClient(settings.redis, 'command', settings.tls);
     const redis = new RedisStore(client, settings.prefix, settings.maxLifetimeMs);
-    client.once('ready', () => {
-      void readEvictionPolicy(client).then((policy) => {
-        const risk = evictionRisk(policy);
-        if (!risk) return;
-        if (settings.unsafeEviction === 'refuse' && policy !== undefined) {
-          redis.refuse(risk);
-          settings.logger.warn(`${risk}. Refusing to use this Redis (unsafeEviction: 'refuse').`);
-        } else settings.logger.warn(risk);
-      });
-    });
+    // Nothing is read from or written to Redis before its eviction policy is known to be safe.
+    redis.vet(
+      new Promise<void>((resolve) => client.once('ready', resolve))
+        .then(() => readEvictionPolicy(client))
+        .then((policy) => {
+          const verdict = judgeEvictionPolicy(policy, settings.unsafeEviction);
+          if (verdict.warning) settings.logger.warn(verdict.warning);
+          return verdict.refusal;
+        }),
+    );
     const invalidator = new TagInvalidator(
       redis,
       this.guard,
@@ -147,7 +147,9 @@ export class CacheEngine implements Cache {
     this.local.drop(unique, []);
     let delivered = true;
     if (this.memory) await this.memory.invalidate(unique, soft);
-    else if (this.invalidator) delivered = await this.invalidator.invalidate(unique, soft);
+    // A refused Redis is never read from, so there is nothing in it to invalidate.
+    else if (this.invalidator && !this.redis?.refused)
+      delivered = await this.invalidator.invalidate(unique, soft);
     this.metrics.emit({ type: 'invalidate', tags: unique, soft, ok: delivered });
     return delivered;
   }
@@ -174,6 +176,7 @@ export class CacheEngine implements Cache {
 
   prime<T>(key: string, value: T, options: PrimeOptions<T>, since: number): Promise<boolean> {
     this.local.drop(options.tags ?? [], [key]);
+    if (this.redis?.refused) return Promise.resolve(false); // nothing to store into, nothing to mark
     return this.writeThrough.prime(key, value, options, since);
   }
 

@@ -66,7 +66,7 @@ export function resolveEngineOptions(options: CacheOptions): EngineSettings {
     maxLifetimeMs: options.maxLifetimeMs ?? 24 * 3_600_000,
     bus: { heartbeatMs, deadlineMs: options.bus?.deadlineMs ?? heartbeatMs * 4 },
     tls: options.tls,
-    unsafeEviction: options.unsafeEviction ?? 'warn',
+    unsafeEviction: options.unsafeEviction ?? 'refuse',
     namespaces: options.namespaces ?? [],
     logger: options.logger ?? console,
   };

@@ -129,8 +129,8 @@ export interface CacheOptions {
   tls?: ConnectionOptions;
   /**
    * What to do when Redis runs an `allkeys-*` eviction policy, which could evict tag marks:
-   * 'warn' (default) logs it once at startup; 'refuse' does not use Redis at all (the loader
-   * answers every call, status 'error').
+   * 'refuse' (default) does not use Redis at all (the loader answers every call, status
+   * 'error'); 'warn' logs it once at startup and uses Redis anyway.
    */
   unsafeEviction?: UnsafeEvictionAction;
   /** Heartbeat through the bus; L1 serves only while our own came back within the deadline. */

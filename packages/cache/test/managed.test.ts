@@ -136,14 +136,14 @@ describe('managed Redis', () => {
     });
   });
 
-  it('warns, or refuses to use Redis, when its eviction policy could drop tag marks', async () => {
+  it('refuses to use Redis by default when its eviction policy could drop tag marks, or only warns if told to', async () => {
     const server: RedisProcess = await startRedis(['--maxmemory-policy', 'allkeys-lru']);
     cleanups.push(() => server.stop());
     const prefix = uniquePrefix('evict');
     const key = buildCacheKey({ prefix, version: 'v1', path: 'agents.get', scope: 'public', input: 2 });
 
     const warned = memoryLogger();
-    const lenient = track(createCache({ prefix, redis: server.url, logger: warned }));
+    const lenient = track(createCache({ prefix, redis: server.url, logger: warned, unsafeEviction: 'warn' }));
     await lenient.ready();
     await vi.waitFor(() =>
       expect(
@@ -154,9 +154,7 @@ describe('managed Redis', () => {
     expect((await lenient.fetch(key, () => 'loader', { ttlMs: 60_000 })).status).toBe('hit'); // warned, still used
 
     const refused = memoryLogger();
-    const strict = track(
-      createCache({ prefix, redis: server.url, logger: refused, unsafeEviction: 'refuse' }),
-    );
+    const strict = track(createCache({ prefix, redis: server.url, logger: refused }));
     await strict.ready();
     await vi.waitFor(() =>
       expect(refused.lines.some((l) => l.msg.includes('Refusing to use this Redis'))).toBe(true),

@@ -1,8 +1,19 @@
 /**
- * Tag marks must not be evicted before the entries they guard: under an `allkeys-*` policy Redis
- * may drop a mark and an entry built before that invalidation would look valid again. Managed
- * Redis offerings often default to such a policy (or hide CONFIG), so the engine reads it once
- * at startup and warns, or refuses to use Redis at all, as configured.
+ * Which Redis eviction policies keep the cache's promise, decided by test
+ * (`test/eviction.test.ts` fills a Redis past `maxmemory` under each policy and counts reads that
+ * return a value from before an invalidation):
+ *
+ * - `noeviction`: safe. Nothing is evicted; fills fail while memory is full (the loader answers),
+ *   and marks still land because the scripts that set them run with `allow-oom`.
+ * - `volatile-lru`, `volatile-lfu`, `volatile-random`, `volatile-ttl`: safe. They evict only keys
+ *   with a TTL: entries, leases, staged writes. Tag marks, clocks and origins have none.
+ * - `allkeys-lru`, `allkeys-lfu`, `allkeys-random`: unsafe. Redis may evict a tag mark, and an
+ *   entry built before that invalidation would then be served as current. The engine refuses to
+ *   use such a Redis by default (`unsafeEviction: 'refuse'`: every call is answered by the
+ *   loader), or only warns with `unsafeEviction: 'warn'`.
+ *
+ * Managed offerings often hide CONFIG: then the policy cannot be read, and the engine warns and
+ * uses Redis (refusing every managed Redis without CONFIG would make the cache useless there).
  */
 import type { RedisClient } from './redis-client';
 
@@ -18,10 +29,26 @@ export async function readEvictionPolicy(client: RedisClient): Promise<string | 
   }
 }
 
-export function evictionRisk(policy: string | undefined): string | undefined {
+export interface EvictionVerdict {
+  /** What to log; absent for a safe policy. */
+  warning?: string;
+  /** Set when Redis must not be used at all. */
+  refusal?: string;
+}
+
+export function judgeEvictionPolicy(
+  policy: string | undefined,
+  action: UnsafeEvictionAction,
+): EvictionVerdict {
   if (policy === undefined) {
-    return 'cache: could not read Redis maxmemory-policy (CONFIG disabled?): make sure it is noeviction or volatile-*, or tag marks may be evicted (docs/cache-engine.md)';
+    return {
+      warning:
+        'cache: could not read Redis maxmemory-policy (CONFIG disabled?): make sure it is noeviction or volatile-*, or tag marks may be evicted (docs/cache-engine.md)',
+    };
   }
-  if (!policy.startsWith('allkeys-')) return undefined;
-  return `cache: Redis maxmemory-policy is ${policy}: Redis may evict tag marks, and an entry built before an invalidation could then be served as current. Set noeviction or a volatile-* policy (docs/cache-engine.md)`;
+  if (!policy.startsWith('allkeys-')) return {};
+  const risk = `cache: Redis maxmemory-policy is ${policy}: Redis may evict tag marks, and an entry built before an invalidation could then be served as current. Set noeviction or a volatile-* policy (docs/cache-engine.md)`;
+  if (action === 'refuse')
+    return { warning: `${risk}. Refusing to use this Redis (unsafeEviction: 'refuse').`, refusal: risk };
+  return { warning: risk };
 }

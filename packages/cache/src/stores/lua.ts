@@ -10,7 +10,13 @@
  *          (restart, FLUSHALL, a failover that lost writes and was rotated) starts far above any
  *          clock value an old entry or in-flight fill can carry.
  *   `Nh:<tag>` / `Ns:<tag>`  the clock value of the tag's last hard / soft invalidation (absent:
- *          never; they expire after the longest entry lifetime, when no entry can predate them).
+ *          never). Marks carry NO TTL: under a `volatile-*` eviction policy Redis evicts only
+ *          keys with one, and an evicted mark would make an entry built before it look valid.
+ *   `N~x`  ZSET of the marks by when they were set (ms): marks older than the longest entry
+ *          lifetime guard nothing (no entry can predate them), and each marking script deletes
+ *          up to 100 of those, so marks do not pile up.
+ * Scripts that set marks run with `allow-oom`: under `noeviction` with memory full, a mark must
+ * still land (it is tiny), or a committed write would stay invisible to readers.
  *   entry  STRING `<header JSON>\n<payload>` (PX until expires-at), header =
  *          {"t": tags, "b": clock read before the loader ran, "n": born-at ms, "f": fresh-until ms,
  *           "x": expires-at ms}.
@@ -20,6 +26,33 @@
  * so the first `\n` ends the header. Large integers go through string.format('%.0f'): Lua 5.1's
  * tostring would print them in exponent notation.
  */
+
+/** Sets `nowMs` (Redis TIME in ms), for dating marks. */
+const NOW_MS = `
+local tm = redis.call('TIME')
+local nowMs = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)
+`;
+
+/**
+ * \`mark(kind, tag, tick)\` sets a mark without a TTL and dates it in N~x; \`prune(lifetime)\` then
+ * deletes up to 100 marks older than the longest entry lifetime. Needs NOW_MS before it.
+ */
+const MARKS = `
+local function mark(kind, tag, tick)
+  redis.call('SET', KEYS[2] .. kind .. ':' .. tag, tick)
+  redis.call('ZADD', KEYS[2] .. '~x', nowMs, kind .. ':' .. tag)
+end
+local function prune(lifetime)
+  local old = redis.call('ZRANGEBYSCORE', KEYS[2] .. '~x', '-inf', nowMs - tonumber(lifetime), 'LIMIT', 0, 100)
+  for _, m in ipairs(old) do
+    redis.call('DEL', KEYS[2] .. m)
+    redis.call('ZREM', KEYS[2] .. '~x', m)
+  end
+end
+`;
+
+/** First line of every script that sets marks (Redis 7 script flags). */
+const ALLOW_OOM = '#!lua flags=allow-oom\n';
 
 /** Creates clock and origin together when either is missing. Sets `o`, `c`, `created`. */
 const ENSURE_CLOCK = `
@@ -114,14 +147,13 @@ return 0
 
 /**
  * KEYS: clock key N~c (carries the slot), marks prefix N.
- * ARGV: 'h' or 's', mark lifetime ms, tags.
+ * ARGV: 'h' or 's', mark lifetime ms (the longest entry lifetime), tags.
  * One tick of the namespace clock marks every tag. Returns the new clock value.
  */
-export const INVALIDATE_SCRIPT = `${ENSURE_CLOCK}
+export const INVALIDATE_SCRIPT = `${ALLOW_OOM}${ENSURE_CLOCK}${NOW_MS}${MARKS}
 local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
-for i = 3, #ARGV do
-  redis.call('SET', KEYS[2] .. ARGV[1] .. ':' .. ARGV[i], tick, 'PX', ARGV[2])
-end
+for i = 3, #ARGV do mark(ARGV[1], ARGV[i], tick) end
+prune(ARGV[2])
 return tick
 `;
 
@@ -134,7 +166,7 @@ return tick
  * tick. A later write of the same data commits after our commit, so its own mark is above `since`
  * and an older value never lands over a newer one. Returns 1 stored, 0 only invalidated.
  */
-export const PRIME_SCRIPT = `${ENSURE_CLOCK}
+export const PRIME_SCRIPT = `${ALLOW_OOM}${ENSURE_CLOCK}${NOW_MS}${MARKS}
 local since = tonumber(ARGV[5])
 local ok = tonumber(o) <= since
 for i = 9, #ARGV do
@@ -142,9 +174,8 @@ for i = 9, #ARGV do
   if h and tonumber(h) > since then ok = false end
 end
 local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
-for i = 9, #ARGV do
-  redis.call('SET', KEYS[2] .. 'h:' .. ARGV[i], tick, 'PX', ARGV[8])
-end
+for i = 9, #ARGV do mark('h', ARGV[i], tick) end
+prune(ARGV[8])
 if not ok then
   redis.call('DEL', KEYS[1])
   return 0
@@ -159,7 +190,7 @@ return 1
  * Moves the origin to a new clock tick: every entry and in-flight fill of the namespace becomes
  * invalid. Used after a reconnect, when the server may be a promoted replica that lost writes.
  */
-export const ROTATE_SCRIPT = `${ENSURE_CLOCK}
+export const ROTATE_SCRIPT = `${ALLOW_OOM}${ENSURE_CLOCK}
 if created == 1 then return o end
 local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
 redis.call('SET', KEYS[2] .. '~o', tick)
