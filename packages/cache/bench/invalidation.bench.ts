@@ -73,7 +73,7 @@ async function batch(
   return { times, cpu };
 }
 
-/** The seed's sketch: walk the whole keyspace for the pattern, delete what matches. */
+/** Invalidation by key pattern, without tags: walk the whole keyspace for it, delete what matches. */
 async function scanAndDelete(client: Redis, pattern: string): Promise<number> {
   let cursor = '0';
   let deleted = 0;
