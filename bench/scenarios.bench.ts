@@ -1,5 +1,5 @@
 /**
- * Issue 8's load scenarios over two `next start` instances on one throw-away Redis (the same
+ * The load scenarios over two `next start` instances on one throw-away Redis (the same
  * harness as the fault suite): the mixed workload (hit rate per procedure, resolver runs per
  * read, p50/p99) and the stampede (resolver runs per burst of 200). See docs/benchmarks.md.
  *

@@ -1,6 +1,7 @@
 /**
- * `pnpm test:faults [--short]`: issue 7's fault suite. Two production instances (`next start`)
- * on their own redis-server and their own PostgreSQL database, a mixed load checked by a
+ * `pnpm test:faults [--short]`: the fault suite (read-your-writes, no 5xx and no hang while Redis,
+ * its connections or an instance fail). Two production instances (`next start`) on their own
+ * redis-server and their own PostgreSQL database, a mixed load checked by a
  * read-your-writes oracle, one window per fault. Prints the table, writes it into
  * docs/reliability.md ("Faults") and exits 1 when a window had wrong answers, 5xx, hangs or
  * unexpected connection errors, or PostgreSQL disagrees with the oracle at the end.

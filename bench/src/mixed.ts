@@ -1,5 +1,5 @@
 /**
- * Issue 8's mixed workload through autocannon: Zipf searches, agent details and workspace reads
+ * The mixed workload through autocannon: Zipf searches, agent details and workspace reads
  * with ~5 % installs/uninstalls, over every instance of a stack at once. Counts each
  * procedure's cache outcome from `x-stash-cache`, and the resolver runs from /api/metrics.
  */

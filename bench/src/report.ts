@@ -27,10 +27,10 @@ export function resultsTable(rows: Measurement[]): string {
 }
 
 /**
- * The bars, side by side per connection count. Issue 11: the stored response against tRPC
- * answering a constant inside the same Next app (≥ 1.5×) and against Next's constant bytes
- * (≥ 0.9×), and a 304 revalidation against a hit (> 1×: it must cost less). Issue 8: the stored
- * response's p99 against the constant bytes' (≤ 1.5×).
+ * The bars, side by side per connection count (docs/benchmarks.md, "HTTP load"). Throughput: the
+ * stored response against tRPC answering a constant inside the same Next app (≥ 1.5×) and against
+ * Next's constant bytes (≥ 0.9×), and a 304 revalidation against a hit (> 1×: it must cost less).
+ * Tail: the stored response's p99 against the constant bytes' (≤ 1.5×).
  */
 export function nextRatios(rows: Measurement[]): string {
   const lines = [

@@ -1,5 +1,5 @@
 /**
- * Issue 8's stampede: 200 concurrent identical requests for one cold key, split evenly over the
+ * The stampede: 200 concurrent identical requests for one cold key, split evenly over the
  * instances, counting how many times the resolver ran (from /api/metrics) for
  *   - a public key never read before (marketplace.search with an input nobody sent),
  *   - a user-scoped key never read before (workspaces.installState, new agent ids),

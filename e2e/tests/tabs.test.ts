@@ -1,5 +1,5 @@
 /**
- * Browsers follow the server (DESIGN.md, contract item 12): a write in one tab updates what
+ * Browsers follow the server (docs/architecture.md): a write in one tab updates what
  * another tab shows, without a reload, because each response names the tags it depends on or
  * invalidated, and the tabs share invalidations (BroadcastChannel). Two pages of one browser
  * context are two tabs of one signed-in browser.

@@ -1,5 +1,7 @@
 /**
- * The faults of issue 7, one window each. A window runs the load for `before` ms, injects its
+ * The faults the suite injects (a stalled app, Redis stopped, killed or flushed, pub/sub
+ * connections killed, an app crash after commit, a cluster node restart), one window each, plus
+ * the baseline and the oracle's self-check. A window runs the load for `before` ms, injects its
  * fault (the "fault" phase lasts as long as `inject`), then keeps the load running for `after`
  * ms to see the system recover. Setup and teardown (e.g. starting a cluster) are not measured.
  */

@@ -1,8 +1,8 @@
 /**
- * What the browser's invalidation reads (contract item 12): each cached call's answer names its
- * tags, keyed by the id the client gave the call in a batch, on a miss and on a hit alike; each
- * mutation's response names the tags it invalidated, and they meet the tags of the reads the
- * write changed.
+ * What the browser's invalidation reads (docs/architecture.md, "Browsers follow the server"):
+ * each cached call's answer names its tags, keyed by the id the client gave the call in a batch,
+ * on a miss and on a hit alike; each mutation's response names the tags it invalidated, and they
+ * meet the tags of the reads the write changed.
  */
 import {
   CALLS_HEADER,

@@ -1,6 +1,7 @@
 /**
- * Busy-loop processes beside a run ("with two busy-loop processes running beside it", issues 7
- * and 8): each spins one core until the teardown stops it by its own pid.
+ * Busy-loop processes beside a run: the fault suite and the load scenarios must keep their
+ * promises with the CPU saturated, so `--busy=2` runs them beside two of these. Each spins one
+ * core until the teardown stops it by its own pid.
  */
 import { spawn } from 'node:child_process';
 import { stopChild } from './child';

@@ -1,5 +1,5 @@
 /**
- * Browsers follow the server (DESIGN.md, contract item 12): each cached query's response names
+ * Browsers follow the server (docs/architecture.md): each cached query's response names
  * its tags, each mutation's response the tags it invalidated, and the client invalidates exactly
  * the queries that depend on them, in every open tab. No component lists procedures to refresh.
  */

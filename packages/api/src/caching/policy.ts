@@ -8,7 +8,7 @@ import type { Context } from '../context';
 import { type Duration, toMs } from './duration';
 import type { TagKind } from './tags';
 
-/** Default lifetimes per area (DESIGN.md, contract item 3). */
+/** Default lifetimes per area; the engine adds up to 10 % jitter per entry (docs/architecture.md). */
 export const TTL = {
   marketplace: '5m',
   templates: '10m',

@@ -1,5 +1,5 @@
 /**
- * The mixed workload of issues 7 and 8: Zipf-distributed searches and agent details, workspace
+ * The mixed workload: Zipf-distributed searches and agent details, workspace
  * reads by signed-in members, and about 5 % installs/uninstalls. Used by the fault suite (which
  * adds an oracle) and by the mixed-workload benchmark (which counts cache outcomes).
  */

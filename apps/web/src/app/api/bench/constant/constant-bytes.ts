@@ -1,7 +1,9 @@
 /**
  * Benchmarks only: the same bytes as a cached marketplace.search answer, from memory, through
  * Next's route handling. The HTTP benchmark compares every Next figure with this one measured in
- * the same run (DESIGN.md). Off (404) unless STASH_BENCH_CONSTANT_FILE names the body to serve.
+ * the same run: on a shared machine only a ratio to the framework's own ceiling, taken side by
+ * side, says what the cache costs (docs/benchmarks.md, "HTTP load"). Off (404) unless
+ * STASH_BENCH_CONSTANT_FILE names the body to serve.
  */
 import { readFileSync } from 'node:fs';
 
