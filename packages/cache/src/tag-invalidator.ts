@@ -129,7 +129,9 @@ export class TagInvalidator {
    */
   async announceChanged(tags: readonly string[]): Promise<void> {
     this.local.drop(tags, []);
-    await this.announce({ t: [...tags], s: false }).catch(() => {});
+    // Not swallowed: other instances' L1 would keep the old value while the write counted as
+    // delivered. The caller reports it undelivered, and its outbox re-sends the invalidation.
+    await this.announce({ t: [...tags], s: false });
   }
 
   /** An invalidation that could not be delivered: replayed before this process's next read. */

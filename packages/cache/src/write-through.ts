@@ -51,7 +51,9 @@ export class WriteThrough {
    * Invalidates the entry's tags and stores `value` for `key` unless a later write came first.
    * Resolves whether it was stored; rejects when the store could not be reached, like an
    * invalidation that was not delivered: this process replays it before its next Redis read,
-   * and delivery to other instances is the caller's to retry (the API's outbox).
+   * and delivery to other instances is the caller's to retry (the API's outbox). It also
+   * rejects when the marks landed but the bus message did not go out: other instances' L1
+   * copies would outlive the write, so that too is undelivered.
    */
   async prime<T>(key: string, value: T, options: PrimeOptions<T>, since: number): Promise<boolean> {
     // No jitter or grace: the value is exact as of a committed write, and the next write of the
@@ -85,7 +87,13 @@ export class WriteThrough {
     }
     if (marked.status === 'rejected' || !marked.value)
       throw new Error('write-through: the tags could not be invalidated in other namespaces');
-    await this.announce?.(request.tags);
+    try {
+      await this.announce?.(request.tags);
+    } catch (error) {
+      throw new Error('write-through: stored, but the bus message to other instances failed', {
+        cause: error,
+      });
+    }
     return stored.value;
   }
 }
