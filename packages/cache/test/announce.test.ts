@@ -22,7 +22,12 @@ describe('announcing a write-through', () => {
     await admin.call('ACL', 'SETUSER', 'mute', 'on', 'nopass', '~*', '&*', '+@all', '-publish');
     const prefix = uniquePrefix('announce');
     const l1 = { maxEntries: 100, maxBytes: 1_000_000 };
-    const writer = createCache({ prefix, redis: `redis://mute:x@127.0.0.1:${server.port}`, l1, logger: memoryLogger() });
+    const writer = createCache({
+      prefix,
+      redis: `redis://mute:x@127.0.0.1:${server.port}`,
+      l1,
+      logger: memoryLogger(),
+    });
     const reader = createCache({ prefix, redis: server.url, l1, logger: memoryLogger() });
     const relay = createCache({ prefix, redis: server.url, l1: false, logger: memoryLogger() });
     cleanups.push(() => Promise.all([writer.close(), reader.close(), relay.close()]));
