@@ -2,16 +2,17 @@
  * Invalidation bus on Redis pub/sub. Every instance subscribes; invalidateTags / delete publish
  * what changed, and receivers drop their L1 copies.
  *
- * Pub/sub is fire-and-forget, and connection events do not tell whether we still hear it
- * (ioredis's Cluster re-homes its subscriber without a word; a half-open socket says nothing).
- * So liveness is proven, not assumed: each instance publishes a heartbeat every `heartbeatMs`
- * on the same channel, through its command connection, and counts itself as hearing the bus
- * only while its own heartbeat came back within `deadlineMs`. When it stops hearing it, L1 is
- * cleared (any message sent meanwhile may be lost) and bypassed until a heartbeat arrives again.
+ * Pub/sub is fire-and-forget: a message sent while the subscriber connection is down is lost.
+ * Two checks, so that no loss goes unnoticed:
+ * - Per connection: the subscriber is one plain connection (on a Cluster too, see
+ *   `subscriberConnections`), and any close, reconnect or end of it counts as a gap at once.
+ * - Proven liveness, for what no event reports (a half-open socket): each instance publishes a
+ *   heartbeat every `heartbeatMs` on the same channel, through its command connection, and
+ *   counts itself as hearing the bus only while its own heartbeat came back within `deadlineMs`.
+ * After a gap, L1 is cleared (any message sent meanwhile may be lost) and bypassed until a
+ * heartbeat arrives again, i.e. until this subscriber provably hears what is published now.
  */
-import type { ConnectionOptions } from 'node:tls';
-import { closeClient, createRedisClient, type RedisClient } from './stores/redis-client';
-import type { RedisConfig } from './types';
+import { closeClient, type RedisClient } from './stores/redis-client';
 
 export interface BusMessage {
   /** Origin instance id: an instance has already applied its own messages locally. */
@@ -41,7 +42,7 @@ export interface BusTiming {
 }
 
 export class InvalidationBus {
-  private readonly subscriber: RedisClient;
+  private subscriber: RedisClient;
   private readonly heartbeat: string;
   private readonly timer: NodeJS.Timeout;
   private lastHeard = Number.NEGATIVE_INFINITY;
@@ -49,26 +50,34 @@ export class InvalidationBus {
   private closed = false;
 
   constructor(
-    config: RedisConfig,
-    tls: ConnectionOptions | undefined,
+    /** Opens a subscriber connection (the next node's, on a Cluster). */
+    private readonly connect: () => RedisClient,
     private readonly channel: string,
     private readonly origin: string,
     private readonly timing: BusTiming,
     private readonly handlers: BusHandlers,
   ) {
     this.heartbeat = JSON.stringify({ o: origin, h: 1 } satisfies BusMessage);
-    this.subscriber = createRedisClient(config, 'subscriber', tls);
-    this.subscriber.on('message', (channel: string, raw: string) => {
-      if (channel === this.channel) this.receive(raw);
-    });
-    // A dropped connection is the one loss we do hear about: do not wait for the deadline.
-    for (const event of ['close', 'reconnecting', 'end']) this.subscriber.on(event, () => this.markDown());
-    this.subscriber.subscribe(this.channel).catch(() => {
-      // ioredis re-subscribes by itself after reconnecting; the heartbeat tells when it worked.
-    });
+    this.subscriber = this.subscribe(connect());
     this.timer = setInterval(() => this.beat(), timing.heartbeatMs);
     this.timer.unref();
     this.beat();
+  }
+
+  private subscribe(client: RedisClient): RedisClient {
+    client.on('message', (channel: string, raw: string) => {
+      if (channel === this.channel) this.receive(raw);
+    });
+    // Any drop of this connection may have lost messages: a gap now, not at the deadline.
+    for (const event of ['close', 'reconnecting', 'end']) client.on(event, () => this.markDown());
+    // Given up on (a node that stays away): subscribe through a new connection.
+    client.once('end', () => {
+      if (!this.closed && this.subscriber === client) this.subscriber = this.subscribe(this.connect());
+    });
+    client.subscribe(this.channel).catch(() => {
+      // ioredis re-subscribes by itself after reconnecting; the heartbeat tells when it worked.
+    });
+    return client;
   }
 
   /** Whether this instance provably hears the bus now. Cheap: called on every L1 read. */

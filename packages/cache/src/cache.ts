@@ -13,7 +13,7 @@ import { checkTtl, mayUseL1, resolveCall, resolveEngineOptions } from './options
 import { ReadPath } from './read-path';
 import { judgeEvictionPolicy, readEvictionPolicy } from './stores/eviction-policy';
 import { MemoryStore } from './stores/memory-store';
-import { createRedisClient } from './stores/redis-client';
+import { clusterNodes, createRedisClient, subscriberConnections } from './stores/redis-client';
 import { RedisStore } from './stores/redis-store';
 import { TagInvalidator } from './tag-invalidator';
 import type {
@@ -87,7 +87,8 @@ export class CacheEngine implements Cache {
     });
     // The bus keeps L1 coherent. No L1, no subscriber: a message would only cost a wake-up.
     if (this.local.enabled) {
-      this.bus = new InvalidationBus(settings.redis, settings.tls, redis.channel, this.origin, settings.bus, {
+      const connections = subscriberConnections(settings.redis, settings.tls, () => clusterNodes(client));
+      this.bus = new InvalidationBus(connections, redis.channel, this.origin, settings.bus, {
         message: (message) => this.onBusMessage(message),
         publish: (message) => redis.publish(message),
         up: () => settings.logger.info('cache: invalidation bus up'),

@@ -81,6 +81,9 @@ export interface CacheLogger {
 export interface ClusterNodeAddress {
   host: string;
   port: number;
+  /** ACL user and password for every node (taken from the first seed node that has them). */
+  username?: string;
+  password?: string;
 }
 
 export type RedisConfig = string | { cluster: ClusterNodeAddress[] };

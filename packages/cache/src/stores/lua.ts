@@ -12,6 +12,10 @@
  *   `Nh:<tag>` / `Ns:<tag>`  the clock value of the tag's last hard / soft invalidation (absent:
  *          never). Marks carry NO TTL: under a `volatile-*` eviction policy Redis evicts only
  *          keys with one, and an evicted mark would make an entry built before it look valid.
+ *   `N~n`  Cluster only: the address of the master that set the origin. A read served by another
+ *          master means a failover handed the slot to a node that may have missed invalidations
+ *          (replication is asynchronous), so the reader moves the origin first (store side:
+ *          redis-store.ts).
  *   `N~x`  ZSET of the marks by when they were set (ms): marks older than the longest entry
  *          lifetime guard nothing (no entry can predate them), and each marking script deletes
  *          up to 100 of those, so marks do not pile up.
@@ -109,7 +113,7 @@ elseif not raw and ARGV[1] ~= '' then
   redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
   lease = 2
 end
-return { raw or '', lease, tags, marks, created }
+return { raw or '', lease, tags, marks, created, redis.call('GET', KEYS[2] .. '~n') }
 `;
 
 /**
@@ -186,11 +190,13 @@ return 1
 `;
 
 /**
- * KEYS: clock key N~c, marks prefix N. No ARGV.
+ * KEYS: clock key N~c, marks prefix N. ARGV: the master's address ('' on a single node).
  * Moves the origin to a new clock tick: every entry and in-flight fill of the namespace becomes
- * invalid. Used after a reconnect, when the server may be a promoted replica that lost writes.
+ * invalid. Used after a reconnect, or a failover seen on a Cluster, when the server may be a
+ * promoted replica that lost writes; records which master did it (N~n).
  */
 export const ROTATE_SCRIPT = `${ALLOW_OOM}${ENSURE_CLOCK}
+if ARGV[1] ~= '' then redis.call('SET', KEYS[2] .. '~n', ARGV[1]) end
 if created == 1 then return o end
 local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
 redis.call('SET', KEYS[2] .. '~o', tick)

@@ -5,7 +5,7 @@
  */
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis } from 'ioredis';
-import type { RedisConfig } from '../types';
+import type { ClusterNodeAddress, RedisConfig } from '../types';
 
 export type RedisClient = Redis | Cluster;
 
@@ -29,18 +29,78 @@ export function createRedisClient(
   const client: RedisClient =
     typeof config === 'string'
       ? new Redis(config, { ...common, enableOfflineQueue, retryStrategy: backoff, ...(tls ? { tls } : {}) })
-      : new Cluster(config.cluster, {
-          enableOfflineQueue,
-          // Cluster: on, so commands for many slots issued together go out as one write per node.
-          enableAutoPipelining: role === 'command',
-          clusterRetryStrategy: backoff,
-          slotsRefreshTimeout: 2000,
-          redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2000, ...(tls ? { tls } : {}) },
-        });
+      : new Cluster(
+          config.cluster.map(({ host, port }) => ({ host, port })),
+          {
+            enableOfflineQueue,
+            // Cluster: on, so commands for many slots issued together go out as one write per node.
+            enableAutoPipelining: role === 'command',
+            clusterRetryStrategy: backoff,
+            slotsRefreshTimeout: 2000,
+            redisOptions: {
+              maxRetriesPerRequest: 1,
+              connectTimeout: 2000,
+              ...credentialsOf(config.cluster),
+              ...(tls ? { tls } : {}),
+            },
+          },
+        );
   // Errors surface through failed commands (breaker + logs); an unhandled 'error' event
   // would otherwise be printed on every reconnect attempt.
   client.on('error', () => {});
   return client;
+}
+
+function credentialsOf(nodes: readonly ClusterNodeAddress[]): { username?: string; password?: string } {
+  const seed = nodes.find((node) => node.password !== undefined || node.username !== undefined);
+  return {
+    ...(seed?.username === undefined ? {} : { username: seed.username }),
+    ...(seed?.password === undefined ? {} : { password: seed.password }),
+  };
+}
+
+/**
+ * The bus's subscriber connections: each call opens one.
+ *
+ * On a single node, a client to it that reconnects for ever. On a Cluster, a plain client to ONE
+ * node (a PUBLISH reaches every node of a cluster, replicas included), not ioredis's Cluster
+ * subscriber: that one moves to another node after a drop without emitting anything, so messages
+ * sent meanwhile are lost unnoticed. A plain client says when its connection closes. It gives up
+ * on a node after a few failed reconnects ('end'), and the next call opens one to the next node
+ * of `nodes()` (the cluster's current nodes, or the seeds).
+ */
+export function subscriberConnections(
+  config: RedisConfig,
+  tls: ConnectionOptions | undefined,
+  nodes: () => readonly ClusterNodeAddress[],
+): () => Redis | RedisClient {
+  if (typeof config === 'string') return () => createRedisClient(config, 'subscriber', tls);
+  const credentials = credentialsOf(config.cluster);
+  let next = 0;
+  return () => {
+    const known = nodes();
+    const candidates = known.length > 0 ? known : config.cluster;
+    const node = candidates[next++ % candidates.length] ?? config.cluster[0];
+    const client = new Redis({
+      host: node?.host,
+      port: node?.port,
+      ...credentials,
+      enableOfflineQueue: true,
+      connectTimeout: 2000,
+      retryStrategy: (times) => (times > 3 ? null : backoff(times)),
+      ...(tls ? { tls } : {}),
+    });
+    client.on('error', () => {});
+    return client;
+  };
+}
+
+/** A Cluster's nodes as it knows them now (masters and replicas). */
+export function clusterNodes(client: RedisClient): ClusterNodeAddress[] {
+  if (!(client instanceof Cluster)) return [];
+  return client
+    .nodes('all')
+    .map((node) => ({ host: String(node.options.host), port: Number(node.options.port) }));
 }
 
 /**

@@ -19,7 +19,7 @@ import type { RedisClient } from './redis-client';
 import type { Args } from './scripts';
 import type { LeaseRequest, Marks, ReadResult } from './store';
 
-type ReadReply = [string, number, string[], string[], number];
+type ReadReply = [string, number, string[], string[], number, string | null];
 
 export interface EntryKeys {
   entry: string;
@@ -40,6 +40,8 @@ export class RedisReads {
   constructor(
     private readonly client: RedisClient,
     private readonly script: (args: Args) => Promise<unknown>,
+    /** Cluster: every read also fetches who set the origin (see lua.ts, `N~n`). */
+    private readonly withOwner: boolean,
   ) {}
 
   read(keys: EntryKeys, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult> {
@@ -47,8 +49,8 @@ export class RedisReads {
     if (extra === undefined || lease?.exact) return this.full(keys, tags, extra ?? [], lease);
     // Hit-shaped: the plain MGET. An entry that vanished is read again with the lease.
     const wanted = wantedTags(tags, extra);
-    return this.client.mget(markNames(keys, wanted)).then((values) => {
-      const read = judge(values, wanted, NOT_ASKED);
+    return this.client.mget(markNames(keys, wanted, this.withOwner)).then((values) => {
+      const read = judge(values, wanted, NOT_ASKED, this.withOwner);
       return read?.entry ? read : this.full(keys, tags, extra, lease);
     });
   }
@@ -87,8 +89,9 @@ export class RedisReads {
     lease: LeaseRequest | undefined,
   ): Promise<ReadResult | undefined> {
     const wanted = wantedTags(tags, extra);
-    const names = markNames(keys, wanted);
-    if (!lease) return this.client.mget(names).then((values) => judge(values, wanted, NOT_ASKED));
+    const names = markNames(keys, wanted, this.withOwner);
+    if (!lease)
+      return this.client.mget(names).then((values) => judge(values, wanted, NOT_ASKED, this.withOwner));
     return this.client
       .pipeline()
       .set(keys.lease, lease.token, 'PX', lease.ttlMs, 'NX')
@@ -100,10 +103,12 @@ export class RedisReads {
         if (taken[0]) throw taken[0];
         if (values[0]) throw values[0];
         const acquired = taken[1] === 'OK';
-        return judge(values[1] as Array<string | null>, wanted, {
-          leased: !acquired,
-          leaseAcquired: acquired,
-        });
+        return judge(
+          values[1] as Array<string | null>,
+          wanted,
+          { leased: !acquired, leaseAcquired: acquired },
+          this.withOwner,
+        );
       });
   }
 
@@ -114,7 +119,7 @@ export class RedisReads {
   ): Promise<ReadResult> {
     const args = [keys.entry, keys.marks, keys.lease, lease?.token ?? '', lease?.ttlMs ?? 0, ...tags];
     const reply = (await this.script(args)) as ReadReply;
-    const [raw, leased, allTags, values, created] = reply;
+    const [raw, leased, allTags, values, created, owner] = reply;
     const marks: Marks = new Map();
     allTags.forEach((tag, i) => {
       marks.set(tag, [Number(values[2 + 2 * i] ?? 0), Number(values[3 + 2 * i] ?? 0)]);
@@ -127,6 +132,7 @@ export class RedisReads {
       leased: leased === 1,
       leaseAcquired: leased === 2,
       clockCreated: created === 1,
+      ...(this.withOwner ? { owner: owner ?? null } : {}),
     };
   }
 }
@@ -135,10 +141,14 @@ function wantedTags(tags: readonly string[], extra: readonly string[]): readonly
   return extra.length > 0 ? [...new Set([...tags, ...extra])] : tags;
 }
 
-/** The entry, the namespace's origin and clock, and both marks of each tag, in MGET order. */
-function markNames(keys: EntryKeys, tags: readonly string[]): string[] {
+/**
+ * The entry, the namespace's origin and clock, both marks of each tag, and on a Cluster who set
+ * the origin, in MGET order.
+ */
+function markNames(keys: EntryKeys, tags: readonly string[], withOwner: boolean): string[] {
   const names = [keys.entry, `${keys.marks}~o`, `${keys.marks}~c`];
   for (const tag of tags) names.push(`${keys.marks}h:${tag}`, `${keys.marks}s:${tag}`);
+  if (withOwner) names.push(`${keys.marks}~n`);
   return names;
 }
 
@@ -146,6 +156,7 @@ function judge(
   values: Array<string | null>,
   wanted: readonly string[],
   lease: { leased: boolean; leaseAcquired: boolean },
+  withOwner: boolean,
 ): ReadResult | undefined {
   const origin = values[1];
   const clock = values[2];
@@ -165,5 +176,6 @@ function judge(
     leased: lease.leased,
     leaseAcquired: lease.leaseAcquired,
     clockCreated: false,
+    ...(withOwner ? { owner: values[3 + 2 * wanted.length] ?? null } : {}),
   };
 }

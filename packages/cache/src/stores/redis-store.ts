@@ -2,7 +2,7 @@
  * Redis store (single node or Cluster). Every request-path operation is one command, one
  * pipeline or one Lua script on one slot; see lua.ts for the data layout and why.
  */
-import { Cluster } from 'ioredis';
+import { Cluster, Command } from 'ioredis';
 import { hasHashTag } from '../keys';
 import { newLeaseToken } from '../lease';
 import { encodeEntry } from './entry';
@@ -38,6 +38,9 @@ export class RedisStore implements Store {
   private readonly reads: RedisReads;
   /** Set when this Redis must not be used (e.g. an eviction policy that could drop tag marks). */
   private refusal: Error | undefined;
+  /** Cluster: each namespace's slot, and the namespaces being rotated after a failover. */
+  private readonly slotOf = new Map<string, number>();
+  private readonly adopting = new Map<string, Promise<void>>();
   /** Set until the server's eviction policy has been checked (vet). */
   private vetting: Promise<void> | undefined;
 
@@ -48,7 +51,7 @@ export class RedisStore implements Store {
     private readonly markLifetimeMs: number,
   ) {
     this.readiness = new Readiness(client);
-    this.reads = new RedisReads(client, (args) => SCRIPTS.read.run(client, args));
+    this.reads = new RedisReads(client, (args) => SCRIPTS.read.run(client, args), client instanceof Cluster);
   }
 
   /** Keys built by buildCacheKey already carry their slot; others are wrapped into one. */
@@ -120,8 +123,64 @@ export class RedisStore implements Store {
   read(namespace: string, key: string, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult> {
     const blocked = this.blocked();
     const keys = this.keys(namespace, key);
-    if (blocked) return blocked.then(() => this.reads.read(keys, tags, lease));
-    return this.reads.read(keys, tags, lease);
+    const reading = blocked
+      ? blocked.then(() => this.reads.read(keys, tags, lease))
+      : this.reads.read(keys, tags, lease);
+    if (!(this.client instanceof Cluster)) return reading;
+    return reading.then((read) => this.afterFailover(namespace, keys, tags, read));
+  }
+
+  /**
+   * Cluster: a read answered by a master other than the one that set the namespace's origin
+   * comes from a node that took the slot over (a failover) and may lack invalidations its
+   * predecessor had acknowledged. Its entry is not trusted: the origin moves first (every entry
+   * built before becomes a miss), then the namespace is read again. (A namespace's first read
+   * on a cluster finds no owner yet and does the same, before anything was cached in it.)
+   * A lease the first read took is still held: the second read keeps its flags.
+   */
+  private afterFailover(
+    namespace: string,
+    keys: EntryKeys,
+    tags: readonly string[],
+    read: ReadResult,
+  ): Promise<ReadResult> | ReadResult {
+    const master = this.masterOf(namespace);
+    if (master !== undefined && read.owner === master) return read;
+    if (master === undefined) return { ...read, entry: null }; // cannot judge: trust nothing
+    return this.adopt(namespace, master)
+      .then(() => this.reads.read(keys, tags))
+      .then((again) => ({
+        ...again,
+        // Moved again meanwhile: nothing from this read is trusted.
+        ...(again.owner === master ? {} : { entry: null }),
+        leased: read.leased,
+        leaseAcquired: read.leaseAcquired,
+      }));
+  }
+
+  /** The master ioredis sends this namespace's slot to now (undefined: not known yet). */
+  private masterOf(namespace: string): string | undefined {
+    if (!(this.client instanceof Cluster)) return undefined;
+    let slot = this.slotOf.get(namespace);
+    if (slot === undefined) {
+      slot = new Command('get', [`{${namespace}}`]).getSlot() ?? 0;
+      this.slotOf.set(namespace, slot);
+    }
+    return this.client.slots[slot]?.[0];
+  }
+
+  /** Rotates the namespace on its (new) master, once per process at a time. */
+  private adopt(namespace: string, master: string): Promise<void> {
+    let adopting = this.adopting.get(namespace);
+    if (!adopting) {
+      const marks = this.marksKey(namespace);
+      adopting = SCRIPTS.rotate
+        .run(this.client, [`${marks}~c`, marks, master])
+        .then(() => undefined)
+        .finally(() => this.adopting.delete(namespace));
+      this.adopting.set(namespace, adopting);
+    }
+    return adopting;
   }
 
   /**
@@ -259,7 +318,13 @@ export class RedisStore implements Store {
   async rotate(namespaces: readonly string[]): Promise<void> {
     await this.ready();
     await Promise.all(
-      namespaces.map((ns) => SCRIPTS.rotate.run(this.client, [`${this.marksKey(ns)}~c`, this.marksKey(ns)])),
+      namespaces.map((ns) =>
+        SCRIPTS.rotate.run(this.client, [
+          `${this.marksKey(ns)}~c`,
+          this.marksKey(ns),
+          this.masterOf(ns) ?? '',
+        ]),
+      ),
     );
   }
 

@@ -45,6 +45,8 @@ export interface ReadResult {
   leaseAcquired: boolean;
   /** The store had no clock for this namespace and just created one (it forgot, or never knew). */
   clockCreated: boolean;
+  /** Cluster only: the master that set the origin (N~n), null when none did. */
+  owner?: string | null;
 }
 
 export interface LeaseRequest {

@@ -110,48 +110,74 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
   return proc;
 }
 
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
+
 export interface RedisClusterProcess {
-  nodes: Array<{ host: string; port: number }>;
+  /** The masters' addresses (seed nodes for a client). */
+  nodes: ClusterNode[];
+  /** Every node, replicas included. */
+  all: ClusterNode[];
+  /** SIGKILL (like a crash) or SIGSTOP/SIGCONT one node. */
+  signal(port: number, signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): void;
   stop(): Promise<void>;
 }
 
-export async function startCluster(): Promise<RedisClusterProcess> {
+export interface ClusterShape {
+  /** Replicas per master (default 0). */
+  replicas?: number;
+  /** cluster-node-timeout: how soon a dead master is failed over (default 15 s, Redis's). */
+  nodeTimeoutMs?: number;
+}
+
+export async function startCluster(shape: ClusterShape = {}): Promise<RedisClusterProcess> {
+  const replicas = shape.replicas ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'stash-cluster-'));
-  const children: ChildProcess[] = [];
+  const children = new Map<number, ChildProcess>();
   const ports: number[] = [];
   const stop = async () => {
-    await Promise.all(children.map((child) => killProcess(child)));
+    await Promise.all(
+      [...children.values()].map((child) => {
+        child.kill('SIGCONT');
+        return killProcess(child);
+      }),
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 3 * (1 + replicas); i++) {
       const port = await sparePort();
       ports.push(port);
-      children.push(
-        spawn(
-          'redis-server',
-          [
-            '--port',
-            String(port),
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            join(dir, `nodes-${port}.conf`),
-            '--save',
-            '',
-            '--appendonly',
-            'no',
-            '--dir',
-            dir,
-          ],
-          { stdio: 'ignore' },
-        ),
-      );
+      const args = [
+        '--port',
+        String(port),
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ];
+      if (shape.nodeTimeoutMs !== undefined) args.push('--cluster-node-timeout', String(shape.nodeTimeoutMs));
+      children.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
     }
     await Promise.all(ports.map((port) => waitForPing(port)));
     const addresses = ports.map((port) => `127.0.0.1:${port}`);
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
-    const deadline = Date.now() + 20_000;
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...addresses,
+      '--cluster-replicas',
+      String(replicas),
+      '--cluster-yes',
+    ]);
+    const deadline = Date.now() + 30_000;
     for (const port of ports) {
       for (;;) {
         const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
@@ -164,7 +190,19 @@ export async function startCluster(): Promise<RedisClusterProcess> {
     await stop();
     throw error;
   }
-  return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+  const masters: ClusterNode[] = [];
+  for (const port of ports) {
+    const { stdout } = await run('redis-cli', ['-p', String(port), 'role']);
+    if (stdout.startsWith('master')) masters.push({ host: '127.0.0.1', port });
+  }
+  return {
+    nodes: masters,
+    all: ports.map((port) => ({ host: '127.0.0.1', port })),
+    signal: (port, signal) => {
+      children.get(port)?.kill(signal);
+    },
+    stop,
+  };
 }
 
 /** Resolves when `cache` has applied the next invalidation another instance sent on the bus. */
