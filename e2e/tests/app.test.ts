@@ -6,7 +6,7 @@ import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_TOKEN } from './server';
-import { type Stack, screenshot, startStack } from './support';
+import { holdRequests, type Stack, screenshot, startStack } from './support';
 
 let stack: Stack;
 let page: Page;
@@ -101,17 +101,16 @@ describe('stash web', () => {
     await page.goto(`/agents/${agent.slug}`);
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
 
-    // Hold the request for a second: the button must flip before the server has answered.
-    await page.route('**/api/trpc/installs.install*', async (route) => {
-      await new Promise((r) => setTimeout(r, 1_000));
-      await route.continue();
-    });
+    // Hold the request until the button has flipped: the server cannot have answered by then.
+    const held = await holdRequests(page, '**/api/trpc/installs.install*', (route) => route.continue());
     await installButton().click();
-    // Optimistic: the button flips while the request is still held, before the database has it.
-    await expect.poll(() => installButton().getAttribute('data-installed'), { timeout: 900 }).toBe('true');
+    await held.arrived;
+    // Optimistic: the button flips while the request is held, before the database has it.
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe('true');
     expect(await installedInDb()).toBe(false);
+    held.release();
     await expect.poll(installedInDb).toBe(true);
-    await page.unroute('**/api/trpc/installs.install*');
+    await held.stop();
 
     await page.reload();
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe('true');
@@ -121,16 +120,15 @@ describe('stash web', () => {
     await page.goto(`/workspaces/${workspaceId}`);
     const row = page.locator(`[data-agent-slug="${agent.slug}"]`);
     await expect.poll(() => row.count()).toBe(1);
-    await page.route('**/api/trpc/installs.uninstall*', async (route) => {
-      await new Promise((r) => setTimeout(r, 1_000));
-      await route.continue();
-    });
+    const held = await holdRequests(page, '**/api/trpc/installs.uninstall*', (route) => route.continue());
     await row.getByRole('button', { name: 'Uninstall' }).click();
-    // Optimistic: the row goes while the request is still held.
-    await expect.poll(() => row.count(), { timeout: 900 }).toBe(0);
+    await held.arrived;
+    // Optimistic: the row goes while the request is held.
+    await expect.poll(() => row.count()).toBe(0);
     expect(await installedInDb()).toBe(true);
+    held.release();
     await expect.poll(installedInDb).toBe(false);
-    await page.unroute('**/api/trpc/installs.uninstall*');
+    await held.stop();
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { name: /Installed agents/ }).count()).toBe(1);
     expect(await row.count()).toBe(0);
@@ -139,15 +137,16 @@ describe('stash web', () => {
   it('rolls back with a visible message when the server fails', async () => {
     await page.goto(`/agents/${agent.slug}`);
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
-    await page.route('**/api/trpc/installs.install*', async (route) => {
-      await new Promise((r) => setTimeout(r, 1_000));
-      await route.fulfill({ status: 503, body: 'down' });
-    });
+    const held = await holdRequests(page, '**/api/trpc/installs.install*', (route) =>
+      route.fulfill({ status: 503, body: 'down' }),
+    );
     await installButton().click();
-    await expect.poll(() => installButton().getAttribute('data-installed'), { timeout: 900 }).toBe('true');
+    await held.arrived;
+    await expect.poll(() => installButton().getAttribute('data-installed')).toBe('true');
+    held.release(); // now the server fails
     await expect.poll(() => installButton().getAttribute('data-installed')).toBe('false');
     await expect.poll(() => page.locator('.notice').textContent()).toContain('Could not install');
-    await page.unroute('**/api/trpc/installs.install*');
+    await held.stop();
   });
 
   it('converges to the server state after rapid repeated clicks', async () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
 import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
 import { type AppServer, ensureBuild, startApp } from './server';
 
 const CHROMIUM_ARGS = [
@@ -112,4 +112,29 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * Holds every request matching `pattern` until the test calls `release()`, then answers it with
+ * `answer`: the test waits on the request arriving and decides when the server answers, instead
+ * of racing a fixed delay against how fast this machine renders.
+ */
+export async function holdRequests(page: Page, pattern: string, answer: (route: Route) => Promise<void>) {
+  const arrived = gate();
+  const released = gate();
+  await page.route(pattern, async (route) => {
+    arrived.open();
+    await released.opened;
+    await answer(route);
+  });
+  return { arrived: arrived.opened, release: released.open, stop: () => page.unroute(pattern) };
+}
+
+/** A promise the test resolves by hand. */
+function gate() {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
 }

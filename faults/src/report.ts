@@ -1,34 +1,24 @@
 /** The per-window table, printed and written into docs/reliability.md ("Faults" section). */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { WindowSummary } from './recorder';
+import { type Bounds, problems } from './verdict';
 
 const ms = (v: number | null) => (v === null ? 'not recovered' : `${(v / 1000).toFixed(1)} s`);
 
-/** A calibration window fails when the oracle saw nothing; a fault window when a user saw harm. */
-export function failed(s: WindowSummary, opts: { hangsFail: boolean } = { hangsFail: true }): boolean {
-  if (s.expectWrong) return s.wrong === 0;
-  return s.wrong > 0 || s.fiveXx > 0 || (opts.hangsFail && s.hangs > 0) || s.connErrors > 0;
+/** Why the windows that failed did, e.g. "baseline (3 wrong, a request took 6100 ms (bound 5000 ms))". */
+export function failures(rows: readonly WindowSummary[], bounds: Bounds): string[] {
+  return rows.flatMap((s) => {
+    const found = problems(s, bounds);
+    return found.length > 0 ? [`${s.name} (${found.join(', ')})`] : [];
+  });
 }
 
-/** Why a window failed, e.g. "3 wrong, 13 hangs". */
-export function reasons(s: WindowSummary): string {
-  if (s.expectWrong) return 'the oracle flagged nothing';
-  const parts: [number, string][] = [
-    [s.wrong, 'wrong'],
-    [s.fiveXx, '5xx'],
-    [s.hangs, 'hangs'],
-    [s.connErrors, 'connection errors'],
-  ];
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, what]) => `${n} ${what}`)
-    .join(', ');
-}
+const share = (v: number | null) => (v === null ? '-' : `${Math.round(v * 100)} %`);
 
 export function table(rows: WindowSummary[]): string {
   const lines = [
-    '| window | requests (writes; exact reads checked, from cache) | wrong answers | 5xx | hangs (> 2 s) | conn. errors (expected) | cache `error` | p99 during fault | recovery | list lag: lagged / reads, max |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| window | requests (writes; exact reads checked, from cache) | wrong answers | 5xx | hangs (> 2 s) | slowest | conn. errors (expected) | cache `error` | p99 during fault | recovery | hit rate before; back after | list lag: lagged / reads, max |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const s of rows) {
     const wrong =
@@ -39,8 +29,8 @@ export function table(rows: WindowSummary[]): string {
             .join(', ')}; up to ${s.maxWrongLagMs === null ? '?' : `${Math.round(s.maxWrongLagMs)} ms`} old)`;
     lines.push(
       `| ${s.expectWrong ? `${s.name} (calibration: must be > 0)` : s.name} | ` +
-        `${s.requests} (${s.writes}; ${s.checked}, ${s.checkedFromCache}) | ${wrong} | ${s.fiveXx} | ${s.hangs} | ${s.connErrors} (${s.expectedConnErrors}) | ` +
-        `${s.cacheErrors} | ${s.p99FaultMs} ms | ${ms(s.recoveryMs)} | ${s.listLagged} / ${s.listReads}, ${s.maxListLagMs} ms |`,
+        `${s.requests} (${s.writes}; ${s.checked}, ${s.checkedFromCache}) | ${wrong} | ${s.fiveXx} | ${s.hangs} | ${s.slowestMs} ms | ${s.connErrors} (${s.expectedConnErrors}) | ` +
+        `${s.cacheErrors} | ${s.p99FaultMs} ms | ${ms(s.recoveryMs)} | ${share(s.hitShareBefore)}; ${ms(s.hitRecoveryMs)} | ${s.listLagged} / ${s.listReads}, ${s.maxListLagMs} ms |`,
     );
   }
   return lines.join('\n');

@@ -34,7 +34,10 @@ export async function runWindows(
     console.log(
       `[faults]   ${summary.requests} requests (${summary.writes} writes, ${summary.checked} exact reads checked, ` +
         `${summary.checkedFromCache} of them from cache), ${summary.wrong} wrong, ${summary.fiveXx} 5xx, ${summary.hangs} hangs, ` +
-        `${summary.connErrors} conn errors, p99 ${summary.p99FaultMs} ms during the fault`,
+        `${summary.connErrors} conn errors, p99 ${summary.p99FaultMs} ms during the fault, slowest ${summary.slowestMs} ms, ` +
+        `hit rate ${summary.hitShareBefore === null ? '-' : Math.round(summary.hitShareBefore * 100)} % before the fault, ` +
+        `back ${summary.hitRecoveryMs === null ? 'never' : `${summary.hitRecoveryMs} ms after it`} ` +
+        `(per second after it: ${summary.hitSharesAfter.map((v) => (v === null ? '-' : `${Math.round(v * 100)} %`)).join(', ')})`,
     );
     for (const line of recorder.hangLines(win.name)) console.log(`[faults]     hang: ${line}`);
     if (!win.expectWrong && summary.wrong > 0) {

@@ -31,7 +31,8 @@ describe('with Redis unavailable', () => {
     ).toBeGreaterThan(0);
 
     const [ws] = await api.workspaces.mine();
-    expect(ws).toBeDefined();
+    // The seed's workspace 1 is ada's own (her first, by id).
+    expect(ws).toMatchObject({ id: 1, role: 'OWNER' });
     const before = await api.workspaces.byId({ workspaceId: ws!.id });
     const target = await h.db.prisma.agent.findFirstOrThrow({
       where: { published: true, installs: { none: { workspaceId: ws!.id } } },

@@ -24,9 +24,15 @@ describe('workspaces', () => {
     const { api } = await h.as(ADA);
     const mine = await api.workspaces.mine();
     const ada = await h.session(ADA);
-    const expected = await h.db.prisma.workspaceMember.findMany({ where: { userId: ada.userId } });
-    expect(mine.map((w) => w.id).sort()).toEqual(expected.map((m) => m.workspaceId).sort());
-    expect(mine.find((w) => w.id === adaOnly)?.role).toBeDefined();
+    const expected = await h.db.prisma.workspaceMember.findMany({
+      where: { userId: ada.userId },
+      orderBy: { workspaceId: 'asc' },
+      select: { workspaceId: true, role: true },
+    });
+    expect(mine.map((w) => ({ workspaceId: w.id, role: w.role }))).toEqual(expected);
+    // What the seed promises, whatever the query: ada owns workspace 1 and is a member of grace's 2.
+    expect(mine.find((w) => w.id === 1)?.role).toBe('OWNER');
+    expect(mine.find((w) => w.id === 2)?.role).toBe('MEMBER');
   });
 
   it('shows a workspace with its installed agents to a member', async () => {
@@ -35,7 +41,10 @@ describe('workspaces', () => {
     const installs = await h.db.prisma.agentInstall.count({ where: { workspaceId: adaOnly } });
     expect(ws.id).toBe(adaOnly);
     expect(ws.installs).toHaveLength(installs);
-    expect(ws.myRole).not.toBeNull();
+    const mine = await h.db.prisma.workspaceMember.findFirstOrThrow({
+      where: { workspaceId: adaOnly, user: { email: ADA } },
+    });
+    expect(ws.myRole).toBe(mine.role);
   });
 
   it('requires sign-in', async () => {

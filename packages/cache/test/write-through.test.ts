@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCacheKey, createCache } from '../src/index';
 import { heldLoader } from './support/gate';
 import { memoryLogger, uniquePrefix } from './support/redis';
+import { acceptWrites, refuseWrites } from './support/refuse-writes';
 import { useThrowAwayRedis } from './support/throw-away-redis';
 
 const redis = useThrowAwayRedis();
@@ -116,26 +117,31 @@ describe('write-through on a Redis that forgot', () => {
   });
 });
 
-describe('write-through when Redis takes no writes', () => {
+describe('write-through when Redis refuses writes', () => {
   it('throws, and the writing process never reads the value from before its own write', async () => {
     const { a, b, key } = await engines('redis');
     let db = 5;
     expect((await a.fetch(key, () => db, options)).value).toBe(5);
+    // b has seen the entry, so its reads take no lease (a write): from here on b only reads.
+    expect((await b.fetch(key, () => db, options)).value).toBe(5);
     const since = await a.clockBefore(NAMESPACE);
     if (since === undefined) throw new Error('no clock');
-    // Between the clock read and the prime, Redis stops taking writes (reads still work).
-    await redis.admin.client('PAUSE', 60_000, 'WRITE');
+    // Between the clock read and the prime, Redis starts refusing writes (reads still work).
+    await refuseWrites(redis.admin);
     try {
       db = 6; // the write commits
-      await expect(a.prime(key, db, options, since)).rejects.toThrow();
-      // The entry holding 5 is still in Redis, unmarked: the writer must not serve it.
-      expect((await a.fetch(key, () => db, options)).value).toBe(6);
+      await expect(a.prime(key, db, options, since)).rejects.toThrow(/NOREPLICAS/);
+      // Nothing landed: b, which has nothing to replay, still finds 5 valid in Redis.
+      expect((await b.fetch(key, () => db, options)).value).toBe(5);
+      // The writer's replay is refused too, so its read goes to the loader, never to that 5.
+      expect(await a.fetch(key, () => db, options)).toMatchObject({ value: 6, status: 'error' });
     } finally {
-      await redis.admin.client('UNPAUSE');
+      await acceptWrites(redis.admin);
     }
-    // Redis takes writes again: the prime that was queued lands, or the replayed invalidation
-    // does; either way nobody reads 5.
+    // A refused command is not run later by itself: 5 is still valid for b.
+    expect((await b.fetch(key, () => db, options)).value).toBe(5);
+    // The writer's next read replays the invalidation first: a miss that loads 6, not a hit on 5.
+    expect(await a.fetch(key, () => db, options)).toMatchObject({ value: 6, status: 'miss' });
     expect((await b.fetch(key, () => db, options)).value).toBe(6);
-    expect((await a.fetch(key, () => db, options)).value).toBe(6);
   });
 });

@@ -25,3 +25,22 @@ export function heldLoader<T>(read: () => T) {
     release: held.open,
   };
 }
+
+/**
+ * A loader held until `release()`, counting how many times it was started: a test of how many
+ * refreshes a burst starts counts them while the first is still in flight, instead of hoping the
+ * burst ends before a fixed delay does.
+ */
+export function countedHeldLoader<T>(load: () => T | Promise<T>) {
+  const held = gate();
+  let starts = 0;
+  return {
+    loader: async () => {
+      starts++;
+      await held.opened;
+      return load();
+    },
+    starts: () => starts,
+    release: held.open,
+  };
+}
