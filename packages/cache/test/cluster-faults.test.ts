@@ -113,13 +113,14 @@ describe('redis cluster faults', () => {
     // The entry is on the replica too.
     expect(await master.wait(1, 5000)).toBe(1);
     const replicaPort = await replicaOf(master);
-    // Cut the replication link and keep it cut: the replica cannot log in again.
-    await master.config('SET', 'requirepass', 'cut');
+    const replica = new Redis(replicaPort, '127.0.0.1');
+    // Cut the replication link and keep it cut: the replica's next login to its master fails
+    // (a password the master does not have). Clients of the master are not touched.
+    await replica.config('SET', 'masterauth', 'wrong');
     await master.call('CLIENT', 'KILL', 'TYPE', 'replica');
 
     db = 'new';
     expect(await writer.invalidateTags(['agent:1'])).toBe(true); // lands on the master only
-    const replica = new Redis(replicaPort, '127.0.0.1');
     await replica.call('CLUSTER', 'FAILOVER', 'TAKEOVER');
     await expect
       .poll(async () => ((await replica.call('ROLE')) as string[])[0], { timeout: 20_000 })

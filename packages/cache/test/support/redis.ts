@@ -195,6 +195,19 @@ export async function startCluster(shape: ClusterShape = {}): Promise<RedisClust
     const { stdout } = await run('redis-cli', ['-p', String(port), 'role']);
     if (stdout.startsWith('master')) masters.push({ host: '127.0.0.1', port });
   }
+  // Replicas in sync before any test relies on them.
+  const synced = Date.now() + 30_000;
+  for (const master of masters) {
+    for (;;) {
+      const { stdout } = await run('redis-cli', ['-p', String(master.port), 'info', 'replication']);
+      if ((stdout.match(/state=online/g) ?? []).length >= replicas) break;
+      if (Date.now() > synced) {
+        await stop();
+        throw new Error(`replicas of ${master.port} did not come online`);
+      }
+      await sleep(100);
+    }
+  }
   return {
     nodes: masters,
     all: ports.map((port) => ({ host: '127.0.0.1', port })),
