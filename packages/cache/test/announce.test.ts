@@ -49,4 +49,27 @@ describe('announcing a write-through', () => {
     await heard;
     expect((await reader.fetch(key, () => count, options)).value).toBe(6);
   });
+
+  it("tells the other instances: their L1 copy is dropped when the write-through's message arrives", async () => {
+    const server = await startRedis();
+    cleanups.push(() => server.stop());
+    const prefix = uniquePrefix('announce');
+    const l1 = { maxEntries: 100, maxBytes: 1_000_000 };
+    const writer = createCache({ prefix, redis: server.url, l1, logger: memoryLogger() });
+    const reader = createCache({ prefix, redis: server.url, l1, logger: memoryLogger() });
+    cleanups.push(() => Promise.all([writer.close(), reader.close()]));
+    await Promise.all([writer.ready(), reader.ready()]);
+    const key = buildCacheKey({ prefix, version: 'v1', path: 'agents.count', scope: 'public', input: 1 });
+    const options = { ttlMs: 60_000, tags: ['agent:1:installs'], l1: true };
+    let count = 5;
+    await reader.fetch(key, () => count, options);
+    expect(await reader.fetch(key, () => count, options)).toMatchObject({ value: 5, tier: 'l1' });
+    const since = await writer.clockBefore('agents.count');
+    if (since === undefined) throw new Error('no clock');
+    count = 6;
+    const heard = busMessage(reader); // without the message the reader's L1 answers 5 until its TTL
+    expect(await writer.prime(key, 6, options, since)).toBe(true);
+    await heard;
+    expect(await reader.fetch(key, () => count, options)).toMatchObject({ value: 6, status: 'hit' });
+  });
 });
