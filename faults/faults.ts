@@ -79,6 +79,7 @@ const BOUNDS: Bounds = {
   fineHangs: opts['hangs-report-only'] ? 'report' : 'fail',
   minChecked: opts.short ? 50 : 200,
   hitRecoveryMs: opts.short ? 4_000 : 10_000,
+  crashBoundMs: Number(opts['crash-bound-ms']),
 };
 const SEED = { agents: 300, templates: 20, users: 8, workspaces: 6 };
 const WRITE_POOL = 40;

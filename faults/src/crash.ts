@@ -70,6 +70,7 @@ async function crashAndConverge(ctx: WindowContext, target: Target, write: Agent
     }
     await sleep(100);
   }
+  ctx.recorder.crashConverged(converged);
   ctx.recorder.note(
     converged === null
       ? `not converged: other instances still showed the old count ${Math.round(performance.now() - confirmedAt)} ms after the commit was confirmed`

@@ -61,6 +61,11 @@ export interface WindowSummary {
   listReads: number;
   listLagged: number;
   maxListLagMs: number;
+  /**
+   * Per write whose instance crashed after its commit: ms from the commit being confirmed until
+   * the other instances showed it (the outbox relay's delivery); null: not within the wait.
+   */
+  crashConvergedMs: (number | null)[];
   notes: string[];
 }
 
@@ -113,6 +118,14 @@ export class Recorder {
 
   end(at: number): void {
     this.windowEnds.set(this.window, at);
+  }
+
+  private readonly convergences = new Map<string, (number | null)[]>();
+
+  crashConverged(ms: number | null): void {
+    const list = this.convergences.get(this.window) ?? [];
+    list.push(ms === null ? null : Math.round(ms));
+    this.convergences.set(this.window, list);
   }
 
   note(text: string): void {
@@ -199,6 +212,7 @@ export class Recorder {
       listReads: lists.length,
       listLagged: lists.filter((s) => (s.listLagMs ?? 0) > 0).length,
       maxListLagMs: Math.round(Math.max(0, ...lists.map((s) => s.listLagMs ?? 0))),
+      crashConvergedMs: this.convergences.get(name) ?? [],
       notes: this.notes.get(name) ?? [],
     };
   }

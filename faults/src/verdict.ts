@@ -15,6 +15,8 @@ export interface Bounds {
   minChecked: number;
   /** After the fault ends, the cache's hit share must be back within this (hit-rate.ts). */
   hitRecoveryMs: number;
+  /** A write whose instance crashed after commit must show on the others within this. */
+  crashBoundMs: number;
 }
 
 /** Why a window failed, one phrase each; empty when it passed. */
@@ -36,6 +38,14 @@ export function problems(s: WindowSummary, bounds: Bounds): string[] {
         `hit rate not back within ${bounds.hitRecoveryMs} ms of the fault's end (${
           s.hitRecoveryMs === null ? 'never' : `${s.hitRecoveryMs} ms`
         })`,
+      );
+  }
+  for (const converged of s.crashConvergedMs) {
+    if (converged === null || converged > bounds.crashBoundMs)
+      found.push(
+        `a write committed before its instance crashed showed elsewhere ${
+          converged === null ? 'never' : `after ${converged} ms`
+        } (bound ${bounds.crashBoundMs} ms)`,
       );
   }
   if (s.slowestMs > bounds.hangMs) found.push(`a request took ${s.slowestMs} ms (bound ${bounds.hangMs} ms)`);

@@ -13,6 +13,7 @@ const BOUNDS: Bounds = {
   fineHangs: 'report',
   minChecked: 50,
   hitRecoveryMs: 4_000,
+  crashBoundMs: 5_000,
 };
 
 /** A window that passes: every field a failure could come from is healthy. */
@@ -41,6 +42,7 @@ function healthy(): WindowSummary {
     listReads: 300,
     listLagged: 0,
     maxListLagMs: 0,
+    crashConvergedMs: [],
     notes: [],
   };
 }
@@ -48,6 +50,14 @@ function healthy(): WindowSummary {
 describe('a fault window', () => {
   it('passes when nothing went wrong, was too slow or stayed down', () => {
     expect(problems(healthy(), BOUNDS)).toEqual([]);
+  });
+
+  it('fails when a write committed before its instance crashed showed elsewhere late, or never', () => {
+    expect(problems({ ...healthy(), crashConvergedMs: [1_400, 6_100, null] }, BOUNDS)).toEqual([
+      'a write committed before its instance crashed showed elsewhere after 6100 ms (bound 5000 ms)',
+      'a write committed before its instance crashed showed elsewhere never (bound 5000 ms)',
+    ]);
+    expect(problems({ ...healthy(), crashConvergedMs: [1_400, 4_999] }, BOUNDS)).toEqual([]);
   });
 
   it('fails when its hit rate never came back after the fault', () => {
