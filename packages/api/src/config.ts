@@ -26,7 +26,7 @@ const envSchema = z.object({
   STASH_METRICS_TOKEN: z.string().min(16, 'STASH_METRICS_TOKEN must be at least 16 characters').optional(),
   CACHE_TIMEOUT_MS: z.coerce.number().int().min(1).max(5000).default(100),
   STASH_FAULT_INJECTION: z.enum(['0', '1']).default('0'),
-  CACHE_UNSAFE_EVICTION: z.enum(['warn', 'refuse']).default('warn'),
+  CACHE_UNSAFE_EVICTION: z.enum(['warn', 'refuse']).default('refuse'),
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(0).default(10_000),
   CACHE_L1_MAX_MB: z.coerce.number().min(0).default(64),
   /** Seconds a CDN may serve a public answer a write can change (s-maxage); 0: revalidate. */

@@ -107,7 +107,7 @@ export class CacheEngine implements Cache {
       this.guard,
       settings.invalidationTimeoutMs,
       settings.maxLifetimeMs,
-      (tags, except) => invalidator.invalidate(tags, false, except, false),
+      (tags, except) => invalidator.invalidate(tags, { strength: 'hard', except, silent: true }),
       (tags) => invalidator.defer(tags),
       (tags) => invalidator.announceChanged(tags),
     );
@@ -145,12 +145,13 @@ export class CacheEngine implements Cache {
     const unique = [...new Set(tags)];
     if (unique.length === 0) return true;
     const soft = options.soft === true;
+    const strength = soft ? 'soft' : 'hard';
     this.local.drop(unique, []);
     let delivered = true;
-    if (this.memory) await this.memory.invalidate(unique, soft);
+    if (this.memory) await this.memory.invalidate(unique, strength);
     // A refused Redis is never read from, so there is nothing in it to invalidate.
     else if (this.invalidator && !this.redis?.refused)
-      delivered = await this.invalidator.invalidate(unique, soft);
+      delivered = await this.invalidator.invalidate(unique, { strength });
     this.metrics.emit({ type: 'invalidate', tags: unique, soft, ok: delivered });
     return delivered;
   }

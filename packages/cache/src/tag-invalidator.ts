@@ -19,6 +19,15 @@ import type { Metrics } from './metrics';
 import type { EngineSettings } from './options';
 import type { RedisStore } from './stores/redis-store';
 import { NamespaceRegistry } from './tags';
+import type { Strength } from './types';
+
+export interface InvalidationOptions {
+  strength: Strength;
+  /** A namespace not to mark (a write-through marks its own itself). */
+  except?: string;
+  /** Publish nothing on the bus (the caller announces later). */
+  silent?: boolean;
+}
 
 export class TagInvalidator {
   private readonly registry: NamespaceRegistry;
@@ -38,22 +47,16 @@ export class TagInvalidator {
     this.registry = new NamespaceRegistry(redis, settings.namespaces);
   }
 
-  /** `except`: a namespace not to mark (a write-through marks its own namespace itself). */
-  async invalidate(
-    tags: readonly string[],
-    soft: boolean,
-    except?: string,
-    publish = true,
-  ): Promise<boolean> {
+  /**
+   * `except`: a namespace not to mark (a write-through marks its own namespace itself).
+   * `silent`: publish nothing (the write-through announces once its own marks landed too).
+   */
+  async invalidate(tags: readonly string[], how: InvalidationOptions): Promise<boolean> {
     try {
-      await this.guard.deliver(
-        'invalidate',
-        () => this.send(tags, soft, except, publish),
-        this.settings.invalidationTimeoutMs,
-      );
+      await this.guard.deliver('invalidate', () => this.send(tags, how), this.settings.invalidationTimeoutMs);
       return true;
     } catch (error) {
-      this.deferred.add(tags, soft);
+      this.deferred.add(tags, how.strength);
       this.settings.logger.warn(
         'cache: tag invalidation not delivered; replayed before the next redis read',
         {
@@ -77,7 +80,7 @@ export class TagInvalidator {
       if (!this.rotated) await this.rotation();
       if (registering) await registering;
       if (this.deferred.size > 0) {
-        await this.deferred.replay((tags, soft) => this.send(tags, soft));
+        await this.deferred.replay((tags, strength) => this.send(tags, { strength }));
       }
     })();
   }
@@ -114,9 +117,16 @@ export class TagInvalidator {
     return this.rotating;
   }
 
-  private async send(tags: readonly string[], soft: boolean, except?: string, publish = true): Promise<void> {
-    const message = JSON.stringify({ o: this.origin, t: [...tags], s: soft } satisfies BusMessage);
-    await this.registry.invalidate(tags, soft, publish ? message : undefined, except);
+  private async send(tags: readonly string[], how: InvalidationOptions): Promise<void> {
+    const message = JSON.stringify({
+      o: this.origin,
+      t: [...tags],
+      s: how.strength === 'soft',
+    } satisfies BusMessage);
+    await this.registry.invalidate(tags, how.strength, {
+      ...(how.silent ? {} : { message }),
+      ...(how.except === undefined ? {} : { except: how.except }),
+    });
     // A read that began before the marks landed may have put the old value in L1 meanwhile
     // (and this instance ignores its own bus message): drop those copies again.
     this.local.drop(tags, []);
@@ -136,7 +146,7 @@ export class TagInvalidator {
 
   /** An invalidation that could not be delivered: replayed before this process's next read. */
   defer(tags: readonly string[]): void {
-    this.deferred.add(tags, false);
+    this.deferred.add(tags, 'hard');
   }
 
   private announce(message: Omit<BusMessage, 'o'>): Promise<void> {

@@ -22,6 +22,7 @@
 import type { BusMessage } from './bus';
 import type { RedisStore } from './stores/redis-store';
 import type { ReadResult, StoredEntry } from './stores/store';
+import type { Strength } from './types';
 
 export type Verdict = 'fresh' | 'stale' | 'miss';
 
@@ -99,20 +100,19 @@ export class NamespaceRegistry {
    */
   async invalidate(
     tags: readonly string[],
-    soft: boolean,
-    message: string | undefined,
-    except?: string,
+    strength: Strength,
+    { message, except }: { message?: string; except?: string } = {},
   ): Promise<void> {
     const cluster = this.store.isCluster;
     // On a single node the PUBLISH rides in the same pipeline, after the marks (ordered).
     const marked = this.list.filter((ns) => ns !== except);
-    const registered = await this.store.invalidate(marked, tags, soft, cluster ? undefined : message);
+    const registered = await this.store.invalidate(marked, tags, strength, cluster ? undefined : message);
     // Compare with what was marked, not with `known`: a bus announcement may have added a
     // namespace to `known` while the first round was in flight, without it being marked.
     const done = new Set([...marked, ...(except === undefined ? [] : [except])]);
     const unseen = registered.filter((ns) => !done.has(ns));
     this.learn(unseen);
-    if (unseen.length > 0) await this.store.invalidate(unseen, tags, soft);
+    if (unseen.length > 0) await this.store.invalidate(unseen, tags, strength);
     // On a cluster the marks live on several nodes: publish only once all of them landed.
     if (message !== undefined && (cluster || unseen.length > 0)) await this.store.publish(message);
   }

@@ -86,6 +86,9 @@ export interface ClusterNodeAddress {
   password?: string;
 }
 
+/** A hard invalidation makes entries misses; a soft one makes them stale (served while refreshed). */
+export type Strength = 'hard' | 'soft';
+
 export type RedisConfig = string | { cluster: ClusterNodeAddress[] };
 
 export interface MemoryLimits {

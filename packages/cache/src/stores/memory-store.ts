@@ -7,7 +7,7 @@
  * so its origin is fixed.
  */
 import { approximateBytes } from '../serializer';
-import type { MemoryLimits } from '../types';
+import type { MemoryLimits, Strength } from '../types';
 import { type LruEntry, MemoryLru } from './memory-lru';
 import {
   type Marks,
@@ -88,7 +88,7 @@ export class MemoryStore implements Store {
 
   async prime(request: PrimeRequest): Promise<boolean> {
     const overtaken = request.tags.some((tag) => markOf(this.marks, tag)[0] > request.since);
-    await this.invalidate(request.tags, false);
+    await this.invalidate(request.tags, 'hard');
     if (overtaken) return false;
     this.keep(request, this.lastTick);
     return true;
@@ -106,15 +106,15 @@ export class MemoryStore implements Store {
     });
   }
 
-  async invalidate(tags: readonly string[], soft: boolean): Promise<void> {
+  async invalidate(tags: readonly string[], strength: Strength): Promise<void> {
     const tick = ++this.lastTick;
     for (const tag of tags) {
       const mark = this.marks.get(tag) ?? [0, 0];
-      mark[soft ? 1 : 0] = tick;
+      mark[strength === 'soft' ? 1 : 0] = tick;
       this.marks.set(tag, mark);
     }
     // Hard-invalidated entries can never be served again: free their memory now.
-    if (!soft) this.lru.deleteByTags(tags);
+    if (strength === 'hard') this.lru.deleteByTags(tags);
   }
 
   clear(): void {

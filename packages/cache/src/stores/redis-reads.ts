@@ -28,8 +28,6 @@ export interface EntryKeys {
   lease: string;
 }
 
-const NOT_ASKED = { leased: false, leaseAcquired: false };
-
 export class RedisReads {
   /**
    * Entry keys this process saw present, each with the tags its entry carried beyond what the
@@ -42,15 +40,20 @@ export class RedisReads {
     private readonly script: (args: Args) => Promise<unknown>,
     /** Cluster: every read also fetches who set the origin (see lua.ts, `N~n`). */
     private readonly withOwner: boolean,
-  ) {}
+  ) {
+    this.notAsked = { leased: false, leaseAcquired: false, withOwner };
+  }
+
+  /** How a read that asked for no lease is judged (made once: the hit path allocates nothing). */
+  private readonly notAsked: { leased: false; leaseAcquired: false; withOwner: boolean };
 
   read(keys: EntryKeys, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult> {
     const extra = this.known.get(keys.entry);
     if (extra === undefined || lease?.exact) return this.full(keys, tags, extra ?? [], lease);
     // Hit-shaped: the plain MGET. An entry that vanished is read again with the lease.
     const wanted = wantedTags(tags, extra);
-    return this.client.mget(markNames(keys, wanted, this.withOwner)).then((values) => {
-      const read = judge(values, wanted, NOT_ASKED, this.withOwner);
+    return this.client.mget(markNames(keys, wanted, this.notAsked)).then((values) => {
+      const read = judge(values, wanted, this.notAsked);
       return read?.entry ? read : this.full(keys, tags, extra, lease);
     });
   }
@@ -89,9 +92,8 @@ export class RedisReads {
     lease: LeaseRequest | undefined,
   ): Promise<ReadResult | undefined> {
     const wanted = wantedTags(tags, extra);
-    const names = markNames(keys, wanted, this.withOwner);
-    if (!lease)
-      return this.client.mget(names).then((values) => judge(values, wanted, NOT_ASKED, this.withOwner));
+    const names = markNames(keys, wanted, this.notAsked);
+    if (!lease) return this.client.mget(names).then((values) => judge(values, wanted, this.notAsked));
     return this.client
       .pipeline()
       .set(keys.lease, lease.token, 'PX', lease.ttlMs, 'NX')
@@ -103,12 +105,11 @@ export class RedisReads {
         if (taken[0]) throw taken[0];
         if (values[0]) throw values[0];
         const acquired = taken[1] === 'OK';
-        return judge(
-          values[1] as Array<string | null>,
-          wanted,
-          { leased: !acquired, leaseAcquired: acquired },
-          this.withOwner,
-        );
+        return judge(values[1] as Array<string | null>, wanted, {
+          leased: !acquired,
+          leaseAcquired: acquired,
+          withOwner: this.withOwner,
+        });
       });
   }
 
@@ -145,7 +146,11 @@ function wantedTags(tags: readonly string[], extra: readonly string[]): readonly
  * The entry, the namespace's origin and clock, both marks of each tag, and on a Cluster who set
  * the origin, in MGET order.
  */
-function markNames(keys: EntryKeys, tags: readonly string[], withOwner: boolean): string[] {
+function markNames(
+  keys: EntryKeys,
+  tags: readonly string[],
+  { withOwner }: { withOwner: boolean },
+): string[] {
   const names = [keys.entry, `${keys.marks}~o`, `${keys.marks}~c`];
   for (const tag of tags) names.push(`${keys.marks}h:${tag}`, `${keys.marks}s:${tag}`);
   if (withOwner) names.push(`${keys.marks}~n`);
@@ -155,8 +160,7 @@ function markNames(keys: EntryKeys, tags: readonly string[], withOwner: boolean)
 function judge(
   values: Array<string | null>,
   wanted: readonly string[],
-  lease: { leased: boolean; leaseAcquired: boolean },
-  withOwner: boolean,
+  how: { leased: boolean; leaseAcquired: boolean; withOwner: boolean },
 ): ReadResult | undefined {
   const origin = values[1];
   const clock = values[2];
@@ -173,9 +177,9 @@ function judge(
     origin: Number(origin),
     clock: Number(clock),
     marks,
-    leased: lease.leased,
-    leaseAcquired: lease.leaseAcquired,
+    leased: how.leased,
+    leaseAcquired: how.leaseAcquired,
     clockCreated: false,
-    ...(withOwner ? { owner: values[3 + 2 * wanted.length] ?? null } : {}),
+    ...(how.withOwner ? { owner: values[3 + 2 * wanted.length] ?? null } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import { Cluster, Command } from 'ioredis';
 import { hasHashTag } from '../keys';
 import { newLeaseToken } from '../lease';
+import type { Strength } from '../types';
 import { encodeEntry } from './entry';
 import {
   CLOCK_SCRIPT,
@@ -278,14 +279,14 @@ export class RedisStore implements Store {
   async invalidate(
     namespaces: readonly string[],
     tags: readonly string[],
-    soft: boolean,
+    strength: Strength,
     publish?: string,
   ): Promise<string[]> {
     await this.ready();
     const args = (ns: string) => [
       `${this.marksKey(ns)}~c`,
       this.marksKey(ns),
-      soft ? 's' : 'h',
+      strength === 'soft' ? 's' : 'h',
       this.markLifetimeMs,
       ...tags,
     ];
