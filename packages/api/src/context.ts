@@ -97,7 +97,8 @@ export function createContextInner(
   };
 }
 
-const CACHE_MODE_HEADER = 'x-stash-cache-mode';
+/** Admins' per-request cache mode (`bypass`, `refresh`); http-caching.ts keeps such answers private. */
+export const CACHE_MODE_HEADER = 'x-stash-cache-mode';
 
 function parseCacheMode(value: string | null): CacheMode {
   return value === 'bypass' || value === 'refresh' ? value : 'normal';

@@ -6,21 +6,20 @@
  * hit synchronously: the result is a `Response` then, a promise of one otherwise).
  */
 
-import {
-  CALLS_HEADER,
-  formatCallTags,
-  formatInvalidation,
-  INVALIDATED_HEADER,
-  parseCallIds,
-  TAGS_HEADER,
-} from '@stash/tag-sync/wire';
+import { formatCallTags, formatInvalidation, INVALIDATED_HEADER, TAGS_HEADER } from '@stash/tag-sync/wire';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import superjson from 'superjson';
 import { policyAt } from './caching/policy';
 import { type CacheReport, formatCacheReport, type InvalidationLog } from './caching/report';
-import { type ApiDeps, type Context, createContextFromRequest, newRequestId } from './context';
-import { cacheStatus, PRIVATE, publicCacheControl, sharedFreshness } from './http-caching';
+import {
+  type ApiDeps,
+  CACHE_MODE_HEADER,
+  type Context,
+  createContextFromRequest,
+  newRequestId,
+} from './context';
+import { cacheStatus, PRIVATE, PUBLIC_VARY, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
 import { MALFORMED, pathAndQuery, procedurePathOf } from './request-target';
 import {
@@ -104,7 +103,7 @@ async function runTrpc(
     responseMeta({ ctx, paths, type, errors }) {
       const http = httpCachingHeaders(req, deps, { ctx, paths, type, failed: errors.length > 0 });
       if (!ctx) return { headers: http };
-      return { headers: { ...cacheHeaders(ctx, parseCallIds(req.headers.get(CALLS_HEADER))), ...http } };
+      return { headers: { ...cacheHeaders(ctx), ...http } };
     },
     onError({ error, path }) {
       // The details the client does not get (see the error formatter in trpc.ts).
@@ -125,9 +124,11 @@ function httpCachingHeaders(
 ): Record<string, string> {
   if (req.method !== 'GET')
     return { 'cache-control': PRIVATE, 'cache-status': cacheStatus({ hit: false, fwd: 'method' }) };
-  const mode = req.headers.get('x-stash-cache-mode');
-  const fwd = mode === 'bypass' || mode === 'refresh' ? 'request' : 'bypass';
-  const status = cacheStatus({ hit: false, fwd });
+  const mode = req.headers.get(CACHE_MODE_HEADER);
+  // An admin asking past the cache gets an answer no shared cache may keep for others.
+  if (mode === 'bypass' || mode === 'refresh')
+    return { 'cache-control': PRIVATE, 'cache-status': cacheStatus({ hit: false, fwd: 'request' }) };
+  const status = cacheStatus({ hit: false, fwd: 'bypass' });
   const allPublic =
     (r.paths ?? []).length > 0 && (r.paths ?? []).every((p) => policyAt(p)?.scope === 'public');
   if (!r.ctx || r.failed || r.type !== 'query' || !allPublic)
@@ -136,30 +137,29 @@ function httpCachingHeaders(
   return {
     'cache-control': publicCacheControl(freshness, Date.now(), deps.cdnMaxLagMs ?? 0),
     'cache-status': status,
+    vary: PUBLIC_VARY,
   };
 }
 
 /**
- * Per cached call, the tags of its answer keyed by the id the client gave the call (by its batch
- * index when it gave none); the tags this request's mutations invalidated. A client's
- * invalidation reads these (packages/tag-sync); `x-stash-cache` is for humans debugging.
+ * Per cached call, the tags of its answer keyed by the call's index in the batch; the tags this
+ * request's mutations invalidated. A client's invalidation reads these (packages/tag-sync maps
+ * indexes back to its calls); `x-stash-cache` is for humans debugging. Nothing here comes from
+ * the request's headers: a public answer is kept by shared caches and served to everyone.
  */
-function cacheHeaders(
-  ctx: Pick<Context, 'cacheReport' | 'invalidations'>,
-  callIds: string[],
-): Record<string, string> {
+function cacheHeaders(ctx: Pick<Context, 'cacheReport' | 'invalidations'>): Record<string, string> {
   const headers: Record<string, string> = {};
   const set = (name: string, value: string | null) => {
     if (value) headers[name] = value;
   };
   set(CACHE_HEADER, formatCacheReport(ctx.cacheReport));
-  set(TAGS_HEADER, formatCallTags(tagsByCall(ctx.cacheReport, callIds)));
+  set(TAGS_HEADER, formatCallTags(tagsByCall(ctx.cacheReport)));
   set(INVALIDATED_HEADER, invalidated(ctx.invalidations));
   return headers;
 }
 
-function tagsByCall(report: CacheReport, callIds: string[]): Array<[string, readonly string[]]> {
-  return report.calls.map((c) => [callIds[c.batchIndex] ?? String(c.batchIndex), c.tags]);
+function tagsByCall(report: CacheReport): Array<[string, readonly string[]]> {
+  return report.calls.map((c) => [String(c.batchIndex), c.tags]);
 }
 
 function invalidated(log: InvalidationLog): string | null {
