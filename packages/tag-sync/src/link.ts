@@ -68,7 +68,7 @@ export function tagLinks<TRouter extends AnyTRPCRouter>(sync: TagSync): TagLinks
   return {
     link,
     recordBatch(opList) {
-      opList.forEach((op, index) => batchIndex.set(op.id, index));
+      for (const [index, op] of opList.entries()) batchIndex.set(op.id, index);
     },
   };
 }
