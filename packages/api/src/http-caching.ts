@@ -20,7 +20,7 @@ import { CACHE_MODE_HEADER } from './context';
 
 /** The name this server's cache goes by in `Cache-Status`. */
 export const CACHE_NAME = 'stash';
-export const PRIVATE = 'private, no-store';
+export { PRIVATE } from './no-store';
 
 /**
  * Every request header a public answer depends on: the streaming format (tRPC's own two), and

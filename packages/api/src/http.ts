@@ -9,18 +9,13 @@
 import { formatCallTags, formatInvalidation, INVALIDATED_HEADER, TAGS_HEADER } from '@stash/tag-sync/wire';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import superjson from 'superjson';
 import { policyAt } from './caching/policy';
 import { type CacheReport, formatCacheReport, type InvalidationLog } from './caching/report';
-import {
-  type ApiDeps,
-  CACHE_MODE_HEADER,
-  type Context,
-  createContextFromRequest,
-  newRequestId,
-} from './context';
+import { type ApiDeps, CACHE_MODE_HEADER, type Context, createContextFromRequest } from './context';
 import { cacheStatus, PRIVATE, PUBLIC_VARY, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
+import { malformedPathResponse } from './malformed-path';
+import { newRequestId, REQUEST_ID_HEADER } from './request-id';
 import { MALFORMED, pathAndQuery, procedurePathOf } from './request-target';
 import {
   type PipelineResult,
@@ -30,8 +25,9 @@ import {
 } from './response-cache';
 import { appRouter } from './root';
 
+export { REQUEST_ID_HEADER } from './request-id';
+
 export const CACHE_HEADER = 'x-stash-cache';
-export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface HandleOptions {
   /** Where the router is mounted. Default `/api/trpc`. */
@@ -49,7 +45,7 @@ export function handleTrpcRequest(
   const requestId = newRequestId();
   const target = pathAndQuery(req.url);
   const path = procedurePathOf(target, endpoint);
-  if (path === MALFORMED) return malformedPath(requestId);
+  if (path === MALFORMED) return malformedPathResponse(requestId);
   const run = (l1Reads: boolean) =>
     runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
   const normal = () => run(true).then((result) => result.response);
@@ -58,22 +54,6 @@ export function handleTrpcRequest(
   return (
     storedLocally(req, deps, plan, requestId) ??
     serveStoredResponse(req, deps, plan, requestId, () => run(false), normal)
-  );
-}
-
-/**
- * A procedure path whose %-escapes do not decode is the client's mistake, but tRPC's own decode
- * throws and answers 500 (logged as an internal error): answer 400 in tRPC's error shape.
- */
-function malformedPath(requestId: string): Response {
-  const error = {
-    message: 'The procedure path in the URL has a malformed %-escape.',
-    code: -32600, // JSON-RPC "invalid request", what tRPC sends with BAD_REQUEST
-    data: { code: 'BAD_REQUEST', httpStatus: 400, requestId },
-  };
-  return Response.json(
-    { error: superjson.serialize(error) },
-    { status: 400, headers: { [REQUEST_ID_HEADER]: requestId, 'cache-control': PRIVATE } },
   );
 }
 
