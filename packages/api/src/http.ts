@@ -33,8 +33,14 @@ export interface HandleOptions {
   /** Where the router is mounted. Default `/api/trpc`. */
   endpoint?: string;
   /** The caller's address as the server saw it (per-address sign-in limits); null if unknown. */
-  clientAddress?: string | null;
+  clientAddress?: ClientAddress;
 }
+
+/**
+ * The caller's address as the server saw it, or how to work it out: a function is called only
+ * when tRPC runs (a stored hit never needs the address, and never pays for deriving it).
+ */
+export type ClientAddress = string | null | (() => string | null);
 
 export function handleTrpcRequest(
   req: Request,
@@ -61,7 +67,7 @@ export function handleTrpcRequest(
 async function runTrpc(
   req: Request,
   deps: ApiDeps,
-  opts: { endpoint: string; requestId: string; l1Reads: boolean; clientAddress: string | null },
+  opts: { endpoint: string; requestId: string; l1Reads: boolean; clientAddress: ClientAddress },
 ): Promise<PipelineResult> {
   const { requestId } = opts;
   let context: Context | undefined;
@@ -75,7 +81,7 @@ async function runTrpc(
       assertSameOriginPost(req);
       context = await createContextFromRequest(deps, req, resHeaders, {
         requestId,
-        clientAddress: opts.clientAddress,
+        clientAddress: typeof opts.clientAddress === 'function' ? opts.clientAddress() : opts.clientAddress,
         l1Reads: opts.l1Reads,
       });
       return context;

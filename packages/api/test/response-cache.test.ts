@@ -176,6 +176,22 @@ describe('stored responses', () => {
     expect(second.tags.get('0')).toEqual(first.tags.get('0'));
   });
 
+  it('derives the client address only when tRPC runs, never for a stored hit', async () => {
+    let derived = 0;
+    const clientAddress = () => {
+      derived++;
+      return '198.51.100.1';
+    };
+    const url = `${base}/marketplace.categories?input=${encodeURIComponent(superjsonBody(undefined))}`;
+    await handleTrpcRequest(new Request(url), h.deps); // stored
+    const hit = await handleTrpcRequest(new Request(url), h.deps, { clientAddress });
+    expect(hit.headers.get('cache-status')).toMatch(/^stash; hit/);
+    expect(derived).toBe(0);
+    // Not a stored answer: tRPC runs and the context gets the address.
+    await handleTrpcRequest(new Request(`${base}/auth.me`), h.deps, { clientAddress });
+    expect(derived).toBe(1);
+  });
+
   it('never stores user-scoped answers, errors, or batches of several calls', async () => {
     const before = responseStats();
     for (let i = 0; i < 2; i++) {

@@ -18,5 +18,5 @@ export function trpcHandler(req: Request): Response | Promise<Response> {
 }
 
 function handle(req: Request, { deps, config }: ApiRuntime): Response | Promise<Response> {
-  return handleTrpcRequest(req, deps, { clientAddress: clientAddress(req, config.trustedProxies) });
+  return handleTrpcRequest(req, deps, { clientAddress: () => clientAddress(req, config.trustedProxies) });
 }
