@@ -16,6 +16,20 @@ const config: NextConfig = {
   // `pnpm typecheck` checks types; the demo skips the (30 s) repeat inside `next build`.
   typescript: { ignoreBuildErrors: process.env.STASH_SKIP_BUILD_TYPECHECK === '1' },
   poweredByHeader: false,
+  // Pages refuse to be framed by another site (clickjacking): CSP for current browsers,
+  // X-Frame-Options for old ones. Not the API: its JSON has nothing to click, and every header
+  // rule is work on each stored hit.
+  async headers() {
+    return [
+      {
+        source: '/((?!api/).*)',
+        headers: [
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+          { key: 'X-Frame-Options', value: 'DENY' },
+        ],
+      },
+    ];
+  },
   reactStrictMode: true,
 };
 

@@ -1,5 +1,6 @@
 /** Every environment variable the API reads, parsed once. README's configuration table mirrors this. */
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './client-address';
 import { devSessionSecret } from './dev-secret';
 
 /** Once the built-in default, so public: refused even when set explicitly. */
@@ -31,6 +32,8 @@ const envSchema = z.object({
   CACHE_L1_MAX_MB: z.coerce.number().min(0).default(64),
   /** Seconds a CDN may serve a public answer a write can change (s-maxage); 0: revalidate. */
   STASH_CDN_MAX_LAG_S: z.coerce.number().int().min(0).max(3600).default(0),
+  /** Proxies whose x-forwarded-for entries are believed (IPs and CIDRs); unset: none. */
+  STASH_TRUSTED_PROXIES: z.string().optional(),
 });
 
 export interface ApiConfig {
@@ -49,6 +52,8 @@ export interface ApiConfig {
   l1: { maxEntries: number; maxBytes: number } | false;
   /** How long a CDN may keep serving a public answer that a write can change (ms). */
   cdnMaxLagMs: number;
+  /** Whose `x-forwarded-for` entries name the client (client-address.ts); null: nobody's. */
+  trustedProxies: TrustedProxies;
 }
 
 function parseClusterNodes(value: string) {
@@ -96,6 +101,7 @@ export function loadConfig(
     faultInjection: e.STASH_FAULT_INJECTION === '1',
     unsafeEviction: e.CACHE_UNSAFE_EVICTION,
     cdnMaxLagMs: e.STASH_CDN_MAX_LAG_S * 1000,
+    trustedProxies: parseTrustedProxies(e.STASH_TRUSTED_PROXIES),
     l1:
       e.CACHE_L1_MAX_ENTRIES > 0
         ? { maxEntries: e.CACHE_L1_MAX_ENTRIES, maxBytes: Math.round(e.CACHE_L1_MAX_MB * 1024 * 1024) }

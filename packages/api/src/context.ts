@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Cache } from '@stash/cache';
 import type { PrismaClient } from '@stash/db';
 import type { SignInLimiter } from './auth/rate-limit';
@@ -6,6 +5,7 @@ import { readSessionFromCookieHeader, type Session } from './auth/session';
 import { currentSessionVersion } from './auth/session-version';
 import type { CacheMode } from './caching/cached-call';
 import { CacheReport, InvalidationLog } from './caching/report';
+import { newRequestId } from './request-id';
 
 /** Long-lived things a context borrows: one of each per process. */
 export interface ApiDeps {
@@ -55,12 +55,6 @@ export interface Context extends ApiDeps {
   clientAddress: string | null;
 }
 
-/** 16 random hex digits. randomUUID draws from a cached entropy pool: randomBytes(8) per request cost ~7 % of a stored-response hit. */
-export function newRequestId(): string {
-  const uuid = randomUUID();
-  return uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(15, 18) + uuid.slice(19, 20);
-}
-
 /** Admins (STASH_ADMIN_EMAILS) may change the cache mode and see the operational endpoints. */
 export function isAdmin(deps: Pick<ApiDeps, 'adminEmails'>, session: Session | null): boolean {
   return session !== null && deps.adminEmails.includes(session.email);
@@ -97,7 +91,8 @@ export function createContextInner(
   };
 }
 
-const CACHE_MODE_HEADER = 'x-stash-cache-mode';
+/** Admins' per-request cache mode (`bypass`, `refresh`); http-caching.ts keeps such answers private. */
+export const CACHE_MODE_HEADER = 'x-stash-cache-mode';
 
 function parseCacheMode(value: string | null): CacheMode {
   return value === 'bypass' || value === 'refresh' ? value : 'normal';

@@ -16,10 +16,18 @@ import { createHash } from 'node:crypto';
 import { INVALIDATIONS } from './caching/invalidate';
 import type { CallReport } from './caching/report';
 import { kindOfTag, TAG_PATTERNS, type TagKind } from './caching/tags';
+import { CACHE_MODE_HEADER } from './context';
 
 /** The name this server's cache goes by in `Cache-Status`. */
 export const CACHE_NAME = 'stash';
-export const PRIVATE = 'private, no-store';
+export { PRIVATE } from './no-store';
+
+/**
+ * Every request header a public answer depends on: the streaming format (tRPC's own two), and
+ * the cache mode, whose presence makes the answer private. Nothing else a request sends changes
+ * a public answer or is echoed into it.
+ */
+export const PUBLIC_VARY = `trpc-accept, accept, ${CACHE_MODE_HEADER}`;
 
 /** Tag kinds some mutation changes (hard, soft or written through): a CDN cannot hear those. */
 const WRITTEN_KINDS: ReadonlySet<TagKind> = new Set(

@@ -6,22 +6,16 @@
  * hit synchronously: the result is a `Response` then, a promise of one otherwise).
  */
 
-import {
-  CALLS_HEADER,
-  formatCallTags,
-  formatInvalidation,
-  INVALIDATED_HEADER,
-  parseCallIds,
-  TAGS_HEADER,
-} from '@stash/tag-sync/wire';
+import { formatCallTags, formatInvalidation, INVALIDATED_HEADER, TAGS_HEADER } from '@stash/tag-sync/wire';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import superjson from 'superjson';
 import { policyAt } from './caching/policy';
 import { type CacheReport, formatCacheReport, type InvalidationLog } from './caching/report';
-import { type ApiDeps, type Context, createContextFromRequest, newRequestId } from './context';
-import { cacheStatus, PRIVATE, publicCacheControl, sharedFreshness } from './http-caching';
+import { type ApiDeps, CACHE_MODE_HEADER, type Context, createContextFromRequest } from './context';
+import { cacheStatus, PRIVATE, PUBLIC_VARY, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
+import { malformedPathResponse } from './malformed-path';
+import { newRequestId, REQUEST_ID_HEADER } from './request-id';
 import { MALFORMED, pathAndQuery, procedurePathOf } from './request-target';
 import {
   type PipelineResult,
@@ -31,15 +25,22 @@ import {
 } from './response-cache';
 import { appRouter } from './root';
 
+export { REQUEST_ID_HEADER } from './request-id';
+
 export const CACHE_HEADER = 'x-stash-cache';
-export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface HandleOptions {
   /** Where the router is mounted. Default `/api/trpc`. */
   endpoint?: string;
   /** The caller's address as the server saw it (per-address sign-in limits); null if unknown. */
-  clientAddress?: string | null;
+  clientAddress?: ClientAddress;
 }
+
+/**
+ * The caller's address as the server saw it, or how to work it out: a function is called only
+ * when tRPC runs (a stored hit never needs the address, and never pays for deriving it).
+ */
+export type ClientAddress = string | null | (() => string | null);
 
 export function handleTrpcRequest(
   req: Request,
@@ -50,7 +51,7 @@ export function handleTrpcRequest(
   const requestId = newRequestId();
   const target = pathAndQuery(req.url);
   const path = procedurePathOf(target, endpoint);
-  if (path === MALFORMED) return malformedPath(requestId);
+  if (path === MALFORMED) return malformedPathResponse(requestId);
   const run = (l1Reads: boolean) =>
     runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
   const normal = () => run(true).then((result) => result.response);
@@ -62,27 +63,11 @@ export function handleTrpcRequest(
   );
 }
 
-/**
- * A procedure path whose %-escapes do not decode is the client's mistake, but tRPC's own decode
- * throws and answers 500 (logged as an internal error): answer 400 in tRPC's error shape.
- */
-function malformedPath(requestId: string): Response {
-  const error = {
-    message: 'The procedure path in the URL has a malformed %-escape.',
-    code: -32600, // JSON-RPC "invalid request", what tRPC sends with BAD_REQUEST
-    data: { code: 'BAD_REQUEST', httpStatus: 400, requestId },
-  };
-  return Response.json(
-    { error: superjson.serialize(error) },
-    { status: 400, headers: { [REQUEST_ID_HEADER]: requestId, 'cache-control': PRIVATE } },
-  );
-}
-
 /** tRPC's own pipeline: context, resolvers, serialization; and the calls' cache reports. */
 async function runTrpc(
   req: Request,
   deps: ApiDeps,
-  opts: { endpoint: string; requestId: string; l1Reads: boolean; clientAddress: string | null },
+  opts: { endpoint: string; requestId: string; l1Reads: boolean; clientAddress: ClientAddress },
 ): Promise<PipelineResult> {
   const { requestId } = opts;
   let context: Context | undefined;
@@ -96,7 +81,7 @@ async function runTrpc(
       assertSameOriginPost(req);
       context = await createContextFromRequest(deps, req, resHeaders, {
         requestId,
-        clientAddress: opts.clientAddress,
+        clientAddress: typeof opts.clientAddress === 'function' ? opts.clientAddress() : opts.clientAddress,
         l1Reads: opts.l1Reads,
       });
       return context;
@@ -104,7 +89,7 @@ async function runTrpc(
     responseMeta({ ctx, paths, type, errors }) {
       const http = httpCachingHeaders(req, deps, { ctx, paths, type, failed: errors.length > 0 });
       if (!ctx) return { headers: http };
-      return { headers: { ...cacheHeaders(ctx, parseCallIds(req.headers.get(CALLS_HEADER))), ...http } };
+      return { headers: { ...cacheHeaders(ctx), ...http } };
     },
     onError({ error, path }) {
       // The details the client does not get (see the error formatter in trpc.ts).
@@ -125,9 +110,11 @@ function httpCachingHeaders(
 ): Record<string, string> {
   if (req.method !== 'GET')
     return { 'cache-control': PRIVATE, 'cache-status': cacheStatus({ hit: false, fwd: 'method' }) };
-  const mode = req.headers.get('x-stash-cache-mode');
-  const fwd = mode === 'bypass' || mode === 'refresh' ? 'request' : 'bypass';
-  const status = cacheStatus({ hit: false, fwd });
+  const mode = req.headers.get(CACHE_MODE_HEADER);
+  // An admin asking past the cache gets an answer no shared cache may keep for others.
+  if (mode === 'bypass' || mode === 'refresh')
+    return { 'cache-control': PRIVATE, 'cache-status': cacheStatus({ hit: false, fwd: 'request' }) };
+  const status = cacheStatus({ hit: false, fwd: 'bypass' });
   const allPublic =
     (r.paths ?? []).length > 0 && (r.paths ?? []).every((p) => policyAt(p)?.scope === 'public');
   if (!r.ctx || r.failed || r.type !== 'query' || !allPublic)
@@ -136,30 +123,29 @@ function httpCachingHeaders(
   return {
     'cache-control': publicCacheControl(freshness, Date.now(), deps.cdnMaxLagMs ?? 0),
     'cache-status': status,
+    vary: PUBLIC_VARY,
   };
 }
 
 /**
- * Per cached call, the tags of its answer keyed by the id the client gave the call (by its batch
- * index when it gave none); the tags this request's mutations invalidated. A client's
- * invalidation reads these (packages/tag-sync); `x-stash-cache` is for humans debugging.
+ * Per cached call, the tags of its answer keyed by the call's index in the batch; the tags this
+ * request's mutations invalidated. A client's invalidation reads these (packages/tag-sync maps
+ * indexes back to its calls); `x-stash-cache` is for humans debugging. Nothing here comes from
+ * the request's headers: a public answer is kept by shared caches and served to everyone.
  */
-function cacheHeaders(
-  ctx: Pick<Context, 'cacheReport' | 'invalidations'>,
-  callIds: string[],
-): Record<string, string> {
+function cacheHeaders(ctx: Pick<Context, 'cacheReport' | 'invalidations'>): Record<string, string> {
   const headers: Record<string, string> = {};
   const set = (name: string, value: string | null) => {
     if (value) headers[name] = value;
   };
   set(CACHE_HEADER, formatCacheReport(ctx.cacheReport));
-  set(TAGS_HEADER, formatCallTags(tagsByCall(ctx.cacheReport, callIds)));
+  set(TAGS_HEADER, formatCallTags(tagsByCall(ctx.cacheReport)));
   set(INVALIDATED_HEADER, invalidated(ctx.invalidations));
   return headers;
 }
 
-function tagsByCall(report: CacheReport, callIds: string[]): Array<[string, readonly string[]]> {
-  return report.calls.map((c) => [callIds[c.batchIndex] ?? String(c.batchIndex), c.tags]);
+function tagsByCall(report: CacheReport): Array<[string, readonly string[]]> {
+  return report.calls.map((c) => [String(c.batchIndex), c.tags]);
 }
 
 function invalidated(log: InvalidationLog): string | null {

@@ -7,6 +7,7 @@ export { INVALIDATIONS } from './caching/invalidate';
 export { registeredPolicies, TTL } from './caching/policy';
 export { CacheReport, formatCacheReport, InvalidationLog } from './caching/report';
 export { TAG_PATTERNS, tags } from './caching/tags';
+export { clientAddressOf, parseTrustedProxies, type TrustedProxies } from './client-address';
 export { type ApiConfig, loadConfig } from './config';
 export {
   type ApiDeps,

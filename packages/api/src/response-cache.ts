@@ -15,14 +15,15 @@
  *   admin cache modes, streaming (`trpc-accept`), non-200 answers.
  */
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
-import { CALLS_HEADER, encodeTagList, joinCallTags, parseCallIds, TAGS_HEADER } from '@stash/tag-sync/wire';
+import { encodeTagList, joinCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
 import { type CachePolicySummary, policyAt, registerNamespace } from './caching/policy';
 import type { CallReport } from './caching/report';
-import type { ApiDeps } from './context';
+import { type ApiDeps, CACHE_MODE_HEADER } from './context';
 import {
   cacheStatus,
   etagOf,
   ifNoneMatchHits,
+  PUBLIC_VARY,
   publicCacheControl,
   type SharedFreshness,
   sharedFreshness,
@@ -35,8 +36,8 @@ interface StoredResponse {
   body: string;
   etag: string;
   /**
-   * Per call, in batch order (ids differ per request: tags are re-keyed to the caller's), with
-   * its tags already in header form (encoding 20 tags per hit was 4 % of one).
+   * Per call, in batch order, with its tags already in header form (encoding 20 tags per hit was
+   * 4 % of one).
    */
   calls: Array<{ path: string; status: CacheStatus; tags: readonly string[]; header: string }>;
   freshness: SharedFreshness;
@@ -51,8 +52,8 @@ interface Replayable {
   body: Uint8Array<ArrayBuffer>;
   /** `x-stash-cache` of a hit. */
   hitReport: string;
-  /** `x-stash-tags` for a caller that sent no call ids (calls keyed by batch index). */
-  tagsByIndex: string | null;
+  /** `x-stash-tags`, calls keyed by batch index: the same for every caller (a CDN keeps it). */
+  tags: string | null;
   second: number;
   cacheControl: string;
   hitStatus: string;
@@ -66,7 +67,7 @@ function replayableOf(stored: StoredResponse, now: number, cdnMaxLagMs: number):
     r = {
       body: encoder.encode(stored.body),
       hitReport: stored.calls.map((c) => `${c.path}=hit`).join(', '),
-      tagsByIndex: tagsHeader(stored, []),
+      tags: joinCallTags(stored.calls.map((c, i) => [String(i), c.header] as const)),
       second: -1,
       cacheControl: '',
       hitStatus: '',
@@ -83,10 +84,6 @@ function replayableOf(stored: StoredResponse, now: number, cdnMaxLagMs: number):
     r.hitStatus = cacheStatus({ hit: true, ttlSeconds });
   }
   return r;
-}
-
-function tagsHeader(stored: StoredResponse, callIds: readonly string[]): string | null {
-  return joinCallTags(stored.calls.map((c, i) => [callIds[i] ?? String(i), c.header] as const));
 }
 
 /**
@@ -125,7 +122,7 @@ export function planStoredResponse(
 ): ResponsePlan | null {
   if (req.method !== 'GET') return null;
   const headers = req.headers;
-  const mode = headers.get('x-stash-cache-mode');
+  const mode = headers.get(CACHE_MODE_HEADER);
   if (mode === 'bypass' || mode === 'refresh') return null; // admins asking past the cache
   if (headers.has('trpc-accept') || headers.get('accept')?.includes('application/jsonl')) return null;
   if (path.includes(',')) return null; // several calls: the normal path
@@ -228,17 +225,15 @@ function replay(
   kept: boolean,
 ): Response {
   const r = replayableOf(stored, Date.now(), deps.cdnMaxLagMs ?? 0);
-  const callIds = req.headers.get(CALLS_HEADER);
   const headers: Record<string, string> = {
-    vary: 'trpc-accept, accept',
+    vary: PUBLIC_VARY,
     'x-request-id': requestId,
     etag: stored.etag,
     'cache-control': r.cacheControl,
     'cache-status': hit ? r.hitStatus : cacheStatus({ hit: false, fwd: 'miss', stored: kept }),
     'x-stash-cache': hit ? r.hitReport : stored.calls.map((c) => `${c.path}=${c.status}`).join(', '),
   };
-  const tags = callIds === null ? r.tagsByIndex : tagsHeader(stored, parseCallIds(callIds));
-  if (tags) headers[TAGS_HEADER] = tags;
+  if (r.tags) headers[TAGS_HEADER] = r.tags;
   if (ifNoneMatchHits(req.headers.get('if-none-match'), stored.etag)) {
     return new Response(null, { status: 304, headers });
   }

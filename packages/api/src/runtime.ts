@@ -3,7 +3,7 @@
  * from the environment. Without DATABASE_URL the embedded PGlite is used; without REDIS_URL
  * the in-process memory store serves alone.
  */
-import { type Cache, createCache } from '@stash/cache';
+import { type Cache, closeClient, createCache, createRedisClient } from '@stash/cache';
 import { openDatabase } from '@stash/db';
 import { SignInLimiter } from './auth/rate-limit';
 import { OutboxRelay } from './caching/outbox';
@@ -46,6 +46,9 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
   // Delivers invalidations whose writer crashed after commit or could not reach Redis.
   const relay = new OutboxRelay(db.prisma, cache);
   relay.start();
+  // Sign-in counters shared by every instance (auth/rate-limit.ts); their own connection, so a
+  // flood of sign-ins never queues behind the cache's commands or the other way round.
+  const limiterRedis = config.redis ? createRedisClient(config.redis, 'command') : undefined;
   return {
     config,
     databaseEmbedded: db.embedded,
@@ -57,11 +60,15 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
       adminEmails: config.adminEmails,
       secureCookies: config.production,
       faultInjection: config.faultInjection,
-      signInLimiter: new SignInLimiter(),
+      signInLimiter: new SignInLimiter({
+        ...(limiterRedis ? { redis: limiterRedis } : {}),
+        keyPrefix: CACHE_KEY_PREFIX,
+      }),
       cdnMaxLagMs: config.cdnMaxLagMs,
     },
     async close() {
       await relay.stop();
+      if (limiterRedis) await closeClient(limiterRedis);
       await cache.close();
       await db.close();
     },

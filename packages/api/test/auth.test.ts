@@ -71,6 +71,15 @@ describe('auth', () => {
     expect(loadConfig({ STASH_DEV: '1' }, () => 'k'.repeat(43)).adminEmails).toEqual(['ada@stash.dev']);
   });
 
+  it('trusts no proxy unless STASH_TRUSTED_PROXIES names it, and refuses a list it cannot read', () => {
+    const secret = { SESSION_SECRET: 'x'.repeat(40) };
+    expect(loadConfig(secret).trustedProxies).toBeNull();
+    const trusted = loadConfig({ ...secret, STASH_TRUSTED_PROXIES: '10.0.0.0/8, ::1' }).trustedProxies;
+    expect(trusted?.check('10.1.2.3', 'ipv4')).toBe(true);
+    expect(trusted?.check('11.0.0.1', 'ipv4')).toBe(false);
+    expect(() => loadConfig({ ...secret, STASH_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/10\.0\.0\.0\/33/);
+  });
+
   it('refuses to start without a real SESSION_SECRET whatever NODE_ENV says, unless STASH_DEV=1', () => {
     for (const NODE_ENV of ['production', 'development', 'test', undefined]) {
       expect(() => loadConfig({ NODE_ENV })).toThrow(/SESSION_SECRET is required/);

@@ -1,7 +1,10 @@
 /**
  * HTTP fuzzing over every procedure of the router, through a real socket: random and malformed
  * inputs, huge and deep values, unicode, NUL, LIKE wildcards, hostile cursors, wrong methods,
- * cross-site and non-JSON mutations, batches past the limit, signed in and not.
+ * cross-site and non-JSON mutations, batches past the limit, forged forwarding headers (the
+ * server trusts loopback as its proxy, so they are walked), signed in and not. And the sign-in
+ * page's `next` parser over values built from what browsers read as `/` or drop: it must always
+ * give a path on this site.
  *
  * Promises checked on every response: no status >= 500, no internal text (database, driver,
  * file paths, stack frames) in an error, and no response slower than 2 s (the one timing
@@ -11,11 +14,19 @@
  * sendChecked). FUZZ_RUNS sets the number of requests (default 5,200).
  */
 import { DEMO_PASSWORD } from '@stash/db';
+import { safeNextPath } from '@stash/validators';
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src';
-import { fuzzHeaders, fuzzInput, type Headers, malformedWire } from './support/fuzz-inputs';
+import {
+  forwardedHeaders,
+  fuzzHeaders,
+  fuzzInput,
+  type Headers,
+  malformedWire,
+  nextParam,
+} from './support/fuzz-inputs';
 import { ADA, createHarness, type Harness } from './support/harness';
 import { startHttpServer } from './support/http-server';
 
@@ -65,6 +76,7 @@ interface Shot {
   batch: boolean;
   method: 'GET' | 'POST';
   headers: Headers;
+  forwarded: Record<string, string>;
   signedIn: boolean;
 }
 
@@ -92,9 +104,10 @@ const shot: fc.Arbitrary<Shot> = fc
     ),
     method: fc.constantFrom<'GET' | 'POST'>('GET', 'GET', 'GET', 'GET', 'GET', 'POST'),
     headers: fuzzHeaders,
+    forwarded: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, forwardedHeaders),
     signedIn: fc.boolean(),
   })
-  .map(({ calls, method, headers, signedIn }) => {
+  .map(({ calls, method, headers, forwarded, signedIn }) => {
     // Signing ada out would revoke the session the rest of the run uses: not from this cookie.
     const paths = calls.map(([path]) => (signedIn && path === 'auth.signOut' ? 'auth.me' : path));
     const type = procedures.find((p) => p.path === paths[0])?.type;
@@ -106,12 +119,13 @@ const shot: fc.Arbitrary<Shot> = fc
       batch: calls.length > 1,
       method: method === 'POST' && natural === 'GET' ? 'POST' : natural,
       headers,
+      forwarded,
       signedIn,
     };
   });
 
 function toRequest(s: Shot): { url: string; init: RequestInit } {
-  const headers: Record<string, string> = s.signedIn ? { cookie } : {};
+  const headers: Record<string, string> = { ...s.forwarded, ...(s.signedIn ? { cookie } : {}) };
   if (s.headers === 'json') headers['content-type'] = 'application/json';
   if (s.headers === 'text-plain') headers['content-type'] = 'text/plain';
   if (s.headers === 'cross-site')
@@ -191,4 +205,21 @@ describe('HTTP fuzzing', () => {
     expect(figures.leaks).toEqual([]);
     expect(figures.slow).toEqual([]);
   }, 600_000);
+});
+
+describe('sign-in next', () => {
+  it(`${RUNS} generated next values: each lands on this site, as a browser would resolve it`, () => {
+    const origin = 'https://stash.example';
+    fc.assert(
+      fc.property(nextParam, (value) => {
+        const next = safeNextPath(value);
+        // A browser resolves the link against the page; it must not leave the origin, and the
+        // text itself must be a single-slash path (a `//` or `/\\` prefix is another host).
+        expect(new URL(next, origin).origin).toBe(origin);
+        expect(next).toMatch(/^\/(?![/\\])/);
+        expect(next).not.toMatch(/[\t\n\r]/);
+      }),
+      { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 9) },
+    );
+  });
 });

@@ -8,6 +8,7 @@ import { INT4_MAX } from '@stash/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectTRPCError } from './support/errors';
 import { ADA, createHarness, type Harness } from './support/harness';
+import { signedInCookie, trpcGet, trpcPost } from './support/http';
 
 let h: Harness;
 beforeAll(async () => {
@@ -146,6 +147,40 @@ describe('text the database cannot store', () => {
       api.auth.signIn({ email: ADA, password: `${DEMO_PASSWORD}\u0000` }),
       'UNAUTHORIZED',
     );
+  });
+});
+
+describe('keys the wire format refuses', () => {
+  // superjson refuses to serialize an object with one of these keys (prototype pollution): a
+  // template storing one would answer 500 to everyone who lists or opens it, for good.
+  const create = async (key: string) => {
+    const cookie = await signedInCookie(h, ADA);
+    const step = `{"name":"step","action":"run","config":{${JSON.stringify(key)}:"x"}}`;
+    const body = `{"json":{"name":"keys","description":"d","category":"data","steps":[${step}]}}`;
+    const created = await trpcPost(h, 'templates.create', body, {
+      cookie,
+      'content-type': 'application/json',
+    });
+    const list = await trpcGet(h, 'templates.list', { category: 'data' }, { cookie });
+    return { created, list };
+  };
+
+  it.each(['constructor', 'prototype'])(
+    'refuses %j as a step config key; the list keeps answering',
+    async (key) => {
+      const { created, list } = await create(key);
+      expect(created.status).toBe(400);
+      expect(await created.text()).toContain(`steps[0].config.${key}`);
+      expect(list.status).toBe(200);
+    },
+  );
+
+  it('drops "__proto__" (the schema never copies it), so nothing unserializable is stored', async () => {
+    const { created, list } = await create('__proto__');
+    expect(created.status).toBe(200);
+    expect(list.status).toBe(200);
+    const stored = await h.db.prisma.workflowTemplate.findFirstOrThrow({ where: { name: 'keys' } });
+    expect(JSON.stringify(stored.steps)).not.toContain('__proto__');
   });
 });
 

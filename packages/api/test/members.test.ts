@@ -3,7 +3,7 @@
  * a removed member is refused on their very next request on another instance, even though
  * that instance had their membership cached a moment before.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectTRPCError } from './support/errors';
 import { ADA, createHarness, GRACE, type Harness } from './support/harness';
 
@@ -102,5 +102,57 @@ describe('members', () => {
     await expectTRPCError(ada.members.add({ workspaceId, email: GRACE }), 'CONFLICT');
     await ada.members.remove({ workspaceId, userId: graceId });
     await expectTRPCError(ada.members.remove({ workspaceId, userId: graceId }), 'NOT_FOUND');
+  });
+
+  it('two owners demoting each other at the same moment leave the workspace an owner', async () => {
+    const ada = (await h.as(ADA)).api;
+    const grace = (await other.as(GRACE)).api;
+    await ada.members.add({ workspaceId, email: GRACE, role: 'OWNER' });
+    // Truly concurrent: a lock on the outbox holds each write's transaction after its
+    // membership statement and before its commit, until both have got that far (or are
+    // waiting for each other); then both go on together.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = h.db.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`LOCK TABLE cache_outbox IN EXCLUSIVE MODE`;
+        locked();
+        await released;
+      },
+      { timeout: 60_000 },
+    );
+    await isLocked;
+    const calls = [
+      ada.members.setRole({ workspaceId, userId: graceId, role: 'MEMBER' }),
+      grace.members.setRole({ workspaceId, userId: adaId, role: 'MEMBER' }),
+    ].map((call) =>
+      call.then(
+        () => 'ok',
+        (e: { code?: string }) => e.code,
+      ),
+    );
+    await vi.waitFor(
+      async () => {
+        const [{ waiting }] = await h.db.prisma.$queryRaw<[{ waiting: number }]>`
+          SELECT count(*)::int AS waiting FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+        expect(waiting).toBe(2);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    release();
+    await holder;
+    const outcomes = await Promise.all(calls);
+    const owners = await h.db.prisma.workspaceMember.count({ where: { workspaceId, role: 'OWNER' } });
+    expect(owners).toBe(1);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    // Whoever lost is no longer an owner when their write runs, or would demote the last one.
+    expect(['FORBIDDEN', 'CONFLICT']).toContain(outcomes.find((o) => o !== 'ok'));
+    // Put ada back as the only owner, grace out, for the tests after this one.
+    const winner = outcomes[0] === 'ok' ? ada : grace;
+    if (winner === grace) await grace.members.setRole({ workspaceId, userId: adaId, role: 'OWNER' });
+    await ada.members.remove({ workspaceId, userId: graceId });
   });
 });

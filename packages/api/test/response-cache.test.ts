@@ -4,7 +4,11 @@
  * writes (install counts written through, template edits) show on the next GET; user-scoped
  * answers and errors are never stored; tags are replayed under the caller's call ids.
  */
-import { CALLS_HEADER, parseCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
+import { parseCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
+
+// What the browser's batch link once sent (its op ids): the server must not read it any more.
+const CALLS_HEADER = 'x-stash-calls';
+
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src';
@@ -157,7 +161,7 @@ describe('stored responses', () => {
     expect(await name()).toBe(edited);
   });
 
-  it('replays the tags under the call ids of each request', async () => {
+  it('replays the same tags, keyed by batch index, whatever call ids a request sends', async () => {
     const agentId = await notInstalledAgent();
     const url = `${base}/marketplace.agent?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: superjson.serialize({ id: agentId }) }))}`;
     const tagsFor = async (id: string) => {
@@ -165,11 +169,27 @@ describe('stored responses', () => {
       return { tags: parseCallTags(res.headers.get(TAGS_HEADER)), status: res.headers.get('cache-status') };
     };
     const first = await tagsFor('7');
-    expect(first.tags.get('7')).toEqual([`agent:${agentId}`, `agent:${agentId}:installs`]);
+    expect(first.tags.get('0')).toEqual([`agent:${agentId}`, `agent:${agentId}:installs`]);
     const second = await tagsFor('99');
     expect(second.status).toMatch(/^stash; hit/);
-    expect([...second.tags.keys()]).toEqual(['99']);
-    expect(second.tags.get('99')).toEqual(first.tags.get('7'));
+    expect([...second.tags.keys()]).toEqual(['0']);
+    expect(second.tags.get('0')).toEqual(first.tags.get('0'));
+  });
+
+  it('derives the client address only when tRPC runs, never for a stored hit', async () => {
+    let derived = 0;
+    const clientAddress = () => {
+      derived++;
+      return '198.51.100.1';
+    };
+    const url = `${base}/marketplace.categories?input=${encodeURIComponent(superjsonBody(undefined))}`;
+    await handleTrpcRequest(new Request(url), h.deps); // stored
+    const hit = await handleTrpcRequest(new Request(url), h.deps, { clientAddress });
+    expect(hit.headers.get('cache-status')).toMatch(/^stash; hit/);
+    expect(derived).toBe(0);
+    // Not a stored answer: tRPC runs and the context gets the address.
+    await handleTrpcRequest(new Request(`${base}/auth.me`), h.deps, { clientAddress });
+    expect(derived).toBe(1);
   });
 
   it('never stores user-scoped answers, errors, or batches of several calls', async () => {
@@ -231,6 +251,61 @@ describe('which requests the response cache takes', () => {
     expect(error.json.data.code).toBe('BAD_REQUEST');
     // A well-formed path that happens to read "malformed" is just an unknown procedure.
     expect((await get('malformed')).status).toBe(404);
+  });
+});
+
+describe('request headers and shared caches', () => {
+  // What a CDN stores is served to everyone who asks for the URL: nothing a request sends may
+  // show up in it, and Vary must name every header the answer does depend on.
+  const injected = '1=user:1:session;2=workspace:1;7';
+  const sharedAnswers = async () => {
+    const one = encodeURIComponent(superjsonBody(undefined));
+    const both = encodeURIComponent(
+      JSON.stringify({ 0: superjson.serialize(undefined), 1: superjson.serialize({ id: 1 }) }),
+    );
+    const headers = { [CALLS_HEADER]: injected, 'x-stash-cache': injected, 'x-stash-tags': injected };
+    const responses: Response[] = [];
+    for (let i = 0; i < 2; i++) {
+      // A stored response (miss, then hit) and a batch of public calls (the normal path).
+      responses.push(
+        await handleTrpcRequest(
+          new Request(`${base}/marketplace.categories?input=${one}`, { headers }),
+          h.deps,
+        ),
+        await handleTrpcRequest(
+          new Request(`${base}/marketplace.categories,marketplace.agent?batch=1&input=${both}`, { headers }),
+          h.deps,
+        ),
+      );
+    }
+    return responses;
+  };
+
+  it('echoes no request header into a shared-cacheable response', async () => {
+    for (const res of await sharedAnswers()) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toMatch(/^public/);
+      for (const [name, value] of res.headers) {
+        expect(value, name).not.toContain('user:1:session');
+        expect(value, name).not.toMatch(/(^|;)7=/);
+      }
+      // Tags keyed by the call's place in the batch, whoever asks.
+      expect([...parseCallTags(res.headers.get(TAGS_HEADER)).keys()][0]).toBe('0');
+    }
+  });
+
+  it('names in Vary every request header a shared answer depends on', async () => {
+    for (const res of await sharedAnswers()) {
+      const vary = (res.headers.get('vary') ?? '').split(',').map((v) => v.trim().toLowerCase());
+      expect(vary).toEqual(expect.arrayContaining(['trpc-accept', 'accept', 'x-stash-cache-mode']));
+    }
+    // An admin's cache mode changes the answer: never one a shared cache may keep.
+    const adminCookie = cookie; // ada is the harness's admin
+    const bypass = await trpcGet(h, 'marketplace.categories', undefined, {
+      cookie: adminCookie,
+      'x-stash-cache-mode': 'bypass',
+    });
+    expect(bypass.headers.get('cache-control')).toBe('private, no-store');
   });
 });
 

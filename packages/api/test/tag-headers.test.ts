@@ -1,16 +1,10 @@
 /**
- * What the browser's invalidation reads (docs/architecture.md, "Browsers follow the server"):
- * each cached call's answer names its tags, keyed by the id the client gave the call in a batch,
- * on a miss and on a hit alike; each mutation's response names the tags it invalidated, and they
- * meet the tags of the reads the write changed.
+ * What the browser's invalidation reads (docs/architecture.md, "Browsers follow the server"): each cached call's answer names its tags, keyed by the
+ * call's index in the batch (never by anything the request sent), on a miss and on a hit; each
+ * mutation's response names the tags it invalidated, and they meet the tags of the reads the
+ * write changed.
  */
-import {
-  CALLS_HEADER,
-  INVALIDATED_HEADER,
-  parseCallTags,
-  parseInvalidation,
-  TAGS_HEADER,
-} from '@stash/tag-sync/wire';
+import { INVALIDATED_HEADER, parseCallTags, parseInvalidation, TAGS_HEADER } from '@stash/tag-sync/wire';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleTrpcRequest } from '../src/http';
@@ -41,12 +35,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** One batch GET, as httpBatchLink sends it, with the client's call ids when given. */
-function batch(calls: Array<[path: string, input: unknown]>, callIds?: string) {
+/** One batch GET, as httpBatchLink sends it. */
+function batch(calls: Array<[path: string, input: unknown]>) {
   const input = Object.fromEntries(calls.map(([, value], i) => [i, superjson.serialize(value)]));
   const url = `${base}/${calls.map(([path]) => path).join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`;
-  const headers: Record<string, string> = { cookie, ...(callIds ? { [CALLS_HEADER]: callIds } : {}) };
-  return handleTrpcRequest(new Request(url, { headers }), h.deps);
+  return handleTrpcRequest(new Request(url, { headers: { cookie } }), h.deps);
 }
 
 const workspaceAndAgent = (): Array<[string, unknown]> => [
@@ -56,36 +49,29 @@ const workspaceAndAgent = (): Array<[string, unknown]> => [
 ];
 
 describe('tags in responses', () => {
-  it('names each cached call’s tags under the id the client gave it, on a miss and on a hit', async () => {
+  it('names each cached call’s tags under its index in the batch, on a miss and on a hit', async () => {
     for (const round of ['miss', 'hit']) {
-      const res = await batch(workspaceAndAgent(), '41,42,43');
+      const res = await batch(workspaceAndAgent());
       expect(res.status).toBe(200);
       expect(res.headers.get('x-stash-cache'), round).toContain(`workspaces.byId=${round}`);
       const tags = parseCallTags(res.headers.get(TAGS_HEADER));
       // From the input (the workspace) and from the live facts overlaid on it (its installs,
       // and the install count of each agent installed there).
-      expect(tags.get('41')).toEqual(
+      expect(tags.get('0')).toEqual(
         expect.arrayContaining([
           `workspace:${workspaceId}`,
           `workspace:${workspaceId}:installs`,
           `agent:${installedId}:installs`,
         ]),
       );
-      expect(tags.get('42')).toEqual([`agent:${agentId}`, `agent:${agentId}:installs`]);
+      expect(tags.get('1')).toEqual([`agent:${agentId}`, `agent:${agentId}:installs`]);
       // auth.me is not a cached procedure: nothing to say about it.
-      expect(tags.has('43')).toBe(false);
+      expect(tags.has('2')).toBe(false);
     }
   });
 
-  it('keys by batch index when the client sent no ids (a script)', async () => {
-    const res = await batch(workspaceAndAgent());
-    const tags = parseCallTags(res.headers.get(TAGS_HEADER));
-    expect(tags.get('1')).toEqual([`agent:${agentId}`, `agent:${agentId}:installs`]);
-    expect(tags.get('0')).toContain(`workspace:${workspaceId}`);
-  });
-
   it('names what a mutation invalidated, which meets the tags of the reads it changed', async () => {
-    const before = parseCallTags((await batch(workspaceAndAgent(), '1,2,3')).headers.get(TAGS_HEADER));
+    const before = parseCallTags((await batch(workspaceAndAgent())).headers.get(TAGS_HEADER));
     const res = await trpcPost(h, 'installs.install', superjsonBody({ workspaceId, agentId }), {
       cookie,
       'content-type': 'application/json',
@@ -97,11 +83,11 @@ describe('tags in responses', () => {
       [`agent:${agentId}:installs`, `workspace:${workspaceId}:installs`].sort(),
     );
     expect(inv?.soft).toEqual([]);
-    for (const id of ['1', '2']) expect(before.get(id)?.some((t) => inv?.hard.includes(t))).toBe(true);
+    for (const id of ['0', '1']) expect(before.get(id)?.some((t) => inv?.hard.includes(t))).toBe(true);
   });
 
   it('says nothing about invalidation when a mutation changed nothing, or for reads', async () => {
-    const reads = await batch(workspaceAndAgent(), '7,8,9');
+    const reads = await batch(workspaceAndAgent());
     expect(reads.headers.get(INVALIDATED_HEADER)).toBeNull();
     const refused = await trpcPost(h, 'installs.install', superjsonBody({ workspaceId: 999_999, agentId }), {
       cookie,

@@ -4,12 +4,11 @@
  * format has one definition. Tags are ids of things the caller read or changed (`agent:12`,
  * `workspace:3`), never data.
  *
- * - request  `x-stash-calls: 17,18,19`: the client's operation ids, in batch order.
- * - response `x-stash-tags: 17=marketplace:lists;19=workspace:3,agent:12`: per cached call, its
- *   tags (keyed by the id the client sent, else by the call's index in the batch).
+ * - response `x-stash-tags: 0=marketplace:lists;2=workspace:3,agent:12`: per cached call, its
+ *   tags, keyed by the call's index in the batch. Nothing in it comes from the request: a public
+ *   answer is kept by shared caches (CDNs) and served to every client that asks for the URL.
  * - response `x-stash-invalidated: hard=agent:12,workspace:3;soft=marketplace:lists`.
  */
-export const CALLS_HEADER = 'x-stash-calls';
 export const TAGS_HEADER = 'x-stash-tags';
 export const INVALIDATED_HEADER = 'x-stash-invalidated';
 
@@ -46,14 +45,6 @@ function parseSections(header: string | null): Map<string, string[]> {
   return sections;
 }
 
-export function formatCallIds(ids: readonly (number | string)[]): string {
-  return ids.join(',');
-}
-
-export function parseCallIds(header: string | null): string[] {
-  return header ? header.split(',').map((id) => id.trim()) : [];
-}
-
 export function formatCallTags(
   calls: Iterable<readonly [key: string, tags: Iterable<string>]>,
 ): string | null {
@@ -71,7 +62,7 @@ export function joinCallTags(calls: Iterable<readonly [key: string, encoded: str
   return parts.length > 0 ? parts.join(';') : null;
 }
 
-/** Call key (operation id or batch index, as a string) -> the tags its answer depends on. */
+/** Call key (batch index, as a string) -> the tags its answer depends on. */
 export function parseCallTags(header: string | null): Map<string, string[]> {
   return parseSections(header);
 }

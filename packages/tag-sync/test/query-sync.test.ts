@@ -9,7 +9,7 @@ import { createTRPCUntypedClient, type TRPCLink } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tagLink } from '../src/link';
+import { tagLinks } from '../src/link';
 import { createTagSync, type TagSync } from '../src/query-sync';
 
 const open: Array<{ sync: TagSync; qc: QueryClient }> = [];
@@ -74,8 +74,8 @@ describe('createTagSync', () => {
   });
 });
 
-describe('tagLink', () => {
-  it('records a query’s tags by its call id and applies a mutation’s invalidation once per response', async () => {
+describe('tagLinks', () => {
+  it('records a query’s tags by its index in the batch and applies a mutation’s invalidation once per response', async () => {
     const qc = new QueryClient();
     const sync = createTagSync(qc, { channel: null });
     open.push({ sync, qc });
@@ -85,13 +85,16 @@ describe('tagLink', () => {
       applied.push(inv.hard);
       original(inv);
     };
-    // The terminating link answers as httpBatchLink does: the HTTP response in the result's context.
+    const links = tagLinks(sync);
+    // The terminating link answers as httpBatchLink does: the HTTP response in the result's
+    // context; and, as the web client's does, it tells the batch's order (this call second).
     const server: TRPCLink<AnyTRPCRouter> =
       () =>
       ({ op }) =>
         observable((observer) => {
+          links.recordBatch([{ id: -1 }, op]);
           const headers = new Headers({
-            'x-stash-tags': `${op.id}=workspace:1,agent:7;999=agent:8`,
+            'x-stash-tags': `0=agent:99;1=workspace:1,agent:7;999=agent:8`,
             ...(op.type === 'mutation' ? { 'x-stash-invalidated': 'hard=agent:7;soft=' } : {}),
           });
           observer.next({
@@ -100,7 +103,7 @@ describe('tagLink', () => {
           });
           observer.complete();
         });
-    const client = createTRPCUntypedClient({ links: [tagLink(sync), server] });
+    const client = createTRPCUntypedClient({ links: [links.link, server] });
     await client.query('workspaces.byId', { workspaceId: 1 });
     const key = [['workspaces', 'byId'], { input: { workspaceId: 1 }, type: 'query' }];
     expect([...(sync.index.tagsOf(key) ?? [])]).toEqual(['workspace:1', 'agent:7']);

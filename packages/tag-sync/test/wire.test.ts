@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatCallIds,
-  formatCallTags,
-  formatInvalidation,
-  parseCallIds,
-  parseCallTags,
-  parseInvalidation,
-} from '../src/wire';
+import { formatCallTags, formatInvalidation, parseCallTags, parseInvalidation } from '../src/wire';
 
 describe('wire format', () => {
   it('round-trips tags per call, including characters a header cannot carry raw', () => {
@@ -34,6 +27,5 @@ describe('wire format', () => {
     expect(formatInvalidation({ hard: [], soft: [] })).toBeNull();
     expect(parseInvalidation('garbage')).toBeNull();
     expect(parseInvalidation('hard=%E0%A4%A;soft=ok')).toEqual({ hard: [], soft: ['ok'] });
-    expect(parseCallIds(formatCallIds([3, 4]))).toEqual(['3', '4']);
   });
 });

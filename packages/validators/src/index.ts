@@ -13,5 +13,6 @@ export {
   workspaceIdSchema,
 } from './ids';
 export { MAX_BATCH_SIZE } from './limits';
+export { safeNextPath } from './next-path';
 export { isStorableText, STORABLE_TEXT_MESSAGE, text } from './text';
 export { WORKSPACE_ROLES, type WorkspaceRoleName, workspaceRoleSchema } from './workspaces';

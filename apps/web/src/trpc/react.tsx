@@ -1,7 +1,7 @@
 'use client';
 
 import type { AppRouter } from '@stash/api';
-import { callIdsHeader, createTagSync, type TagSync, tagLink } from '@stash/tag-sync';
+import { createTagSync, type TagSync, tagLinks } from '@stash/tag-sync';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { httpBatchLink, loggerLink } from '@trpc/client';
@@ -31,24 +31,29 @@ const TagSyncContext = createContext<TagSync | null>(null);
 
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const { queryClient, tagSync } = getClients();
-  const [trpcClient] = useState(() =>
-    api.createClient({
+  const [trpcClient] = useState(() => {
+    const tags = tagSync ? tagLinks<AppRouter>(tagSync) : null;
+    return api.createClient({
       links: [
         // Development only: a production console stays clean (failures are shown in the page).
         loggerLink({ enabled: () => process.env.NODE_ENV === 'development' }),
         // Reads record the tags of their answers; mutations invalidate the queries that depend
         // on what they changed, here and in every other tab (packages/tag-sync).
-        ...(tagSync ? [tagLink<AppRouter>(tagSync)] : []),
+        ...(tags ? [tags.link] : []),
         httpBatchLink({
           transformer: SuperJSON,
           url: `${baseUrl()}/api/trpc`,
           // The server refuses larger batches.
           maxItems: MAX_BATCH_SIZE,
-          headers: ({ opList }) => ({ 'x-trpc-source': 'nextjs-react', ...callIdsHeader(opList) }),
+          headers: ({ opList }) => {
+            // The server keys tags by batch index: the tag link learns each call's index here.
+            tags?.recordBatch(opList);
+            return { 'x-trpc-source': 'nextjs-react' };
+          },
         }),
       ],
-    }),
-  );
+    });
+  });
 
   return (
     <QueryClientProvider client={queryClient}>

@@ -14,7 +14,8 @@ const HASH_QUEUE = 8;
 let running = 0;
 const waiting: Array<() => void> = [];
 
-async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+/** Runs `work` in a hash slot (exported so a test can hold the slot while it checks the queue). */
+export async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
   if (running >= HASH_CONCURRENCY) {
     if (waiting.length >= HASH_QUEUE) {
       throw new TRPCError({
@@ -34,6 +35,11 @@ async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
     if (next) next();
     else running--;
   }
+}
+
+/** Hashes running and waiting now: what a test waits on instead of racing bcrypt against a read. */
+export function hashLoad(): { running: number; waiting: number } {
+  return { running, waiting: waiting.length };
 }
 
 export function verifyPassword(password: string, hash: string): Promise<boolean> {

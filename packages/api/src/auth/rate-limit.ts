@@ -1,81 +1,111 @@
 /**
- * Sign-in attempt limits, per account (stops guessing one password) and per client address
- * (stops spraying many accounts). An attempt counts from the moment it starts, so a burst of
- * concurrent attempts cannot slip past the limit while bcrypt runs; a successful sign-in takes
- * its attempt back from the account's count (not the address's).
+ * Sign-in attempt limits, per client address (stops spraying many accounts) and per account
+ * (stops guessing one password), as fixed windows counted by rate-limiter-flexible. An attempt
+ * counts from the moment it starts, so a burst of concurrent attempts cannot slip past the limit
+ * while bcrypt runs; a successful sign-in takes its attempt back from the account's count (not
+ * the address's).
  *
- * Counters live in this process (fixed windows, bounded map): with N instances an attacker
- * gets at most N times the budget. The bcrypt bound in ./password.ts protects each instance
- * whatever the counters say.
+ * - The address is counted first, and a refused address stops there: it never creates an
+ *   account key, so a flood of made-up emails from one address costs one counter, not one each.
+ * - With Redis the counters are shared: every instance draws on one budget, and nothing an
+ *   attacker sends can push a counter out (Redis runs `noeviction` or `volatile-*`, README).
+ * - Redis down, slow (past REDIS_TIMEOUT_MS) or not connected yet: each counter falls back to
+ *   an in-process one (rate-limiter-flexible's insurance limiter) with the same limits, so the
+ *   limits still hold, per instance, instead of failing open or refusing every sign-in. Its
+ *   keys expire with their window and are never evicted early; a refused address adds none.
+ * - Without Redis (the embedded demo) the in-process counters are the only ones.
  */
+import type { RedisClient } from '@stash/cache';
 import { TRPCError } from '@trpc/server';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  RLWrapperTimeouts,
+} from 'rate-limiter-flexible';
 
 export interface SignInLimits {
   /** Attempts per account per window. */
   perAccount: number;
   /** Attempts per client address per window. */
   perAddress: number;
+  /** Whole seconds: Redis expires the counters by the second. */
   windowMs: number;
 }
 
 export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = { perAccount: 5, perAddress: 30, windowMs: 15 * 60_000 };
 
-const MAX_TRACKED = 50_000;
+/** A sign-in is not the hot path; past this the in-process counter answers instead of Redis. */
+const REDIS_TIMEOUT_MS = 500;
 
-interface Window {
-  count: number;
-  resetAt: number;
+export interface SignInLimiterOptions {
+  limits?: SignInLimits;
+  /** Shared counters for every instance; without it they live in this process. */
+  redis?: RedisClient;
+  /** First segment of the counters' Redis keys (the cache's prefix; tests use their own). */
+  keyPrefix?: string;
+}
+
+export interface SignInAttempt {
+  /** The password was right: the account gets its attempt back (best effort). */
+  succeeded(): Promise<void>;
+}
+
+function counter(name: string, points: number, opts: SignInLimiterOptions): RateLimiterAbstract {
+  const duration = Math.max(1, Math.round((opts.limits ?? DEFAULT_SIGN_IN_LIMITS).windowMs / 1000));
+  const local = new RateLimiterMemory({ keyPrefix: name, points, duration });
+  if (!opts.redis) return local;
+  const shared = new RateLimiterRedis({
+    storeClient: opts.redis,
+    keyPrefix: `${opts.keyPrefix ?? 'stash'}:sign-in:${name}`,
+    points,
+    duration,
+    // Not connected: straight to the insurance counter rather than waiting for a reconnect.
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: local,
+  });
+  // The wrapper turns a hung Redis into the same fallback (it inherits `local` as insurance).
+  return new RLWrapperTimeouts({ limiter: shared, timeoutMs: REDIS_TIMEOUT_MS });
+}
+
+function tooMany(msBeforeNext: number): TRPCError {
+  const minutes = Math.max(1, Math.ceil(msBeforeNext / 60_000));
+  return new TRPCError({
+    code: 'TOO_MANY_REQUESTS',
+    message: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  });
+}
+
+async function take(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key, 1);
+  } catch (rejection) {
+    // A RateLimiterRes is "no points left"; anything else is an error both tiers failed with.
+    if (rejection instanceof RateLimiterRes) throw tooMany(rejection.msBeforeNext);
+    throw rejection;
+  }
 }
 
 export class SignInLimiter {
-  private readonly windows = new Map<string, Window>();
+  private readonly byAddress: RateLimiterAbstract;
+  private readonly byAccount: RateLimiterAbstract;
 
-  constructor(
-    private readonly limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(opts: SignInLimiterOptions = {}) {
+    const limits = opts.limits ?? DEFAULT_SIGN_IN_LIMITS;
+    this.byAddress = counter('address', limits.perAddress, opts);
+    this.byAccount = counter('account', limits.perAccount, opts);
+  }
 
   /** Counts one attempt or throws TOO_MANY_REQUESTS; call `succeeded()` on the result when it does. */
-  begin(email: string, address: string | null): { succeeded(): void } {
-    const keys: Array<[string, number]> = [[`account:${email}`, this.limits.perAccount]];
-    if (address) keys.push([`address:${address}`, this.limits.perAddress]);
-    for (const [key, limit] of keys) {
-      const window = this.current(key);
-      if (window.count >= limit) {
-        const minutes = Math.max(1, Math.ceil((window.resetAt - this.now()) / 60_000));
-        throw new TRPCError({
-          code: 'TOO_MANY_REQUESTS',
-          message: `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-        });
-      }
-    }
-    for (const [key] of keys) this.current(key).count++;
-    const accountKey = keys[0]![0];
+  async begin(email: string, address: string | null): Promise<SignInAttempt> {
+    if (address) await take(this.byAddress, address);
+    await take(this.byAccount, email);
     return {
-      succeeded: () => {
-        const window = this.windows.get(accountKey);
-        if (window && window.count > 0) window.count--;
+      succeeded: async () => {
+        // A reward that does not arrive only leaves the limit stricter: not worth failing a sign-in.
+        await this.byAccount.reward(email, 1).catch(() => {});
       },
     };
-  }
-
-  private current(key: string): Window {
-    const now = this.now();
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      if (!window && this.windows.size >= MAX_TRACKED) this.evictExpired(now);
-      window = { count: 0, resetAt: now + this.limits.windowMs };
-      this.windows.set(key, window);
-    }
-    return window;
-  }
-
-  private evictExpired(now: number): void {
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
-    // Still full (a flood of distinct keys inside one window): drop the oldest entries.
-    for (const key of this.windows.keys()) {
-      if (this.windows.size < MAX_TRACKED) break;
-      this.windows.delete(key);
-    }
   }
 }

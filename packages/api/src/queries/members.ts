@@ -1,7 +1,10 @@
 /**
- * Workspace membership writes. Each is one SQL statement, so the "a workspace keeps at least
- * one owner" rule is checked in the same statement that changes the row (no read-then-write
- * window between two owners demoting each other one at a time).
+ * Workspace membership writes. Each checks "a workspace keeps at least one owner" in the same
+ * statement that changes the row. One statement is not enough against concurrent writes: under
+ * READ COMMITTED two owners demoting each other at once each count the other still an owner and
+ * both commit. So every change first takes the workspace's membership lock (`lockMembership`,
+ * in the write's transaction): changes of one workspace run one after another, and each
+ * statement counts the owners the previous change left.
  */
 import { Prisma, type PrismaClient, type WorkspaceRole } from '@stash/db';
 
@@ -26,6 +29,23 @@ export async function addMember(prisma: Db, ref: MemberRef & { role: WorkspaceRo
 const NOT_LAST_OWNER = (workspaceId: number) => Prisma.sql`
   (role <> 'OWNER' OR (SELECT count(*) FROM workspace_members o
      WHERE o.workspace_id = ${workspaceId} AND o.role = 'OWNER') > 1)`;
+
+/**
+ * Locks the workspace row (`FOR NO KEY UPDATE`: membership changes of this workspace wait for
+ * each other, while inserts that only reference the workspace, like installs, do not) until
+ * the transaction ends; then the member's current role, read under that lock (null: none).
+ */
+export async function lockMembership(
+  tx: Prisma.TransactionClient,
+  ref: MemberRef,
+): Promise<WorkspaceRole | null> {
+  await tx.$queryRaw`SELECT id FROM workspaces WHERE id = ${ref.workspaceId} FOR NO KEY UPDATE`;
+  const member = await tx.workspaceMember.findUnique({
+    where: { workspaceId_userId: { workspaceId: ref.workspaceId, userId: ref.userId } },
+    select: { role: true },
+  });
+  return member?.role ?? null;
+}
 
 export type MemberChange = 'done' | 'not-member' | 'last-owner';
 

@@ -27,7 +27,8 @@ export const authRouter = {
   /** Sets the session cookie. Scripts: POST /api/trpc/auth.signIn, keep the Set-Cookie (README). */
   signIn: publicProcedure.input(signInInput).mutation(async ({ ctx, input }) => {
     // Counted before any work, so a burst is refused without touching the database or bcrypt.
-    const attempt = (ctx.signInLimiter ?? defaultLimiter).begin(input.email, ctx.clientAddress);
+    // Without a limiter in the deps (tests, scripts): one per process, counting in memory.
+    const attempt = await (ctx.signInLimiter ?? defaultLimiter).begin(input.email, ctx.clientAddress);
     const user = await ctx.prisma.user.findUnique({
       where: { email: input.email },
       select: { id: true, email: true, name: true, passwordHash: true, sessionVersion: true },
@@ -38,7 +39,7 @@ export const authRouter = {
     if (!user || !valid) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password.' });
     }
-    attempt.succeeded();
+    await attempt.succeeded();
     const session = { userId: user.id, email: user.email, name: user.name };
     const sealed = await sealSession(session, user.sessionVersion, ctx.sessionSecret);
     ctx.resHeaders.append('set-cookie', sessionCookie(sealed, ctx.secureCookies ?? false));

@@ -8,12 +8,14 @@ import { userIdSchema, workspaceIdSchema, workspaceRoleSchema } from '@stash/val
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { requireMemberFresh } from '../auth/membership';
+import type { Session } from '../auth/session';
 import { type MutationPath, writeThenInvalidate } from '../caching/invalidate';
 import type { Tx } from '../caching/outbox';
 import { tags } from '../caching/tags';
 import type { Context } from '../context';
 import {
   addMember,
+  lockMembership,
   type MemberChange,
   type MemberRef,
   removeMember,
@@ -23,33 +25,40 @@ import { protectedProcedure } from '../trpc';
 
 const memberRef = z.object({ workspaceId: workspaceIdSchema, userId: userIdSchema });
 
+const onlyOwners = () => new TRPCError({ code: 'FORBIDDEN', message: 'Only an owner can manage members.' });
+
+/** Before any work: a caller who is not an owner is refused without a transaction. */
 async function requireOwner(ctx: Context, workspaceId: number): Promise<void> {
-  if ((await requireMemberFresh(ctx, workspaceId)) !== 'OWNER') {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only an owner can manage members.' });
-  }
+  if ((await requireMemberFresh(ctx, workspaceId)) !== 'OWNER') throw onlyOwners();
 }
 
 /**
  * Runs a membership write in a transaction with its invalidation (the member's cached
  * membership list and the workspace); a refused change throws, so nothing is recorded.
+ * The workspace's membership lock is taken first (queries/members.ts): concurrent changes run
+ * one after another, and the caller's own role is checked again under it, so an owner demoted
+ * a moment ago by another owner can no longer act as one.
  */
 async function changeMembers(
-  ctx: Context,
+  ctx: Context & { session: Session },
   mutation: MutationPath,
-  ref: MemberRef,
+  change: { ref: MemberRef; by: 'owner' | 'member' },
   write: (tx: Tx) => Promise<MemberChange>,
 ): Promise<void> {
+  const { ref } = change;
   await writeThenInvalidate(ctx, mutation, async (tx) => {
-    const change = await write(tx);
-    if (change === 'not-member') throw new TRPCError({ code: 'NOT_FOUND', message: 'No such member.' });
-    if (change === 'last-owner') {
+    const callerRole = await lockMembership(tx, { workspaceId: ref.workspaceId, userId: ctx.session.userId });
+    if (change.by === 'owner' && callerRole !== 'OWNER') throw onlyOwners();
+    const outcome = await write(tx);
+    if (outcome === 'not-member') throw new TRPCError({ code: 'NOT_FOUND', message: 'No such member.' });
+    if (outcome === 'last-owner') {
       throw new TRPCError({
         code: 'CONFLICT',
         message: 'A workspace needs an owner: make someone else an owner first.',
       });
     }
     return {
-      result: change,
+      result: outcome,
       invalidate: { hard: [tags.userMemberships(ref.userId), tags.workspace(ref.workspaceId)] },
     };
   });
@@ -69,7 +78,7 @@ export const membersRouter = {
       const user = await ctx.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
       if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'No user with that email.' });
       const ref = { workspaceId: input.workspaceId, userId: user.id };
-      await changeMembers(ctx, 'members.add', ref, async (tx) => {
+      await changeMembers(ctx, 'members.add', { ref, by: 'owner' }, async (tx) => {
         if (await addMember(tx, { ...ref, role: input.role })) return 'done';
         throw new TRPCError({ code: 'CONFLICT', message: 'Already a member of this workspace.' });
       });
@@ -78,7 +87,7 @@ export const membersRouter = {
 
   remove: protectedProcedure.input(memberRef).mutation(async ({ ctx, input }) => {
     await requireOwner(ctx, input.workspaceId);
-    await changeMembers(ctx, 'members.remove', input, (tx) => removeMember(tx, input));
+    await changeMembers(ctx, 'members.remove', { ref: input, by: 'owner' }, (tx) => removeMember(tx, input));
     return { ...input, removed: true };
   }),
 
@@ -86,7 +95,9 @@ export const membersRouter = {
     .input(memberRef.extend({ role: workspaceRoleSchema }))
     .mutation(async ({ ctx, input }) => {
       await requireOwner(ctx, input.workspaceId);
-      await changeMembers(ctx, 'members.setRole', input, (tx) => setMemberRole(tx, input));
+      await changeMembers(ctx, 'members.setRole', { ref: input, by: 'owner' }, (tx) =>
+        setMemberRole(tx, input),
+      );
       return input;
     }),
 
@@ -95,7 +106,7 @@ export const membersRouter = {
     .mutation(async ({ ctx, input }) => {
       await requireMemberFresh(ctx, input.workspaceId);
       const ref = { workspaceId: input.workspaceId, userId: ctx.session.userId };
-      await changeMembers(ctx, 'members.leave', ref, (tx) => removeMember(tx, ref));
+      await changeMembers(ctx, 'members.leave', { ref, by: 'member' }, (tx) => removeMember(tx, ref));
       return { ...ref, removed: true };
     }),
 } satisfies TRPCRouterRecord;

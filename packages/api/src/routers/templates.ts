@@ -27,12 +27,22 @@ import {
 } from '../queries/templates';
 import { protectedProcedure } from '../trpc';
 
+// superjson refuses to serialize an object with one of these keys (prototype pollution): a
+// stored template carrying one would answer 500 to everyone who lists or opens it.
+const UNSERIALIZABLE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const configKey = text()
+  .max(60)
+  .refine(
+    (key) => !UNSERIALIZABLE_KEYS.has(key),
+    'A config key cannot be __proto__, constructor or prototype',
+  );
+
 const stepSchema = z.object({
   name: text().trim().min(1, 'Each step needs a name').max(80),
   action: text().trim().min(1, 'Each step needs an action').max(80),
   agentSlug: text().trim().max(120).optional(),
   // Stored as jsonb: keys and values must be storable text too.
-  config: z.record(text().max(60), z.union([text().max(500), z.number(), z.boolean()])).optional(),
+  config: z.record(configKey, z.union([text().max(500), z.number(), z.boolean()])).optional(),
 });
 
 const templateFields = {

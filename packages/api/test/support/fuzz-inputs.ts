@@ -1,7 +1,8 @@
 /**
  * fast-check arbitraries for hostile requests: inputs near every bound the API and PostgreSQL
  * have (int4, NUL, lone surrogates, LIKE wildcards, cursors, huge and deep values), malformed
- * wire formats, and batches past the limit.
+ * wire formats, batches past the limit, forged forwarding headers, and sign-in `next` values
+ * built from what browsers read as a path separator or drop.
  */
 import { CATEGORIES } from '@stash/validators';
 import fc from 'fast-check';
@@ -206,4 +207,78 @@ export const fuzzHeaders = fc.constantFrom<Headers>(
   'json',
   'cross-site',
   'text-plain',
+);
+
+// Forwarding headers as a client (not a proxy we trust) would forge them: addresses of every
+// family and spelling, garbage, long chains, and our own peer header.
+const address = fc.oneof(
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.constantFrom(
+    '127.0.0.1',
+    '::1',
+    '::ffff:10.0.0.1',
+    '[::1]:443',
+    '10.0.0.1:8080',
+    'unknown',
+    '',
+    ' ',
+    '_',
+    '0',
+  ),
+  smallText,
+);
+export const forwardedHeaders = fc
+  .record(
+    {
+      'x-forwarded-for': fc.oneof(
+        fc.array(address, { maxLength: 6 }).map((chain) => chain.join(', ')),
+        fc.constantFrom(',,,', ', ', 'x'.repeat(8_000), '1.1.1.1,'.repeat(500)),
+      ),
+      'x-stash-peer': address,
+      'x-forwarded-host': fc.oneof(fc.domain(), smallText),
+      forwarded: fc.constantFrom(
+        'for=6.6.6.6',
+        'for="[2001:db8::1]:80";proto=https',
+        'for=unknown, for=_hidden',
+      ),
+    },
+    { requiredKeys: [] },
+  )
+  .map((headers) =>
+    // fetch refuses header values with control characters or non-Latin-1: what reaches a server.
+    Object.fromEntries(Object.entries(headers).filter(([, value]) => /^[\x20-\x7e]*$/.test(value))),
+  );
+
+// Pieces a browser reads as `/` or drops, and places where they escape to another host.
+const nextPiece = fc.constantFrom(
+  '/',
+  '\\',
+  '\t',
+  '\n',
+  '\r',
+  ' ',
+  '\u0000',
+  '%09',
+  '%5C',
+  '%2F',
+  '.',
+  '..',
+  'evil.example',
+  '@evil.example',
+  ':',
+  'https:',
+  'javascript:',
+  '//',
+  '?',
+  '#',
+  'workspaces',
+  '\u3002', // ideographic full stop
+  '\uFF0F', // fullwidth solidus
+);
+export const nextParam = fc.oneof(
+  fc.array(nextPiece, { minLength: 1, maxLength: 8 }).map((pieces) => pieces.join('')),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.webUrl(),
+  fc.webPath(),
 );

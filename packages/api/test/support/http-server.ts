@@ -5,7 +5,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiDeps } from '../../src';
+import { clientAddressOf, parseTrustedProxies } from '../../src/client-address';
 import { handleTrpcRequest } from '../../src/http';
+
+// Loopback as the trusted proxy in front, so forwarded headers sent to this server are walked.
+const TRUSTED = parseTrustedProxies('127.0.0.1, ::1');
 
 async function toRequest(req: IncomingMessage): Promise<Request> {
   const chunks: Buffer[] = [];
@@ -26,7 +30,11 @@ export async function startHttpServer(deps: ApiDeps): Promise<{ url: string; clo
   const server = createServer((req, res) => {
     void (async () => {
       const response = await handleTrpcRequest(await toRequest(req), deps, {
-        clientAddress: req.socket.remoteAddress ?? null,
+        clientAddress: clientAddressOf(
+          [req.headers['x-forwarded-for'] ?? []].flat().join(', ') || null,
+          req.socket.remoteAddress ?? null,
+          TRUSTED,
+        ),
       });
       const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
       const cookies = response.headers.getSetCookie();

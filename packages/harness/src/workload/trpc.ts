@@ -89,7 +89,8 @@ export async function signIn(baseUrl: string, email: string, password: string): 
   assertLoopback(baseUrl);
   const call = mutationCall('auth.signIn', { email, password });
   // The load stands for users on many machines: each sign-in names its own (loopback) address,
-  // or the per-address limit (30 per 15 min) would refuse the 50 seeded users of one run.
+  // or the per-address limit (30 per 15 min) would refuse the 50 seeded users of one run. The
+  // app believes the header because web.ts starts it with loopback as a trusted proxy.
   signIns++;
   const res = await fetch(`${baseUrl}${call.path}`, {
     method: 'POST',

@@ -1,18 +1,14 @@
 import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
+import { safeNextPath } from '@stash/validators';
 import { SignInForm } from '~/components/auth/sign-in-form';
 
 export const metadata = { title: 'Sign in' };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-function safeNext(value: string | string[] | undefined): string {
-  const next = Array.isArray(value) ? value[0] : value;
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
-
 export default async function SignInPage({ searchParams }: Props) {
-  const next = safeNext((await searchParams).next);
+  // Same-site paths only, as the browser will read them (packages/validators, next-path.ts).
+  const next = safeNextPath((await searchParams).next);
   return (
     <section className="narrow">
       <h1>Sign in</h1>

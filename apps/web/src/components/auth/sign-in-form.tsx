@@ -1,5 +1,6 @@
 'use client';
 
+import { safeNextPath } from '@stash/validators';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
@@ -17,7 +18,8 @@ export function SignInForm({ next }: { next: string }) {
       // Nothing cached under the previous session survives; the header learns who we are at once.
       queryClient.clear();
       utils.auth.me.setData(undefined, user);
-      router.push(next);
+      // Checked again where it is followed: this component must not trust its caller for that.
+      router.push(safeNextPath(next));
       router.refresh();
     },
   });
