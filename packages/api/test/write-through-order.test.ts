@@ -28,7 +28,9 @@ describe('write-through order', () => {
     const ada = await h.session(ADA);
     const grace = await h.session(GRACE);
     const adaWorkspace = (
-      await h.db.prisma.workspace.findFirstOrThrow({ where: { members: { some: { userId: ada.userId, role: 'OWNER' } } } })
+      await h.db.prisma.workspace.findFirstOrThrow({
+        where: { members: { some: { userId: ada.userId, role: 'OWNER' } } },
+      })
     ).id;
     const graceWorkspace = (
       await h.db.prisma.workspace.findFirstOrThrow({
