@@ -9,14 +9,15 @@ CREATE EXTENSION IF NOT EXISTS "fuzzystrmatch";
 -- searched). Each part is indexed twice: English stems match other forms of a word ("translate"
 -- finds "Translator"), the unstemmed 'simple' words make prefixes typed past a stem match
 -- ("translati" is not a prefix of the stem "translat", but is of "translation").
+-- Tags may be NULL (the column has no NOT NULL): coalesce, or the whole document would be NULL.
 -- IMMUTABLE is true for this body (fixed configurations; array_to_string of text[] is only
 -- marked STABLE because other element types' output can depend on settings), and a generated
 -- column requires it.
 CREATE FUNCTION "agent_search_document"("name" TEXT, "tags" TEXT[], "description" TEXT)
 RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT setweight(to_tsvector('english'::regconfig, "name") || to_tsvector('simple'::regconfig, "name"), 'A')
-      || setweight(to_tsvector('english'::regconfig, array_to_string("tags", ' '))
-                   || to_tsvector('simple'::regconfig, array_to_string("tags", ' ')), 'B')
+      || setweight(to_tsvector('english'::regconfig, coalesce(array_to_string("tags", ' '), ''))
+                   || to_tsvector('simple'::regconfig, coalesce(array_to_string("tags", ' '), '')), 'B')
       || setweight(to_tsvector('english'::regconfig, "description")
                    || to_tsvector('simple'::regconfig, "description"), 'C')
 $$;
@@ -45,7 +46,7 @@ CREATE INDEX "search_words_lexeme_idx" ON "search_words" ("lexeme");
 -- The searchable text of one agent as a single string: what the vocabulary is built from.
 CREATE FUNCTION "agent_search_text"("name" TEXT, "tags" TEXT[], "description" TEXT)
 RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT "name" || ' ' || array_to_string("tags", ' ') || ' ' || "description"
+  SELECT "name" || ' ' || coalesce(array_to_string("tags", ' '), '') || ' ' || "description"
 $$;
 
 -- Adds `delta` agents to each word of the given texts (one text per agent; a word counts once
