@@ -9,7 +9,8 @@
  *   options: --connections=10 --duration=20 --warmup=3 (seconds)
  */
 import { parseArgs } from 'node:util';
-import { loadJudgedSet, searchAgents, searchInput } from '@stash/api';
+import { searchAgents, searchInput } from '@stash/api';
+import { loadJudgedSet } from '@stash/api/search-quality';
 import { createDb } from '@stash/db';
 import { build } from 'hdr-histogram-js';
 import { machine } from './src/report';

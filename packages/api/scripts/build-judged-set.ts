@@ -10,7 +10,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createDb } from '@stash/db';
-import { JUDGED_SET_PATH, type JudgedQuery } from '../src/search/quality';
+import { type JudgedQuery, judgedSetPath } from '../src/search/quality';
 
 interface Agent {
   slug: string;
@@ -171,5 +171,5 @@ for (const tool of [
   add('description only', tool, descriptionHas(tool), `${tool} in the description`);
 }
 
-await writeFile(JUDGED_SET_PATH, `${JSON.stringify(judged, null, 1)}\n`);
-console.log(`wrote ${judged.length} judged queries to ${JUDGED_SET_PATH}`);
+await writeFile(judgedSetPath(), `${JSON.stringify(judged, null, 1)}\n`);
+console.log(`wrote ${judged.length} judged queries to ${judgedSetPath()}`);

@@ -22,5 +22,4 @@ export { searchAgents } from './queries/agents';
 export { type AppRouter, appRouter, createCaller } from './root';
 export { searchInput } from './routers/marketplace';
 export { type ApiRuntime, createApiRuntime, createCacheFromConfig } from './runtime';
-export { loadJudgedSet } from './search/quality';
 export type { RouterInputs, RouterOutputs } from './types';

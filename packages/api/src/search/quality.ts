@@ -9,7 +9,10 @@ import type { PrismaClient } from '@stash/db';
 import { searchAgents } from '../queries/agents';
 import { searchInput } from '../routers/marketplace';
 
-export const JUDGED_SET_PATH = fileURLToPath(new URL('../../search-quality/judged.json', import.meta.url));
+/** Where the judged set lives (resolved when asked: bundlers give this module no file URL). */
+export function judgedSetPath(): string {
+  return fileURLToPath(new URL('../../search-quality/judged.json', import.meta.url));
+}
 
 export interface JudgedQuery {
   kind:
@@ -44,7 +47,7 @@ export interface QualityReport {
 const DEPTH = 10;
 
 export async function loadJudgedSet(): Promise<JudgedQuery[]> {
-  return JSON.parse(await readFile(JUDGED_SET_PATH, 'utf8')) as JudgedQuery[];
+  return JSON.parse(await readFile(judgedSetPath(), 'utf8')) as JudgedQuery[];
 }
 
 export async function evaluateSearch(prisma: PrismaClient, judged: JudgedQuery[]): Promise<QualityReport> {
