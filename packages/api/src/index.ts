@@ -19,6 +19,8 @@ export {
 export { devSessionSecret } from './dev-secret';
 export { CACHE_HEADER, handleTrpcRequest } from './http';
 export { bearerMatches, type OpsAccess, opsAccess, opsRefusal } from './ops-access';
+export { searchAgents } from './queries/agents';
 export { type AppRouter, appRouter, createCaller } from './root';
+export { searchInput } from './routers/marketplace';
 export { type ApiRuntime, createApiRuntime, createCacheFromConfig } from './runtime';
 export type { RouterInputs, RouterOutputs } from './types';

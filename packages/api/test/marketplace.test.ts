@@ -58,8 +58,8 @@ describe('marketplace.search', () => {
       const haystack = `${agent.name} ${agent.description} ${agent.tags.join(' ')}`.toLowerCase();
       expect(haystack).toContain(word.toLowerCase());
     }
-    const none = await api.marketplace.search({ query: 'zzqqxx-no-such-agent' });
-    expect(none).toEqual({ items: [], nextCursor: null });
+    const none = await api.marketplace.search({ query: 'zzqqxx qqzzyy' });
+    expect(none).toEqual({ items: [], nextCursor: null, total: 0, correctedQuery: null });
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { defaultEmbeddedDataDir } from './paths';
@@ -26,7 +27,9 @@ export type EmbeddedOptions = {
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
   const dataDir = opts.dataDir ?? defaultEmbeddedDataDir();
   if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  // The migrations create both extensions (trigram indexes; levenshtein for search's typo
+  // tolerance); PGlite can only create an extension whose code was loaded here.
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm, fuzzystrmatch } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: 4 });
   try {
     await server.start();

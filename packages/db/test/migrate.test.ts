@@ -12,6 +12,7 @@ const TABLES = [
   'agent_installs',
   'agents',
   'cache_outbox',
+  'search_words',
   'users',
   'workflow_templates',
   'workspace_members',

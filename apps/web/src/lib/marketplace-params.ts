@@ -5,6 +5,7 @@ export type SearchInput = RouterInputs['marketplace']['search'];
 export type SortBy = NonNullable<SearchInput['sortBy']>;
 
 export const SORT_OPTIONS = [
+  { value: 'relevance', label: 'Best match' },
   { value: 'trending', label: 'Trending' },
   { value: 'installs', label: 'Most installed' },
   { value: 'rating', label: 'Top rated' },
@@ -19,7 +20,20 @@ export const MAX_QUERY_LENGTH = 100;
 export interface MarketplaceParams {
   query: string;
   category: Category | undefined;
-  sortBy: SortBy;
+  /** undefined: the default, Best match with search text and Trending without. */
+  sortBy: SortBy | undefined;
+}
+
+/** The order the list is in: the chosen sort, or the default for the search text. */
+export function effectiveSort(params: Pick<MarketplaceParams, 'query' | 'sortBy'>): SortBy {
+  const hasQuery = params.query.trim() !== '';
+  if (params.sortBy === 'relevance' && !hasQuery) return 'trending';
+  return params.sortBy ?? (hasQuery ? 'relevance' : 'trending');
+}
+
+/** The sorts offered: Best match only means something with search text. */
+export function sortOptionsFor(query: string) {
+  return SORT_OPTIONS.filter((o) => o.value !== 'relevance' || query.trim() !== '');
 }
 
 type RawParams = Record<string, string | string[] | undefined>;
@@ -35,15 +49,16 @@ export function parseMarketplaceParams(raw: RawParams): MarketplaceParams {
   return {
     query: (first(raw.q) ?? '').slice(0, MAX_QUERY_LENGTH),
     category: CATEGORIES.find((c) => c === category),
-    sortBy: SORT_OPTIONS.find((o) => o.value === sort)?.value ?? 'trending',
+    sortBy: SORT_OPTIONS.find((o) => o.value === sort)?.value,
   };
 }
 
 /** The search input for one page of results (the cursor is added by the infinite query). */
 export function searchInputOf(params: MarketplaceParams): Omit<SearchInput, 'cursor'> {
+  // The API picks the default sort itself, so "no sort" and the default share one cache entry.
   return {
     query: params.query.trim(),
-    sortBy: params.sortBy,
+    ...(params.sortBy ? { sortBy: params.sortBy } : {}),
     limit: PAGE_SIZE,
     ...(params.category ? { category: params.category } : {}),
   };
@@ -53,7 +68,7 @@ export function marketplaceUrl(params: MarketplaceParams): string {
   const search = new URLSearchParams();
   if (params.query.trim()) search.set('q', params.query.trim());
   if (params.category) search.set('category', params.category);
-  if (params.sortBy !== 'trending') search.set('sort', params.sortBy);
+  if (params.sortBy) search.set('sort', params.sortBy);
   const qs = search.toString();
   return qs ? `/?${qs}` : '/';
 }

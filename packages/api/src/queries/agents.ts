@@ -1,16 +1,22 @@
 /** Agent reads, shaped for the marketplace. Kept apart from routers so they stay one screen. */
 import type { Prisma, PrismaClient } from '@stash/db';
-import { type Cursor, cursorDate, cursorNumber, toPage } from './cursor';
+import { fullTextSearch } from '../search/full-text';
+import type { MatchRange } from '../search/highlight';
+import { searchWords } from '../search/normalize';
+import { type ResolvedWord, resolveWords } from '../search/vocabulary';
+import { type Cursor, cursorDate, cursorNumber, encodeCursor, toPage } from './cursor';
 
-export const SORTS = ['trending', 'newest', 'rating', 'installs'] as const;
+/** 'relevance' is Best match: only meaningful with a query (the input schema picks it then). */
+export const SORTS = ['relevance', 'trending', 'newest', 'rating', 'installs'] as const;
 export type AgentSort = (typeof SORTS)[number];
+export type BrowseSort = Exclude<AgentSort, 'relevance'>;
 
 const SORT_COLUMN = {
   trending: 'trendingScore',
   newest: 'createdAt',
   rating: 'rating',
   installs: 'installCount',
-} as const satisfies Record<AgentSort, keyof Prisma.AgentWhereInput>;
+} as const satisfies Record<BrowseSort, keyof Prisma.AgentWhereInput>;
 
 export const agentCardSelect = {
   id: true,
@@ -37,12 +43,29 @@ export interface SearchAgentsParams {
   cursor?: Cursor | undefined;
 }
 
-function cursorValueOf(agent: AgentCard, sortBy: AgentSort): number | string {
+/** Which parts of a card's name and description matched the query, for highlighting. */
+export interface CardMatches {
+  name: MatchRange[];
+  description: MatchRange[];
+}
+
+export type SearchCard = AgentCard & { matches: CardMatches | null };
+
+export interface SearchPage {
+  items: SearchCard[];
+  nextCursor: string | null;
+  /** Exact number of agents the query returns (null when browsing: the category counts say it). */
+  total: number | null;
+  /** The words searched for when some were corrected ("sumarize" -> "summarize"), else null. */
+  correctedQuery: string | null;
+}
+
+function cursorValueOf(agent: AgentCard, sortBy: BrowseSort): number | string {
   const value = agent[SORT_COLUMN[sortBy]];
   return value instanceof Date ? value.toISOString() : value;
 }
 
-function afterCursor(sortBy: AgentSort, cursor: Cursor): Prisma.AgentWhereInput {
+function afterCursor(sortBy: BrowseSort, cursor: Cursor): Prisma.AgentWhereInput {
   const column = SORT_COLUMN[sortBy];
   const value =
     column === 'createdAt'
@@ -52,39 +75,79 @@ function afterCursor(sortBy: AgentSort, cursor: Cursor): Prisma.AgentWhereInput 
   return { OR: [{ [column]: { lt: value } }, { [column]: value, id: { lt: cursor.id } }] };
 }
 
-/**
- * Prisma's `contains` becomes `ILIKE '%' || value || '%'` without escaping, so `%`, `_` and `\`
- * in the user's text would act as wildcards. Backslash is PostgreSQL's default LIKE escape.
- */
-export function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
-}
-
-export async function searchAgents(prisma: PrismaClient, params: SearchAgentsParams) {
-  const { query, category, sortBy, limit, cursor } = params;
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
-  const where: Prisma.AgentWhereInput = {
-    published: true,
-    ...(category ? { category } : {}),
-    AND: [
-      // Every word must appear in the name, the description or the tags (ILIKE, trigram-indexed).
-      ...words.map((word) => ({
-        OR: [
-          { name: { contains: likeLiteral(word), mode: 'insensitive' as const } },
-          { description: { contains: likeLiteral(word), mode: 'insensitive' as const } },
-          { tags: { has: word } },
-        ],
-      })),
-      ...(cursor ? [afterCursor(sortBy, cursor)] : []),
-    ],
-  };
+/** No query: the catalogue in a column's order, keyset-paged through its index. */
+async function browseAgents(
+  prisma: PrismaClient,
+  params: Omit<SearchAgentsParams, 'query' | 'sortBy'> & { sortBy: BrowseSort },
+): Promise<SearchPage> {
+  const { category, sortBy, limit, cursor } = params;
   const rows = await prisma.agent.findMany({
-    where,
+    where: {
+      published: true,
+      ...(category ? { category } : {}),
+      ...(cursor ? { AND: [afterCursor(sortBy, cursor)] } : {}),
+    },
     orderBy: [{ [SORT_COLUMN[sortBy]]: 'desc' }, { id: 'desc' }],
     take: limit + 1,
     select: agentCardSelect,
   });
-  return toPage(rows, limit, (agent) => cursorValueOf(agent, sortBy));
+  const page = toPage(rows, limit, (agent) => cursorValueOf(agent, sortBy));
+  return {
+    items: page.items.map((agent) => ({ ...agent, matches: null })),
+    nextCursor: page.nextCursor,
+    total: null,
+    correctedQuery: null,
+  };
+}
+
+/** Stop words only narrow a query that has other words; a query of stop words alone keeps them. */
+function meaningfulWords(resolved: ResolvedWord[]): ResolvedWord[] {
+  const meaningful = resolved.filter((w) => !w.stopWord);
+  return meaningful.length > 0 ? meaningful : resolved;
+}
+
+/** A query: typos corrected against the vocabulary, then ranked full-text search. */
+async function searchByText(
+  prisma: PrismaClient,
+  words: string[],
+  params: SearchAgentsParams,
+): Promise<SearchPage> {
+  const resolved = await resolveWords(prisma, words);
+  const last = resolved.at(-1);
+  const result = await fullTextSearch(prisma, {
+    words: meaningfulWords(resolved).map((w) => ({ term: w.term, stemmed: !w.stopWord, prefix: w === last })),
+    category: params.category,
+    sortBy: params.sortBy,
+    limit: params.limit,
+    cursor: params.cursor,
+  });
+  const hits = result.hits.slice(0, params.limit);
+  const cards = await prisma.agent.findMany({
+    where: { id: { in: hits.map((h) => h.id) } },
+    select: agentCardSelect,
+  });
+  const byId = new Map(cards.map((card) => [card.id, card]));
+  const items = hits.flatMap((hit) => {
+    const card = byId.get(hit.id);
+    return card ? [{ ...card, matches: hit.matches }] : [];
+  });
+  const lastHit = hits.at(-1);
+  const nextCursor =
+    result.hits.length > params.limit && lastHit
+      ? encodeCursor({
+          value: lastHit.sortValue instanceof Date ? lastHit.sortValue.toISOString() : lastHit.sortValue,
+          id: lastHit.id,
+        })
+      : null;
+  const correctedQuery = resolved.some((w) => w.corrected) ? resolved.map((w) => w.term).join(' ') : null;
+  return { items, nextCursor, total: result.total, correctedQuery };
+}
+
+export async function searchAgents(prisma: PrismaClient, params: SearchAgentsParams): Promise<SearchPage> {
+  const words = searchWords(params.query);
+  if (words.length > 0) return searchByText(prisma, words, params);
+  const sortBy = params.sortBy === 'relevance' ? 'trending' : params.sortBy;
+  return browseAgents(prisma, { ...params, sortBy });
 }
 
 export async function findAgent(prisma: PrismaClient, by: { id: number } | { slug: string }) {

@@ -5,16 +5,35 @@ import { cachedProcedure } from '../caching/cached-procedure';
 import { withLiveInstallCounts } from '../caching/live';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
-import { categoryCounts, findAgent, SORTS, searchAgents } from '../queries/agents';
+import { type AgentSort, categoryCounts, findAgent, SORTS, searchAgents } from '../queries/agents';
 import { cursorSchema } from '../queries/cursor';
+import { normalizeSearchText } from '../search/normalize';
 
-export const searchInput = z.object({
-  query: text().trim().max(100, 'Search text is at most 100 characters').default(''),
-  category: categorySchema.optional(),
-  sortBy: z.enum(SORTS).default('trending'),
-  limit: z.number().int().min(1).max(50).default(20),
-  cursor: cursorSchema.optional(),
-});
+/**
+ * Normalized here, before the cached procedure hashes the parsed input into its key: equivalent
+ * searches ("PDF  Summarize" and "summarize pdf") share one entry. Without a sort, a query is
+ * ordered by Best match and the catalogue by trending; Best match without a query means trending.
+ */
+export const searchInput = z
+  .object({
+    query: text()
+      .trim()
+      .max(100, 'Search text is at most 100 characters')
+      .default('')
+      .transform(normalizeSearchText),
+    category: categorySchema.optional(),
+    sortBy: z.enum(SORTS).optional(),
+    limit: z.number().int().min(1).max(50).default(20),
+    cursor: cursorSchema.optional(),
+  })
+  .transform(({ sortBy, ...input }) => ({
+    ...input,
+    sortBy: input.query === '' ? browseSort(sortBy) : (sortBy ?? 'relevance'),
+  }));
+
+function browseSort(sortBy: AgentSort | undefined): AgentSort {
+  return sortBy === undefined || sortBy === 'relevance' ? 'trending' : sortBy;
+}
 
 const agentRef = z.union([
   z.object({ id: idSchema }).strict(),
@@ -34,11 +53,13 @@ const agentRef = z.union([
 const LIST_GRACE = '1m';
 
 export const marketplaceRouter = {
+  // v2: Best match, corrections, match ranges and the exact total joined the output.
   search: cachedProcedure({
     scope: 'public',
     ttl: TTL.marketplace,
     grace: LIST_GRACE,
     l1: true,
+    version: 'v2',
     tags: ['marketplaceLists'],
   })
     .input(searchInput)

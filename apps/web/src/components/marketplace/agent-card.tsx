@@ -2,6 +2,7 @@ import type { RouterOutputs } from '@stash/api';
 import Link from 'next/link';
 import { AgentAvatar } from '~/components/agent/avatar';
 import { formatCount, formatRating, titleCase } from '~/lib/format';
+import { Highlighted } from './highlighted';
 
 type Agent = RouterOutputs['marketplace']['search']['items'][number];
 
@@ -11,11 +12,15 @@ export function AgentCard({ agent }: { agent: Agent }) {
       <header>
         <AgentAvatar seed={agent.slug} size={36} />
         <h2>
-          <Link href={`/agents/${agent.slug}`}>{agent.name}</Link>
+          <Link href={`/agents/${agent.slug}`}>
+            <Highlighted text={agent.name} ranges={agent.matches?.name} />
+          </Link>
         </h2>
         <span className="badge">{titleCase(agent.category)}</span>
       </header>
-      <p className="description">{agent.description}</p>
+      <p className="description">
+        <Highlighted text={agent.description} ranges={agent.matches?.description} />
+      </p>
       <footer className="stats">
         <span title={`${agent.ratingCount} ratings`}>★ {formatRating(agent.rating)}</span>
         <span>{formatCount(agent.installCount)} installs</span>

@@ -28,6 +28,7 @@ export function Marketplace({ initial, shortenedFrom }: Props) {
     : counts.data?.reduce((sum, c) => sum + c.count, 0);
 
   const items = search.data?.pages.flatMap((page) => page.items) ?? [];
+  const firstPage = search.data?.pages[0];
   const filtered = Boolean(params.query.trim() || params.category);
   return (
     <section>
@@ -56,6 +57,8 @@ export function Marketplace({ initial, shortenedFrom }: Props) {
             loaded={items.length}
             hasMore={search.hasNextPage}
             categoryTotal={categoryTotal}
+            searchTotal={firstPage?.total}
+            correctedQuery={firstPage?.correctedQuery}
           />
           <AgentGrid agents={items} onClear={filtered ? clear : undefined} />
         </div>

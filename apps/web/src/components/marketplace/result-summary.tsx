@@ -12,23 +12,43 @@ interface Props {
   hasMore: boolean;
   /** Published agents in the chosen category (or all), from the category counts. */
   categoryTotal: number | undefined;
+  /** Exact number of matches of the search text, cached with the first page. */
+  searchTotal: number | null | undefined;
+  /** The words searched for when the API corrected some ("sumarize" -> "summarize"). */
+  correctedQuery: string | null | undefined;
 }
 
 /**
- * "1,204 agents in Coding" / "24+ agents match "analyst"" / "7 agents match "analyst"": exact
- * when it is known (no search text: the category counts; every page loaded: the list itself).
+ * "1,204 agents in Coding" / "286 agents match "translate"": exact (no search text: the category
+ * counts; search text: the API's total), "24+" only while neither is known. When the API
+ * corrected the words, a second line says what was searched for.
  */
-export function ResultSummary({ params, loaded, hasMore, categoryTotal }: Props) {
+export function ResultSummary({
+  params,
+  loaded,
+  hasMore,
+  categoryTotal,
+  searchTotal,
+  correctedQuery,
+}: Props) {
   const query = params.query.trim();
   const where = params.category ? ` in ${titleCase(params.category)}` : '';
+  const exact = query ? searchTotal : categoryTotal;
   let count: string;
-  if (!query && categoryTotal !== undefined) count = number.format(categoryTotal);
+  if (exact !== undefined && exact !== null) count = number.format(exact);
   else count = hasMore ? `${number.format(loaded)}+` : number.format(loaded);
   const noun = count === '1' ? 'agent' : 'agents';
   const text = query ? `${count} ${noun} match “${query}”${where}` : `${count} ${noun}${where}`;
   return (
-    <p className="result-summary muted" role="status" data-testid="result-count">
-      {text}
-    </p>
+    <>
+      <p className="result-summary muted" role="status" data-testid="result-count">
+        {text}
+      </p>
+      {query && correctedQuery && (
+        <p className="corrected-query" data-testid="corrected-query">
+          Showing results for <em>{correctedQuery}</em>
+        </p>
+      )}
+    </>
   );
 }

@@ -3,7 +3,13 @@
 import type { RouterOutputs } from '@stash/api';
 import { CATEGORIES, type Category } from '@stash/validators';
 import { titleCase } from '~/lib/format';
-import { MAX_QUERY_LENGTH, type MarketplaceParams, SORT_OPTIONS } from '~/lib/marketplace-params';
+import {
+  effectiveSort,
+  MAX_QUERY_LENGTH,
+  type MarketplaceParams,
+  SORT_OPTIONS,
+  sortOptionsFor,
+} from '~/lib/marketplace-params';
 
 interface Props {
   value: MarketplaceParams;
@@ -43,13 +49,13 @@ export function SearchControls({ value, text, counts, onText, onChange }: Props)
         </select>
         <select
           aria-label="Sort by"
-          value={value.sortBy}
+          value={effectiveSort(value)}
           onChange={(e) => {
             const sortBy = SORT_OPTIONS.find((o) => o.value === e.target.value)?.value;
             if (sortBy) onChange({ ...value, sortBy });
           }}
         >
-          {SORT_OPTIONS.map((o) => (
+          {sortOptionsFor(value.query).map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
             </option>
