@@ -23,6 +23,7 @@ import type {
   CacheStats,
   FetchOptions,
   FetchResult,
+  InvalidateOptions,
   Loader,
   PrimeOptions,
 } from './types';
@@ -107,8 +108,9 @@ export class CacheEngine implements Cache {
       this.guard,
       settings.invalidationTimeoutMs,
       settings.maxLifetimeMs,
-      (tags, except) => invalidator.invalidate(tags, { strength: 'hard', except, silent: true }),
-      (tags) => invalidator.defer(tags),
+      (tags, except, position) =>
+        invalidator.invalidate(tags, { strength: 'hard', except, silent: true, position }),
+      (tags, position) => invalidator.defer(tags, position),
       (tags) => invalidator.announceChanged(tags),
     );
   }
@@ -141,17 +143,18 @@ export class CacheEngine implements Cache {
     return this.reads.fetch(resolveCall(key, loader, options)).then(valueOfResult);
   }
 
-  async invalidateTags(tags: string[], options: { soft?: boolean } = {}): Promise<boolean> {
+  async invalidateTags(tags: string[], options: InvalidateOptions = {}): Promise<boolean> {
     const unique = [...new Set(tags)];
     if (unique.length === 0) return true;
     const soft = options.soft === true;
     const strength = soft ? 'soft' : 'hard';
+    const { position } = options;
     this.local.drop(unique, []);
     let delivered = true;
-    if (this.memory) await this.memory.invalidate(unique, strength);
+    if (this.memory) await this.memory.invalidate(unique, { strength, position });
     // A refused Redis is never read from, so there is nothing in it to invalidate.
     else if (this.invalidator && !this.redis?.refused)
-      delivered = await this.invalidator.invalidate(unique, { strength });
+      delivered = await this.invalidator.invalidate(unique, { strength, position });
     this.metrics.emit({ type: 'invalidate', tags: unique, soft, ok: delivered });
     return delivered;
   }

@@ -19,6 +19,7 @@ export type {
   FetchMode,
   FetchOptions,
   FetchResult,
+  InvalidateOptions,
   LatencyHistogram,
   Loader,
   LoaderContext,

@@ -17,12 +17,21 @@ export interface Loaded {
   verdict: LoaderVerdict;
 }
 
-export async function runLoader(call: Call<unknown>, metrics: Metrics): Promise<Loaded> {
+/**
+ * `minPosition`: what the store read before this loader said about the entry's tags (see
+ * `LoaderContext.minPosition`); undefined when no such read vouches for this run.
+ */
+export async function runLoader(
+  call: Call<unknown>,
+  metrics: Metrics,
+  minPosition: bigint | undefined,
+): Promise<Loaded> {
   const verdict: LoaderVerdict = { ttlMs: undefined, skip: false };
   const started = performance.now();
   let ok = false;
   try {
     const value = await call.loader({
+      minPosition,
       setTtl: (ms) => {
         verdict.ttlMs = ms;
       },

@@ -30,7 +30,7 @@ import type { Call, EngineSettings } from './options';
 import { RefreshBackoff } from './refresh-backoff';
 import { deserialize, serialize, shareable } from './serializer';
 import { SingleFlight } from './single-flight';
-import type { ReadResult, Store } from './stores/store';
+import type { ReadOptions, ReadResult, Store } from './stores/store';
 import type { TagInvalidator } from './tag-invalidator';
 import { judge } from './tags';
 import { sleep } from './timeout';
@@ -97,7 +97,11 @@ export class ReadPath {
     const mode = this.closed ? 'bypass' : call.mode;
     const outcome: Promise<Outcome> =
       mode === 'bypass'
-        ? runLoader(any, this.metrics).then(({ value }) => ({ value, status: 'bypass', tier: 'loader' }))
+        ? runLoader(any, this.metrics, undefined).then(({ value }) => ({
+            value,
+            status: 'bypass',
+            tier: 'loader',
+          }))
         : this.join(any, mode, ++this.ticks);
     return outcome.then((done) => {
       this.metrics.recordCall(call.namespace, call.key, done.status, done.tier);
@@ -157,9 +161,9 @@ export class ReadPath {
   /** mode 'refresh': run the loader and overwrite, whatever is cached. */
   private async refreshNow(call: AnyCall, flight: Flight): Promise<Outcome> {
     const seq = this.local.seq;
-    const read = await this.read(call, flight).catch(() => undefined);
+    const read = await this.read(call, flight, { positions: true }).catch(() => undefined);
     if (!read) return this.loadUncached(call, flight, 'error');
-    const loaded = await runLoader(call, this.metrics);
+    const loaded = await runLoader(call, this.metrics, read.position);
     const freshUntil = await this.write(call, loaded, read, seq, flight);
     return { value: loaded.value, status: 'miss', tier: 'loader', ...fresh(freshUntil) };
   }
@@ -168,31 +172,39 @@ export class ReadPath {
    * A store read, after what must precede it (replays, registration, rotation). Once it answers
    * it is the flight's check, dated when it was sent.
    */
+  /**
+   * `positions`: a loader runs next, so fetch the tags' recorded positions whatever path the
+   * store read takes (a read that offers a lease fetches them anyway when it finds no entry).
+   */
   private read(
     call: AnyCall,
     flight: Flight,
-    lease: { offerLease?: boolean; exactLease?: boolean } = {},
+    how: { offerLease?: boolean; exactLease?: boolean; positions?: boolean } = {},
   ): Promise<ReadResult> {
-    const offered =
-      flight.lease && lease.offerLease
-        ? { token: flight.lease.token, ttlMs: this.settings.leaseMs, exact: lease.exactLease === true }
-        : undefined;
+    const options: ReadOptions = {
+      ...(flight.lease && how.offerLease
+        ? {
+            lease: {
+              token: flight.lease.token,
+              ttlMs: this.settings.leaseMs,
+              exact: how.exactLease === true,
+            },
+          }
+        : {}),
+      ...(how.positions ? { positions: true } : {}),
+    };
     // Promise chains rather than an async function: on a hit nothing is awaited but the read.
     return this.remote('read', call.namespace, () => {
       const before = this.invalidator?.beforeRead(call.namespace);
-      if (before) return before.then(() => this.readStore(call, flight, offered));
-      return this.readStore(call, flight, offered);
+      if (before) return before.then(() => this.readStore(call, flight, options));
+      return this.readStore(call, flight, options);
     });
   }
 
-  private readStore(
-    call: AnyCall,
-    flight: Flight,
-    lease: { token: string; ttlMs: number; exact: boolean } | undefined,
-  ): Promise<ReadResult> {
+  private readStore(call: AnyCall, flight: Flight, options: ReadOptions): Promise<ReadResult> {
     const sentAt = ++this.ticks;
     const invalidator = this.invalidator;
-    return this.store.read(call.namespace, call.key, call.tags, lease).then((read) => {
+    return this.store.read(call.namespace, call.key, call.tags, options).then((read) => {
       flight.checkedAt = sentAt;
       // Redis forgot this namespace: register it again before any loader may run.
       if (invalidator && read.clockCreated) return invalidator.clockCreated(call.namespace).then(() => read);
@@ -266,13 +278,15 @@ export class ReadPath {
         if (acquired) {
           // Another process may have stored the value and let go of its lease between our read
           // and our SET NX (a slow or busy machine makes that likely): look once more.
-          const again = await this.read(call, flight).catch(() => undefined);
+          const again = await this.read(call, flight, { positions: true }).catch(() => undefined);
           const served = again && this.serve(call, again, seq);
           if (served) {
             lease.release();
             return served;
           }
-          if (again) read = again; // later, and still before the loader: a valid built-at
+          // Later, and still before the loader: a valid built-at, and the positions the loader
+          // needs (without them, `again` failing, the loader is told to read the primary).
+          if (again) read = again;
         }
       }
       // `read` was made before (or atomically with) taking this lease, hence before the loader:
@@ -303,9 +317,9 @@ export class ReadPath {
     const lease = flight.lease;
     let loaded: Loaded;
     try {
-      loaded = await (lease
-        ? lease.keptDuring(() => runLoader(call, this.metrics))
-        : runLoader(call, this.metrics));
+      // The read that preceded the loader tells it how far the database must have come.
+      const load = () => runLoader(call, this.metrics, read.position);
+      loaded = await (lease ? lease.keptDuring(load) : load());
     } catch (error) {
       lease?.release();
       throw error;
@@ -317,7 +331,8 @@ export class ReadPath {
   /** The loader alone: what it returns is as current as its start, which is the flight's check. */
   private async loadUncached(call: AnyCall, flight: Flight, status: CacheStatus): Promise<Outcome> {
     flight.checkedAt = ++this.ticks;
-    return { value: (await runLoader(call, this.metrics)).value, status, tier: 'loader' };
+    // No read vouches for this run: no position is known (the loader reads the primary).
+    return { value: (await runLoader(call, this.metrics, undefined)).value, status, tier: 'loader' };
   }
 
   /**
@@ -397,7 +412,7 @@ export class ReadPath {
         if (!acquired) return undefined; // another process is refreshing this key
         // It may have finished just before we took the lease: then there is nothing to do.
         try {
-          baseline = await this.read(call, flight);
+          baseline = await this.read(call, flight, { positions: true });
         } catch (error) {
           lease.release(); // or a later miss would wait out a lease nobody uses
           throw error;

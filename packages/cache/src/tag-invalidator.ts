@@ -23,6 +23,8 @@ import type { Strength } from './types';
 
 export interface InvalidationOptions {
   strength: Strength;
+  /** Where the write left the database, recorded with the marks (positions.ts). */
+  position?: bigint | undefined;
   /** A namespace not to mark (a write-through marks its own itself). */
   except?: string;
   /** Publish nothing on the bus (the caller announces later). */
@@ -56,7 +58,7 @@ export class TagInvalidator {
       await this.guard.deliver('invalidate', () => this.send(tags, how), this.settings.invalidationTimeoutMs);
       return true;
     } catch (error) {
-      this.deferred.add(tags, how.strength);
+      this.deferred.add(tags, how.strength, how.position);
       this.settings.logger.warn(
         'cache: tag invalidation not delivered; replayed before the next redis read',
         {
@@ -80,7 +82,7 @@ export class TagInvalidator {
       if (!this.rotated) await this.rotation();
       if (registering) await registering;
       if (this.deferred.size > 0) {
-        await this.deferred.replay((tags, strength) => this.send(tags, { strength }));
+        await this.deferred.replay((tags, strength, position) => this.send(tags, { strength, position }));
       }
     })();
   }
@@ -123,7 +125,7 @@ export class TagInvalidator {
       t: [...tags],
       s: how.strength === 'soft',
     } satisfies BusMessage);
-    await this.registry.invalidate(tags, how.strength, {
+    await this.registry.invalidate(tags, how, {
       ...(how.silent ? {} : { message }),
       ...(how.except === undefined ? {} : { except: how.except }),
     });
@@ -145,8 +147,8 @@ export class TagInvalidator {
   }
 
   /** An invalidation that could not be delivered: replayed before this process's next read. */
-  defer(tags: readonly string[]): void {
-    this.deferred.add(tags, 'hard');
+  defer(tags: readonly string[], position?: bigint): void {
+    this.deferred.add(tags, 'hard', position);
   }
 
   private announce(message: Omit<BusMessage, 'o'>): Promise<void> {

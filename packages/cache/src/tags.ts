@@ -100,19 +100,19 @@ export class NamespaceRegistry {
    */
   async invalidate(
     tags: readonly string[],
-    strength: Strength,
+    how: { strength: Strength; position?: bigint | undefined },
     { message, except }: { message?: string; except?: string } = {},
   ): Promise<void> {
     const cluster = this.store.isCluster;
     // On a single node the PUBLISH rides in the same pipeline, after the marks (ordered).
     const marked = this.list.filter((ns) => ns !== except);
-    const registered = await this.store.invalidate(marked, tags, strength, cluster ? undefined : message);
+    const registered = await this.store.invalidate(marked, tags, how, cluster ? undefined : message);
     // Compare with what was marked, not with `known`: a bus announcement may have added a
     // namespace to `known` while the first round was in flight, without it being marked.
     const done = new Set([...marked, ...(except === undefined ? [] : [except])]);
     const unseen = registered.filter((ns) => !done.has(ns));
     this.learn(unseen);
-    if (unseen.length > 0) await this.store.invalidate(unseen, tags, strength);
+    if (unseen.length > 0) await this.store.invalidate(unseen, tags, how);
     // On a cluster the marks live on several nodes: publish only once all of them landed.
     if (message !== undefined && (cluster || unseen.length > 0)) await this.store.publish(message);
   }

@@ -20,6 +20,14 @@ export interface FetchResult<T> {
 
 /** Handed to a loader: it may decide how (or whether) its value is cached. */
 export interface LoaderContext {
+  /**
+   * The newest position (e.g. a PostgreSQL WAL LSN as a number) that writes recorded with
+   * invalidations of this entry's tags, read before the loader started: a database replica that
+   * has replayed at least this far holds every write the entry must reflect. 0n: no write
+   * recorded one. Undefined: the engine could not learn it (the store was not read, or the call
+   * bypasses the cache); read from the primary then.
+   */
+  readonly minPosition: bigint | undefined;
   /** Cache this value for `ms` instead of the call's ttlMs (e.g. shorter for an empty result). */
   setTtl(ms: number): void;
   /** Return the value to the caller but do not cache it. */
@@ -71,6 +79,20 @@ export interface PrimeOptions<T> {
   ttlMs: number;
   tags?: string[];
   tagsFromValue?: (value: T) => string[];
+  /** Where the write left the database: recorded with the tags (see InvalidateOptions). */
+  position?: bigint;
+}
+
+export interface InvalidateOptions {
+  /** Stale (served while refreshed) instead of a miss. */
+  soft?: boolean;
+  /**
+   * Where the write left the database (for PostgreSQL, `pg_current_wal_lsn()` read on the primary
+   * after the commit, as a number). Stored per tag as the newest one, beside the marks, and
+   * handed to the next fill's loader as `ctx.minPosition`, so it can avoid a replica that has not
+   * replayed the write yet.
+   */
+  position?: bigint;
 }
 
 export interface CacheLogger {
@@ -205,7 +227,7 @@ export interface Cache {
    * process then replays them before its next Redis read, and a caller that must guarantee
    * delivery to other instances retries (the API's outbox does). Never rejects.
    */
-  invalidateTags(tags: string[], options?: { soft?: boolean }): Promise<boolean>;
+  invalidateTags(tags: string[], options?: InvalidateOptions): Promise<boolean>;
   delete(key: string): Promise<void>;
   /**
    * Write-through (write-through.ts): read the namespace's clock before a write's transaction

@@ -30,9 +30,13 @@ export class WriteThrough {
      * Invalidates the tags in every namespace but the given one (resolves whether Redis got the
      * marks); absent for the memory store, whose marks are not per namespace.
      */
-    private readonly elsewhere?: (tags: readonly string[], except: string) => Promise<boolean>,
+    private readonly elsewhere?: (
+      tags: readonly string[],
+      except: string,
+      position: bigint | undefined,
+    ) => Promise<boolean>,
     /** Replays the tags' invalidation before this process's next Redis read (prime not delivered). */
-    private readonly deferLocally?: (tags: readonly string[]) => void,
+    private readonly deferLocally?: (tags: readonly string[], position: bigint | undefined) => void,
     /** Publishes the change on the bus; called only once every mark has landed. */
     private readonly announce?: (tags: readonly string[]) => Promise<void>,
   ) {}
@@ -71,6 +75,7 @@ export class WriteThrough {
       since,
       freshUntil,
       expiresAt,
+      ...(options.position === undefined ? {} : { position: options.position }),
     };
     const send = () => this.store.prime(request);
     // Past the breaker, like every invalidation: this one carries a committed write. The other
@@ -78,11 +83,13 @@ export class WriteThrough {
     // for one timeout at most, not two. The bus hears of it only after both (see announce).
     const [stored, marked] = await Promise.allSettled([
       this.guard ? this.guard.deliver('invalidate', send, this.invalidationTimeoutMs) : send(),
-      this.elsewhere ? this.elsewhere(request.tags, request.namespace) : Promise.resolve(true),
+      this.elsewhere
+        ? this.elsewhere(request.tags, request.namespace, options.position)
+        : Promise.resolve(true),
     ]);
     if (stored.status === 'rejected') {
       // This process must not read its own write's old value back: replay before its next read.
-      this.deferLocally?.(request.tags);
+      this.deferLocally?.(request.tags, options.position);
       throw stored.reason;
     }
     if (marked.status === 'rejected' || !marked.value)

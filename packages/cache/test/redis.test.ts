@@ -177,7 +177,7 @@ describe('redis store, two instances', () => {
     const registry = new NamespaceRegistry(store, []);
     try {
       await store.registerNamespaces(['agents.list']); // another process registered it
-      const pending = registry.invalidate(['agent:1'], 'hard', { message: '{}' });
+      const pending = registry.invalidate(['agent:1'], { strength: 'hard' }, { message: '{}' });
       registry.learn(['agents.list']); // its bus announcement lands while round one is in flight
       await pending;
       // The tag carries a mark (a clock tick) in the namespace only the registry named.

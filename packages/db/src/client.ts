@@ -10,9 +10,12 @@ export type CreateDbOptions = {
   poolMax?: number;
   /** Called after every SQL statement the client sends (including BEGIN/COMMIT of transactions). */
   onQuery?: (e: QueryEvent) => void;
+  /** Give up connecting after this long (default: pg's, no limit). Replicas set it: a dead one must fail fast. */
+  connectTimeoutMs?: number;
 };
 
-export type Db = { prisma: PrismaClient; close(): Promise<void> };
+/** `pool`: the pg pool under the client, for a plain query that should not go through Prisma. */
+export type Db = { prisma: PrismaClient; pool: pg.Pool; close(): Promise<void> };
 
 type QueryFn = (...args: unknown[]) => unknown;
 
@@ -62,6 +65,7 @@ export function createDb(opts: CreateDbOptions): Db {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolMax ?? 10,
+    ...(opts.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: opts.connectTimeoutMs }),
     // Idle clients keep a process alive; let short-lived scripts and tests exit promptly.
     allowExitOnIdle: true,
   });
@@ -74,6 +78,7 @@ export function createDb(opts: CreateDbOptions): Db {
   let closed: Promise<void> | undefined;
   return {
     prisma,
+    pool,
     close() {
       closed ??= (async () => {
         await prisma.$disconnect();

@@ -11,6 +11,18 @@ export {
 } from './migrate';
 export { type OpenDatabaseOptions, type OpenedDatabase, openDatabase } from './open';
 export { repoRoot } from './paths';
+export {
+  formatLsn,
+  type OpenedReplicas,
+  openReplicas,
+  parseLsn,
+  primaryPosition,
+  ReadRouter,
+  type ReadRouterOptions,
+  type ReadSource,
+  type Replica,
+  replicaUrlsFrom,
+} from './replicas';
 export { seedDatabase } from './seed';
 export {
   CATEGORIES,

@@ -98,3 +98,9 @@ export async function createTestDatabase(
   queries.reset(); // setup traffic is not the test's business
   return { url, prisma: db.prisma, queries, drop };
 }
+
+export {
+  type ReplicatedPostgres,
+  type ReplicatedPostgresOptions,
+  startReplicatedPostgres,
+} from './replicated-postgres';

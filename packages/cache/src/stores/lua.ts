@@ -16,9 +16,13 @@
  *          master means a failover handed the slot to a node that may have missed invalidations
  *          (replication is asynchronous), so the reader moves the origin first (store side:
  *          redis-store.ts).
- *   `N~x`  ZSET of the marks by when they were set (ms): marks older than the longest entry
- *          lifetime guard nothing (no entry can predate them), and each marking script deletes
- *          up to 100 of those, so marks do not pile up.
+ *   `Np:<tag>`  the newest database position (positions.ts: 16 hex digits) a write recorded
+ *          with an invalidation of the tag, when the caller passed one. A fill reads it before its
+ *          loader runs, so the loader can pick a database replica that has replayed that write.
+ *          No TTL and dated and pruned like the marks: it is a mark's companion.
+ *   `N~x`  ZSET of the marks (and positions) by when they were set (ms): marks older than the
+ *          longest entry lifetime guard nothing (no entry can predate them), and each marking
+ *          script deletes up to 100 of those, so marks do not pile up.
  * Scripts that set marks run with `allow-oom`: under `noeviction` with memory full, a mark must
  * still land (it is tiny), or a committed write would stay invisible to readers.
  *   entry  STRING `<header JSON>\n<payload>` (PX until expires-at), header =
@@ -39,12 +43,25 @@ local nowMs = tonumber(tm[1]) * 1000 + math.floor(tonumber(tm[2]) / 1000)
 
 /**
  * \`mark(kind, tag, tick)\` sets a mark without a TTL and dates it in N~x; \`prune(lifetime)\` then
- * deletes up to 100 marks older than the longest entry lifetime. Needs NOW_MS before it.
+ * deletes up to 100 marks older than the longest entry lifetime. \`position(tag, p)\` raises the
+ * tag's recorded position to \`p\` ('' = none given), compared in two 32-bit halves because Lua's
+ * numbers are doubles. Needs NOW_MS before it.
  */
 const MARKS = `
 local function mark(kind, tag, tick)
   redis.call('SET', KEYS[2] .. kind .. ':' .. tag, tick)
   redis.call('ZADD', KEYS[2] .. '~x', nowMs, kind .. ':' .. tag)
+end
+local function later(a, b)
+  local ah, bh = tonumber(string.sub(a, 1, 8), 16), tonumber(string.sub(b, 1, 8), 16)
+  if ah ~= bh then return ah > bh end
+  return tonumber(string.sub(a, 9, 16), 16) > tonumber(string.sub(b, 9, 16), 16)
+end
+local function position(tag, p)
+  if p == '' then return end
+  local old = redis.call('GET', KEYS[2] .. 'p:' .. tag)
+  if not old or string.len(old) ~= 16 or later(p, old) then redis.call('SET', KEYS[2] .. 'p:' .. tag, p) end
+  redis.call('ZADD', KEYS[2] .. '~x', nowMs, 'p:' .. tag)
 end
 local function prune(lifetime)
   local old = redis.call('ZRANGEBYSCORE', KEYS[2] .. '~x', '-inf', nowMs - tonumber(lifetime), 'LIMIT', 0, 100)
@@ -82,7 +99,8 @@ end
  * tags the caller did not know. With no entry it also takes the fill lease, atomically with
  * finding none. Returns the raw entry ('' = none), lease state (0 free, 1 held by another, 2 held
  * with this token: taken now, or by the caller's `SET NX` just before), tags, {origin, clock,
- * then hard/soft mark per tag}, whether the clock was just created.
+ * then hard/soft mark per tag}, whether the clock was just created, the master that set the
+ * origin, and the recorded position of each tag (read after the marks, see redis-reads.ts).
  */
 export const READ_SCRIPT = `${ENSURE_CLOCK}
 local raw = redis.pcall('GET', KEYS[1])
@@ -105,6 +123,12 @@ for i = 1, #keys, 1000 do
   local part = redis.call('MGET', unpack(keys, i, math.min(i + 999, #keys)))
   for _, m in ipairs(part) do marks[#marks + 1] = m or '0' end
 end
+local positions = {}
+for i = 1, #tags, 1000 do
+  local names = {}
+  for j = i, math.min(i + 999, #tags) do names[#names + 1] = KEYS[2] .. 'p:' .. tags[j] end
+  for _, p in ipairs(redis.call('MGET', unpack(names))) do positions[#positions + 1] = p or '' end
+end
 local holder = redis.call('GET', KEYS[3])
 local lease = 0
 if holder then
@@ -113,7 +137,7 @@ elseif not raw and ARGV[1] ~= '' then
   redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2])
   lease = 2
 end
-return { raw or '', lease, tags, marks, created, redis.call('GET', KEYS[2] .. '~n') }
+return { raw or '', lease, tags, marks, created, redis.call('GET', KEYS[2] .. '~n'), positions }
 `;
 
 /**
@@ -151,12 +175,18 @@ return 0
 
 /**
  * KEYS: clock key N~c (carries the slot), marks prefix N.
- * ARGV: 'h' or 's', mark lifetime ms (the longest entry lifetime), tags.
- * One tick of the namespace clock marks every tag. Returns the new clock value.
+ * ARGV: 'h' or 's', mark lifetime ms (the longest entry lifetime), the write's position ('' =
+ *       none), tags.
+ * One tick of the namespace clock marks every tag and records the position with it, in the same
+ * atomic step: a fill whose clock read sees the tick sees the position too. Returns the new
+ * clock value.
  */
 export const INVALIDATE_SCRIPT = `${ALLOW_OOM}${ENSURE_CLOCK}${NOW_MS}${MARKS}
 local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
-for i = 3, #ARGV do mark(ARGV[1], ARGV[i], tick) end
+for i = 4, #ARGV do
+  mark(ARGV[1], ARGV[i], tick)
+  position(ARGV[i], ARGV[3])
+end
 prune(ARGV[2])
 return tick
 `;
@@ -164,7 +194,8 @@ return tick
 /**
  * KEYS: entry, marks prefix N.
  * ARGV: tags JSON, payload, fresh-until, expires-at, since (the clock a writer read before its
- *       transaction committed), born-at ms, pttl, mark lifetime ms, then every tag.
+ *       transaction committed), born-at ms, pttl, mark lifetime ms, the write's position ('' =
+ *       none), then every tag.
  * Write-through: invalidates the tags (one clock tick) and, unless another invalidation of one
  * of them (or a forgotten namespace) came after `since`, stores the writer's value built at that
  * tick. A later write of the same data commits after our commit, so its own mark is above `since`
@@ -173,12 +204,15 @@ return tick
 export const PRIME_SCRIPT = `${ALLOW_OOM}${ENSURE_CLOCK}${NOW_MS}${MARKS}
 local since = tonumber(ARGV[5])
 local ok = tonumber(o) <= since
-for i = 9, #ARGV do
+for i = 10, #ARGV do
   local h = redis.call('GET', KEYS[2] .. 'h:' .. ARGV[i])
   if h and tonumber(h) > since then ok = false end
 end
 local tick = string.format('%.0f', redis.call('INCR', KEYS[2] .. '~c'))
-for i = 9, #ARGV do mark('h', ARGV[i], tick) end
+for i = 10, #ARGV do
+  mark('h', ARGV[i], tick)
+  position(ARGV[i], ARGV[9])
+end
 prune(ARGV[8])
 if not ok then
   redis.call('DEL', KEYS[1])

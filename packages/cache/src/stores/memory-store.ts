@@ -28,6 +28,8 @@ export class MemoryStore implements Store {
   private readonly lru: MemoryLru<MemoryEntry>;
   /** Grows with the number of distinct tags ever invalidated, never with entries. */
   private readonly marks = new Map<string, [number, number]>();
+  /** tag -> the newest position recorded with its invalidations (kept as long as its marks). */
+  private readonly positions = new Map<string, bigint>();
   private lastTick = ORIGIN;
 
   constructor(
@@ -50,7 +52,13 @@ export class MemoryStore implements Store {
     const current: Marks = new Map();
     for (const tag of tags) current.set(tag, markOf(this.marks, tag));
     if (entry) for (const tag of entry.tags) current.set(tag, markOf(this.marks, tag));
+    let position = 0n;
+    for (const tag of current.keys()) {
+      const recorded = this.positions.get(tag);
+      if (recorded !== undefined && recorded > position) position = recorded;
+    }
     return {
+      position,
       entry,
       origin: ORIGIN,
       clock: this.lastTick,
@@ -88,7 +96,7 @@ export class MemoryStore implements Store {
 
   async prime(request: PrimeRequest): Promise<boolean> {
     const overtaken = request.tags.some((tag) => markOf(this.marks, tag)[0] > request.since);
-    await this.invalidate(request.tags, 'hard');
+    await this.invalidate(request.tags, { strength: 'hard', position: request.position });
     if (overtaken) return false;
     this.keep(request, this.lastTick);
     return true;
@@ -106,12 +114,18 @@ export class MemoryStore implements Store {
     });
   }
 
-  async invalidate(tags: readonly string[], strength: Strength): Promise<void> {
+  async invalidate(
+    tags: readonly string[],
+    { strength, position }: { strength: Strength; position?: bigint | undefined },
+  ): Promise<void> {
     const tick = ++this.lastTick;
     for (const tag of tags) {
       const mark = this.marks.get(tag) ?? [0, 0];
       mark[strength === 'soft' ? 1 : 0] = tick;
       this.marks.set(tag, mark);
+      const recorded = this.positions.get(tag);
+      if (position !== undefined && (recorded === undefined || position > recorded))
+        this.positions.set(tag, position);
     }
     // Hard-invalidated entries can never be served again: free their memory now.
     if (strength === 'hard') this.lru.deleteByTags(tags);

@@ -13,13 +13,20 @@
  *
  * The MGET is not atomic, and need not be: Redis reads the keys in order, entry first, so an
  * invalidation in between can only make a valid entry look invalid, never the reverse.
+ *
+ * Positions (`Np:<tag>`, lua.ts) come last in the same MGET, and only on the reads a loader may
+ * follow (the lease pipeline, the script, or a caller that asks): a hit never pays for them. Last,
+ * because an invalidation sets a tag's mark and position in one script: a read whose clock
+ * already counts that tick (so the fill is built after it and may be stored) sees its position.
  */
+
+import { newestPosition } from '../positions';
 import { parseEntry } from './entry';
 import type { RedisClient } from './redis-client';
 import type { Args } from './scripts';
-import type { LeaseRequest, Marks, ReadResult } from './store';
+import type { Marks, ReadOptions, ReadResult } from './store';
 
-type ReadReply = [string, number, string[], string[], number, string | null];
+type ReadReply = [string, number, string[], string[], number, string | null, string[]];
 
 export interface EntryKeys {
   entry: string;
@@ -41,20 +48,23 @@ export class RedisReads {
     /** Cluster: every read also fetches who set the origin (see lua.ts, `N~n`). */
     private readonly withOwner: boolean,
   ) {
-    this.notAsked = { leased: false, leaseAcquired: false, withOwner };
+    this.notAsked = { leased: false, leaseAcquired: false, withOwner, withPositions: false };
+    this.notAskedWithPositions = { ...this.notAsked, withPositions: true };
   }
 
   /** How a read that asked for no lease is judged (made once: the hit path allocates nothing). */
-  private readonly notAsked: { leased: false; leaseAcquired: false; withOwner: boolean };
+  private readonly notAsked: ReadShape;
+  private readonly notAskedWithPositions: ReadShape;
 
-  read(keys: EntryKeys, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult> {
+  read(keys: EntryKeys, tags: readonly string[], options: ReadOptions = {}): Promise<ReadResult> {
     const extra = this.known.get(keys.entry);
-    if (extra === undefined || lease?.exact) return this.full(keys, tags, extra ?? [], lease);
+    if (extra === undefined || options.lease?.exact) return this.full(keys, tags, extra ?? [], options);
     // Hit-shaped: the plain MGET. An entry that vanished is read again with the lease.
     const wanted = wantedTags(tags, extra);
-    return this.client.mget(markNames(keys, wanted, this.notAsked)).then((values) => {
-      const read = judge(values, wanted, this.notAsked);
-      return read?.entry ? read : this.full(keys, tags, extra, lease);
+    const shape = options.positions ? this.notAskedWithPositions : this.notAsked;
+    return this.client.mget(markNames(keys, wanted, shape)).then((values) => {
+      const read = judge(values, wanted, shape);
+      return read?.entry ? read : this.full(keys, tags, extra, options);
     });
   }
 
@@ -72,9 +82,9 @@ export class RedisReads {
     keys: EntryKeys,
     tags: readonly string[],
     extra: readonly string[],
-    lease: LeaseRequest | undefined,
+    options: ReadOptions,
   ): Promise<ReadResult> {
-    const read = (await this.mget(keys, tags, extra, lease)) ?? (await this.scripted(keys, tags, lease));
+    const read = (await this.mget(keys, tags, extra, options)) ?? (await this.scripted(keys, tags, options));
     if (read.entry) {
       this.remember(
         keys.entry,
@@ -89,11 +99,16 @@ export class RedisReads {
     keys: EntryKeys,
     tags: readonly string[],
     extra: readonly string[],
-    lease: LeaseRequest | undefined,
+    options: ReadOptions,
   ): Promise<ReadResult | undefined> {
     const wanted = wantedTags(tags, extra);
-    const names = markNames(keys, wanted, this.notAsked);
-    if (!lease) return this.client.mget(names).then((values) => judge(values, wanted, this.notAsked));
+    const lease = options.lease;
+    if (!lease) {
+      const shape = options.positions ? this.notAskedWithPositions : this.notAsked;
+      return this.client.mget(markNames(keys, wanted, shape)).then((values) => judge(values, wanted, shape));
+    }
+    // A lease is offered: the loader may run next, so the positions come along.
+    const names = markNames(keys, wanted, this.notAskedWithPositions);
     return this.client
       .pipeline()
       .set(keys.lease, lease.token, 'PX', lease.ttlMs, 'NX')
@@ -109,6 +124,7 @@ export class RedisReads {
           leased: !acquired,
           leaseAcquired: acquired,
           withOwner: this.withOwner,
+          withPositions: true,
         });
       });
   }
@@ -116,11 +132,11 @@ export class RedisReads {
   private async scripted(
     keys: EntryKeys,
     tags: readonly string[],
-    lease?: LeaseRequest,
+    { lease }: ReadOptions,
   ): Promise<ReadResult> {
     const args = [keys.entry, keys.marks, keys.lease, lease?.token ?? '', lease?.ttlMs ?? 0, ...tags];
     const reply = (await this.script(args)) as ReadReply;
-    const [raw, leased, allTags, values, created, owner] = reply;
+    const [raw, leased, allTags, values, created, owner, positions] = reply;
     const marks: Marks = new Map();
     allTags.forEach((tag, i) => {
       marks.set(tag, [Number(values[2 + 2 * i] ?? 0), Number(values[3 + 2 * i] ?? 0)]);
@@ -134,8 +150,18 @@ export class RedisReads {
       leaseAcquired: leased === 2,
       clockCreated: created === 1,
       ...(this.withOwner ? { owner: owner ?? null } : {}),
+      // The script reads them anyway (it runs on the miss-shaped paths only).
+      position: newestPosition(positions ?? []),
     };
   }
+}
+
+/** What a read asked for, hence how its MGET reply is laid out and judged. */
+interface ReadShape {
+  leased: boolean;
+  leaseAcquired: boolean;
+  withOwner: boolean;
+  withPositions: boolean;
 }
 
 function wantedTags(tags: readonly string[], extra: readonly string[]): readonly string[] {
@@ -143,24 +169,21 @@ function wantedTags(tags: readonly string[], extra: readonly string[]): readonly
 }
 
 /**
- * The entry, the namespace's origin and clock, both marks of each tag, and on a Cluster who set
- * the origin, in MGET order.
+ * The entry, the namespace's origin and clock, both marks of each tag, on a Cluster who set the
+ * origin, and when asked each tag's position, in MGET order.
  */
-function markNames(
-  keys: EntryKeys,
-  tags: readonly string[],
-  { withOwner }: { withOwner: boolean },
-): string[] {
+function markNames(keys: EntryKeys, tags: readonly string[], shape: ReadShape): string[] {
   const names = [keys.entry, `${keys.marks}~o`, `${keys.marks}~c`];
   for (const tag of tags) names.push(`${keys.marks}h:${tag}`, `${keys.marks}s:${tag}`);
-  if (withOwner) names.push(`${keys.marks}~n`);
+  if (shape.withOwner) names.push(`${keys.marks}~n`);
+  if (shape.withPositions) for (const tag of tags) names.push(`${keys.marks}p:${tag}`);
   return names;
 }
 
 function judge(
   values: Array<string | null>,
   wanted: readonly string[],
-  how: { leased: boolean; leaseAcquired: boolean; withOwner: boolean },
+  how: ReadShape,
 ): ReadResult | undefined {
   const origin = values[1];
   const clock = values[2];
@@ -181,5 +204,8 @@ function judge(
     leaseAcquired: how.leaseAcquired,
     clockCreated: false,
     ...(how.withOwner ? { owner: values[3 + 2 * wanted.length] ?? null } : {}),
+    ...(how.withPositions
+      ? { position: newestPosition(values.slice(3 + 2 * wanted.length + (how.withOwner ? 1 : 0))) }
+      : {}),
   };
 }

@@ -5,6 +5,7 @@
 import { Cluster, Command } from 'ioredis';
 import { hasHashTag } from '../keys';
 import { newLeaseToken } from '../lease';
+import { encodePosition } from '../positions';
 import type { Strength } from '../types';
 import { encodeEntry } from './entry';
 import {
@@ -20,7 +21,7 @@ import {
 import { closeClient, Readiness, type RedisClient } from './redis-client';
 import { type EntryKeys, RedisReads } from './redis-reads';
 import { isNoScript, Script } from './scripts';
-import type { LeaseRequest, PrimeRequest, ReadResult, Store, WriteRequest } from './store';
+import type { PrimeRequest, ReadOptions, ReadResult, Store, WriteRequest } from './store';
 
 const SCRIPTS = {
   read: new Script(READ_SCRIPT, 3),
@@ -121,12 +122,12 @@ export class RedisStore implements Store {
   }
 
   /** A hit is one MGET and one continuation: nothing is awaited before Redis. See redis-reads.ts. */
-  read(namespace: string, key: string, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult> {
+  read(namespace: string, key: string, tags: readonly string[], options?: ReadOptions): Promise<ReadResult> {
     const blocked = this.blocked();
     const keys = this.keys(namespace, key);
     const reading = blocked
-      ? blocked.then(() => this.reads.read(keys, tags, lease))
-      : this.reads.read(keys, tags, lease);
+      ? blocked.then(() => this.reads.read(keys, tags, options))
+      : this.reads.read(keys, tags, options);
     if (!(this.client instanceof Cluster)) return reading;
     return reading.then((read) => this.afterFailover(namespace, keys, tags, read));
   }
@@ -148,15 +149,18 @@ export class RedisStore implements Store {
     const master = this.masterOf(namespace);
     if (master !== undefined && read.owner === master) return read;
     if (master === undefined) return { ...read, entry: null }; // cannot judge: trust nothing
-    return this.adopt(namespace, master)
-      .then(() => this.reads.read(keys, tags))
-      .then((again) => ({
-        ...again,
-        // Moved again meanwhile: nothing from this read is trusted.
-        ...(again.owner === master ? {} : { entry: null }),
-        leased: read.leased,
-        leaseAcquired: read.leaseAcquired,
-      }));
+    return (
+      this.adopt(namespace, master)
+        // Positions too: a loader may follow this read (the lease may be held).
+        .then(() => this.reads.read(keys, tags, { positions: true }))
+        .then((again) => ({
+          ...again,
+          // Moved again meanwhile: nothing from this read is trusted.
+          ...(again.owner === master ? {} : { entry: null }),
+          leased: read.leased,
+          leaseAcquired: read.leaseAcquired,
+        }))
+    );
   }
 
   /** The master ioredis sends this namespace's slot to now (undefined: not known yet). */
@@ -240,6 +244,7 @@ export class RedisStore implements Store {
         now,
         Math.max(1, Math.ceil(request.expiresAt - now)),
         this.markLifetimeMs,
+        request.position === undefined ? '' : encodePosition(request.position),
         ...request.tags,
       ])) === 1;
     if (stored) this.reads.remember(entry, request.tags);
@@ -274,20 +279,23 @@ export class RedisStore implements Store {
    * namespaces in one round trip: an explicit pipeline on a single node; on a cluster, commands
    * issued in the same tick, which auto-pipelining sends as one write per node, in parallel.
    * `publish` (single node only) rides in the same pipeline, after the marks, so a receiver that
-   * reacts to the message already sees them.
+   * reacts to the message already sees them. `position`: where the write left the database,
+   * recorded per tag beside the marks (positions.ts).
    */
   async invalidate(
     namespaces: readonly string[],
     tags: readonly string[],
-    strength: Strength,
+    how: { strength: Strength; position?: bigint | undefined },
     publish?: string,
   ): Promise<string[]> {
     await this.ready();
+    const position = how.position === undefined ? '' : encodePosition(how.position);
     const args = (ns: string) => [
       `${this.marksKey(ns)}~c`,
       this.marksKey(ns),
-      strength === 'soft' ? 's' : 'h',
+      how.strength === 'soft' ? 's' : 'h',
       this.markLifetimeMs,
+      position,
       ...tags,
     ];
     if (this.client instanceof Cluster) {

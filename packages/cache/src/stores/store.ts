@@ -47,6 +47,12 @@ export interface ReadResult {
   clockCreated: boolean;
   /** Cluster only: the master that set the origin (N~n), null when none did. */
   owner?: string | null;
+  /**
+   * The newest position writes recorded with invalidations of the read's tags (the requested
+   * ones and the entry's), 0n when none did. Absent when the read did not fetch positions (a
+   * hit-shaped read: positions matter only to a loader, see `ReadOptions.positions`).
+   */
+  position?: bigint;
 }
 
 export interface LeaseRequest {
@@ -54,6 +60,16 @@ export interface LeaseRequest {
   ttlMs: number;
   /** Report whether the lease is held even beside an entry (a waiter polling needs it). */
   exact?: boolean;
+}
+
+export interface ReadOptions {
+  /** Offer the fill lease (see `Store.read`). */
+  lease?: LeaseRequest;
+  /**
+   * Fetch the tags' recorded positions whatever path the read takes: the caller runs a loader
+   * next. A read that offers a lease fetches them anyway when it finds no usable entry.
+   */
+  positions?: boolean;
 }
 
 export interface WriteRequest {
@@ -77,6 +93,8 @@ export interface PrimeRequest {
   tags: readonly string[];
   /** The namespace clock the writer read before its transaction committed. */
   since: number;
+  /** Where the write left the database, recorded with the tags' marks (positions.ts). */
+  position?: bigint;
   freshUntil: number;
   expiresAt: number;
 }
@@ -89,7 +107,7 @@ export interface Store {
    * `lease.exact` it reports the lease state even when there is an entry (waiters polling a
    * lease need it).
    */
-  read(namespace: string, key: string, tags: readonly string[], lease?: LeaseRequest): Promise<ReadResult>;
+  read(namespace: string, key: string, tags: readonly string[], options?: ReadOptions): Promise<ReadResult>;
   write(request: WriteRequest): Promise<boolean>;
   acquireLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean>;
   renewLease(namespace: string, key: string, token: string, ttlMs: number): Promise<boolean>;

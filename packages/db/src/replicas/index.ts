@@ -1,0 +1,11 @@
+export { replicaUrlsFrom } from './config';
+export { formatLsn, parseLsn } from './lsn';
+export { type OpenedReplicas, openReplicas } from './open-replicas';
+export { primaryPosition } from './position';
+export {
+  ReadRouter,
+  type ReadRouterOptions,
+  type ReadSource,
+  type Replica,
+  replayCheck,
+} from './read-router';

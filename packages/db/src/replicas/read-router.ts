@@ -1,0 +1,100 @@
+/**
+ * Where a read goes when replicas are configured: writes and transactions use `primary`, as
+ * always; a read that must reflect writes up to a position (a cache fill, told by the engine's
+ * `ctx.minPosition`) goes to a replica that has replayed that far, else to the primary.
+ *
+ * One check per fill, not per row: the loader asks once and runs all its queries on the client it
+ * got. A replica that lags is skipped, not waited for: the primary has the data now, and the
+ * engine's fill lease lets one process per key fill, so a write costs the primary at most one
+ * read per entry it invalidated (docs/database.md, "Read replicas"). A replica that fails its
+ * check (down, unreachable, promoted) is skipped for `retryAfterMs`, so a dead one costs one
+ * failed connection per interval, not one per fill.
+ */
+import type { PrismaClient } from '../generated/prisma/client';
+import { parseLsn } from './lsn';
+
+/** One replica: its Prisma client, and a way to ask how far it has replayed. */
+export interface Replica {
+  /** For logs and tests: the redacted URL. */
+  name: string;
+  prisma: PrismaClient;
+  /** `pg_last_wal_replay_lsn()`; null when the server is not in recovery (not a replica). */
+  replayed(timeoutMs: number): Promise<bigint | null>;
+}
+
+export type ReadSource =
+  | { from: 'primary'; prisma: PrismaClient }
+  | { from: 'replica'; prisma: PrismaClient; replica: string; replayed: bigint };
+
+export interface ReadRouterOptions {
+  /** Longest a replay check may take before the replica counts as down. Default 500 ms. */
+  checkTimeoutMs?: number;
+  /** How long a replica that failed its check is skipped. Default 1000 ms. */
+  retryAfterMs?: number;
+}
+
+export class ReadRouter {
+  private next = 0;
+  private readonly downUntil = new Map<Replica, number>();
+  private readonly checkTimeoutMs: number;
+  private readonly retryAfterMs: number;
+
+  constructor(
+    readonly primary: PrismaClient,
+    readonly replicas: readonly Replica[],
+    options: ReadRouterOptions = {},
+  ) {
+    this.checkTimeoutMs = options.checkTimeoutMs ?? 500;
+    this.retryAfterMs = options.retryAfterMs ?? 1000;
+  }
+
+  /**
+   * For a cache loader: `ctx.minPosition` as the engine gave it. Undefined means the engine could
+   * not learn what the entry must reflect (the cache was unreachable or bypassed): the primary.
+   */
+  forFill(minPosition: bigint | undefined): Promise<ReadSource> {
+    if (minPosition === undefined) return Promise.resolve({ from: 'primary', prisma: this.primary });
+    return this.readAt(minPosition);
+  }
+
+  /**
+   * A replica that has replayed at least `position` (0n: any live replica, for reads with no
+   * freshness need), tried in turn from a rotating start; the primary when none qualifies.
+   */
+  async readAt(position: bigint): Promise<ReadSource> {
+    const count = this.replicas.length;
+    const start = this.next++ % Math.max(count, 1);
+    for (let i = 0; i < count; i++) {
+      const replica = this.replicas[(start + i) % count];
+      if (!replica || (this.downUntil.get(replica) ?? 0) > Date.now()) continue;
+      let replayed: bigint | null;
+      try {
+        replayed = await replica.replayed(this.checkTimeoutMs);
+      } catch {
+        replayed = null;
+      }
+      if (replayed === null) {
+        this.downUntil.set(replica, Date.now() + this.retryAfterMs);
+        continue;
+      }
+      this.downUntil.delete(replica);
+      if (replayed >= position)
+        return { from: 'replica', prisma: replica.prisma, replica: replica.name, replayed };
+    }
+    return { from: 'primary', prisma: this.primary };
+  }
+}
+
+/** Reads a replica's replay position through a pg pool (or anything with pg's `query`). */
+export function replayCheck(pool: {
+  query(config: { text: string; query_timeout: number }): Promise<{ rows: Array<{ lsn: string | null }> }>;
+}): (timeoutMs: number) => Promise<bigint | null> {
+  return async (timeoutMs) => {
+    const { rows } = await pool.query({
+      text: 'SELECT pg_last_wal_replay_lsn()::text AS lsn',
+      query_timeout: timeoutMs,
+    });
+    const lsn = rows[0]?.lsn;
+    return lsn ? parseLsn(lsn) : null;
+  };
+}
