@@ -112,7 +112,11 @@ describe('redis cluster faults', () => {
       const [host, port] = masterAddress.split(':');
       const master = new Redis(Number(port), host ?? '127.0.0.1');
       master.on('error', () => {});
-      // The entry is on the replica too.
+      // The shard has a replica in sync (after an earlier failover the old master rejoins as one),
+      // and the entry is on it too.
+      await expect
+        .poll(async () => /state=online/.test(await master.info('replication')), { timeout: 30_000 })
+        .toBe(true);
       expect(await master.wait(1, 5000)).toBe(1);
       const replicaPort = await replicaOf(master);
       const replica = new Redis(replicaPort, '127.0.0.1');
