@@ -3,7 +3,7 @@ import type { PrismaClient } from '@stash/db';
 import type { SignInLimiter } from './auth/rate-limit';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
 import { currentSessionVersion } from './auth/session-version';
-import type { CacheMode } from './caching/cached-call';
+import type { CacheMode } from './caching/caching-context';
 import { CacheReport, InvalidationLog } from './caching/report';
 import { newRequestId } from './request-id';
 

@@ -1,10 +1,12 @@
 export type { CacheStatus } from '@stash/cache';
 export type { Session } from './auth/session';
 export { SESSION_COOKIE } from './auth/session';
-export type { CacheMode } from './caching/cached-call';
+export { cacheRegistry, registeredPolicies } from './cache-registry';
 export { cachedProcedure } from './caching/cached-procedure';
+export type { CacheMode } from './caching/caching-context';
 export { INVALIDATIONS } from './caching/invalidate';
-export { registeredPolicies, TTL } from './caching/policy';
+export { TTL } from './caching/policy';
+export type { CachePolicySummary, CacheRegistry } from './caching/registry';
 export { CacheReport, formatCacheReport, InvalidationLog } from './caching/report';
 export { TAG_PATTERNS, tags } from './caching/tags';
 export { clientAddressOf, parseTrustedProxies, type TrustedProxies } from './client-address';

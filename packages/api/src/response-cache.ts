@@ -16,7 +16,7 @@
  */
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
 import { encodeTagList, joinCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
-import { type CachePolicySummary, policyAt, registerNamespace } from './caching/policy';
+import type { CachePolicySummary, CacheRegistry } from './caching/registry';
 import type { CallReport } from './caching/report';
 import { type ApiDeps, CACHE_MODE_HEADER } from './context';
 import {
@@ -29,7 +29,8 @@ import {
   sharedFreshness,
 } from './http-caching';
 
-export const RESPONSE_NAMESPACE = registerNamespace('http.response');
+/** The namespace stored responses live in (listed in the registry: cache-registry.ts). */
+export const RESPONSE_NAMESPACE = 'http.response';
 
 /** What is stored: the exact bytes tRPC sent, and what the headers need to be rebuilt per request. */
 interface StoredResponse {
@@ -118,7 +119,7 @@ export interface ResponsePlan {
 export function planStoredResponse(
   req: Request,
   deps: ApiDeps,
-  { path, target }: { path: string; target: string },
+  { path, target, registry }: { path: string; target: string; registry: CacheRegistry },
 ): ResponsePlan | null {
   if (req.method !== 'GET') return null;
   const headers = req.headers;
@@ -126,7 +127,7 @@ export function planStoredResponse(
   if (mode === 'bypass' || mode === 'refresh') return null; // admins asking past the cache
   if (headers.has('trpc-accept') || headers.get('accept')?.includes('application/jsonl')) return null;
   if (path.includes(',')) return null; // several calls: the normal path
-  const policy = policyAt(path);
+  const policy = registry.policyAt(path);
   if (policy?.scope !== 'public') return null;
   return { path, policy, key: keyOf(deps.cacheKeyPrefix, policy.version, target) };
 }

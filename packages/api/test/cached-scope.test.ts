@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { z } from 'zod';
 import { createContextInner } from '../src';
 import { cachedProcedure } from '../src/caching/cached-procedure';
-import { registerCachedProcedures, registeredPolicies } from '../src/caching/policy';
+import { createCacheRegistry } from '../src/caching/registry';
 import { createCallerFactory, createTRPCRouter } from '../src/trpc';
 import { ADA, createHarness, type Harness } from './support/harness';
 
@@ -64,7 +64,7 @@ const probe = createTRPCRouter({
       .query(async ({ input }) => input.page),
   }),
 });
-registerCachedProcedures(probe);
+const registry = createCacheRegistry(probe);
 
 let h: Harness;
 beforeAll(async () => {
@@ -92,7 +92,7 @@ describe('cachedProcedure', () => {
   });
 
   it('is registered under the path it is mounted at, with its TTL in ms', () => {
-    const byPath = new Map(registeredPolicies().map((p) => [p.path, p]));
+    const byPath = new Map(registry.policies().map((p) => [p.path, p]));
     expect(byPath.get('nested.page')).toMatchObject({ ttlMs: 3_600_000, scope: 'public', version: 'v1' });
     expect(byPath.get('nested.mine')).toMatchObject({ ttlMs: 60_000, scope: 'user' });
   });

@@ -5,12 +5,12 @@
  */
 import { buildCacheKey, CacheLoaderTimeoutError } from '@stash/cache';
 import { TRPCError } from '@trpc/server';
-import type { Context } from '../context';
-import { type LiveOverlay, worstStatus } from './live';
+import type { CachingContext } from './caching-context';
+import { type LiveOverlay, type LiveRead, worstStatus } from './overlay';
 import type { CachePolicy, PublicContext, SignedInContext } from './policy';
 import { assertDeclared, CHECK_TAGS } from './tags';
 
-export type CacheMode = 'normal' | 'bypass' | 'refresh';
+export type { CacheMode } from './caching-context';
 
 /**
  * A caller waits at most this long for a resolver (its own, or another instance's under the
@@ -37,29 +37,29 @@ export type Resolver<TCtx, TInput, TOutput> = (opts: CallOptions<TCtx, TInput>) 
 export interface TagRules<TCtx, TInput, TOutput> {
   fromInput?: (input: TInput, ctx: TCtx) => string[];
   fromOutput?: (output: TOutput) => string[];
-  live?: LiveOverlay<TOutput, TInput>;
+  live?: LiveOverlay<TCtx, TOutput, TInput>;
 }
 
 /**
  * Everything one cached procedure needs at call time. The two scopes differ in the context the
  * resolver and tag rules get (a public entry never sees a session) and in `authorize`.
  */
-export type CachedCallSpec<TInput, TOutput> = { policy: CachePolicy } & (
+export type CachedCallSpec<TCtx extends CachingContext, TInput, TOutput> = { policy: CachePolicy } & (
   | {
       scope: 'public';
-      resolver: Resolver<PublicContext, TInput, TOutput>;
-      tags: TagRules<PublicContext, TInput, TOutput>;
+      resolver: Resolver<PublicContext<TCtx>, TInput, TOutput>;
+      tags: TagRules<PublicContext<TCtx>, TInput, TOutput>;
     }
   | {
       scope: 'user';
-      authorize: (ctx: SignedInContext, input: TInput) => Promise<void>;
-      resolver: Resolver<SignedInContext, TInput, TOutput>;
-      tags: TagRules<SignedInContext, TInput, TOutput>;
+      authorize: (ctx: SignedInContext<TCtx>, input: TInput) => Promise<void>;
+      resolver: Resolver<SignedInContext<TCtx>, TInput, TOutput>;
+      tags: TagRules<SignedInContext<TCtx>, TInput, TOutput>;
     }
 );
 
 /** The context minus `session`, at run time too: a public entry is built as a visitor would see it. */
-function withoutSession(ctx: Context): PublicContext {
+function withoutSession<TCtx extends CachingContext>(ctx: TCtx): PublicContext<TCtx> {
   const { session: _dropped, ...rest } = ctx;
   return rest;
 }
@@ -69,12 +69,22 @@ interface Prepared<TOutput> {
   inputTags: string[];
   run: () => Promise<TOutput>;
   outputTags: (output: TOutput) => string[];
+  /** The live overlay bound to this call's context and input, if the procedure has one. */
+  overlay: ((value: TOutput) => Promise<LiveRead<TOutput>>) | undefined;
+}
+
+function bindOverlay<TCtx, TInput, TOutput>(
+  live: LiveOverlay<TCtx, TOutput, TInput> | undefined,
+  ctx: TCtx,
+  input: TInput,
+): ((value: TOutput) => Promise<LiveRead<TOutput>>) | undefined {
+  return live ? (value) => live(value, ctx, input) : undefined;
 }
 
 /** Authorization runs here, before the cache: a cached answer never reaches someone who could not get it fresh. */
-async function prepare<TInput, TOutput>(
-  spec: CachedCallSpec<TInput, TOutput>,
-  opts: CallOptions<Context, TInput>,
+async function prepare<TCtx extends CachingContext, TInput, TOutput>(
+  spec: CachedCallSpec<TCtx, TInput, TOutput>,
+  opts: CallOptions<TCtx, TInput>,
 ): Promise<Prepared<TOutput>> {
   const { ctx, input } = opts;
   if (spec.scope === 'public') {
@@ -84,24 +94,26 @@ async function prepare<TInput, TOutput>(
       inputTags: spec.tags.fromInput?.(input, visitor.ctx) ?? [],
       run: () => spec.resolver(visitor),
       outputTags: (output) => spec.tags.fromOutput?.(output) ?? [],
+      overlay: bindOverlay(spec.tags.live, visitor.ctx, input),
     };
   }
   const { session } = ctx;
   if (!session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this.' });
-  const signedIn = { ...opts, ctx: { ...ctx, session } };
+  const signedIn = { ...opts, ctx: { ...ctx, session } as SignedInContext<TCtx> };
   await spec.authorize(signedIn.ctx, input);
   return {
     scope: `user:${session.userId}`,
     inputTags: spec.tags.fromInput?.(input, signedIn.ctx) ?? [],
     run: () => spec.resolver(signedIn),
     outputTags: (output) => spec.tags.fromOutput?.(output) ?? [],
+    overlay: bindOverlay(spec.tags.live, signedIn.ctx, input),
   };
 }
 
 /** The resolver tRPC runs for a cached procedure. */
-export function cachedResolver<TInput, TOutput>(
-  spec: CachedCallSpec<TInput, TOutput>,
-): (opts: CallOptions<Context, TInput> & { batchIndex?: number }) => Promise<TOutput> {
+export function cachedResolver<TCtx extends CachingContext, TInput, TOutput>(
+  spec: CachedCallSpec<TCtx, TInput, TOutput>,
+): (opts: CallOptions<TCtx, TInput> & { batchIndex?: number }) => Promise<TOutput> {
   const { policy } = spec;
   return async (opts) => {
     const { ctx, input, path } = opts;
@@ -139,8 +151,8 @@ export function cachedResolver<TInput, TOutput>(
     const tags = [...call.inputTags, ...call.outputTags(result.value)];
     let { value, status } = result;
     const { freshUntil } = result;
-    if (spec.tags.live) {
-      const shown = await spec.tags.live(value, ctx, input);
+    if (call.overlay) {
+      const shown = await call.overlay(value);
       value = shown.value;
       status = worstStatus([status, shown.status]);
       tags.push(...shown.tags);

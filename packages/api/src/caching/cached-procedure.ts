@@ -31,9 +31,13 @@ import {
   type CachePolicy,
   normalizeOptions,
   type ProcedureMeta,
-  type PublicContext,
-  type SignedInContext,
+  type PublicContext as PublicContextOf,
+  type SignedInContext as SignedInContextOf,
 } from './policy';
+
+/** The app's context as public entries and user-scoped ones see it (policy.ts says why). */
+export type PublicContext = PublicContextOf<Context>;
+export type SignedInContext = SignedInContextOf<Context>;
 
 /** The procedure a cached read becomes: `TIn` is what callers pass, `TOutput` what they get. */
 export type CachedQuery<TIn, TOutput> = TRPCQueryProcedure<{
@@ -83,7 +87,7 @@ interface QueryBuilder<TIn, TInput> {
 function build<TIn, TInput, TOutput>(
   policy: CachePolicy,
   schema: z.ZodType | undefined,
-  spec: CachedCallSpec<TInput, TOutput>,
+  spec: CachedCallSpec<Context, TInput, TOutput>,
 ): CachedQuery<TIn, TOutput> {
   const base = publicProcedure.meta({ cache: policy });
   // The one cast of the caching layer (why: QueryBuilder above).

@@ -4,7 +4,8 @@
  * writes, durable: outbox.ts), and (b) what each mutation invalidates is declared in one table
  * that docs/caching.md is generated from and that is checked at run time outside production.
  */
-import type { Context } from '../context';
+import type { PrismaClient } from '@stash/db';
+import type { CachingContext } from './caching-context';
 import type { LiveFact } from './live';
 import { deliver, forgetDelivered, recordInvalidation, type Tx } from './outbox';
 import { assertDeclared, CHECK_TAGS, type TagKind } from './tags';
@@ -67,8 +68,15 @@ const TRANSACTION_LIMITS = { maxWait: 15_000, timeout: 15_000 };
 /** Set by the fault suite only (STASH_FAULT_INJECTION=1): die between commit and delivery. */
 export const CRASH_AFTER_COMMIT = 'crash-after-commit';
 
+/** What a write uses: the database, the cache, and where to note what it invalidated. */
+export type WriteContext = Pick<CachingContext, 'cache' | 'cacheKeyPrefix' | 'invalidations'> & {
+  prisma: PrismaClient;
+  /** A fault the fault suite asked this request to inject. */
+  fault?: string;
+};
+
 export async function writeThenInvalidate<R>(
-  ctx: Context,
+  ctx: WriteContext,
   mutation: MutationPath,
   write: (tx: Tx) => Promise<WriteOutcome<R>>,
 ): Promise<R> {

@@ -13,14 +13,17 @@
  */
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
 import type { Prisma, PrismaClient } from '@stash/db';
-import type { Context } from '../context';
-import { installCountOf, workspaceInstallRows } from '../queries/live';
+import { installCountOf, type WorkspaceInstall, workspaceInstallRows } from '../queries/live';
+import type { CacheMode, CachingDeps } from './caching-context';
 import { toMs } from './duration';
-import type { LiveContext } from './policy';
-import { registerNamespace, TTL } from './policy';
+import { worstStatus } from './overlay';
+import { TTL } from './policy';
 import { type TagKind, tags } from './tags';
 
 type Db = PrismaClient | Prisma.TransactionClient;
+
+/** What reading a live fact uses: the cache and the database, never the session. */
+export type LiveContext = CachingDeps & { prisma: Db; cacheMode: CacheMode; l1Reads?: boolean };
 
 export interface LiveFact<TValue> {
   /** Its cache namespace. */
@@ -33,26 +36,21 @@ export interface LiveFact<TValue> {
   load: (db: Db, id: number) => Promise<TValue>;
 }
 
-function defineLiveFact<TValue>(fact: LiveFact<TValue>): LiveFact<TValue> {
-  registerNamespace(fact.path);
-  return fact;
-}
-
-export const agentInstallCount = defineLiveFact({
+export const agentInstallCount: LiveFact<number> = {
   path: 'live.agentInstallCount',
   ttlMs: toMs(TTL.marketplace),
   tagKind: 'agentInstalls',
   tag: tags.agentInstalls,
   load: installCountOf,
-});
+};
 
-export const workspaceInstalls = defineLiveFact({
+export const workspaceInstalls: LiveFact<WorkspaceInstall[]> = {
   path: 'live.workspaceInstalls',
   ttlMs: toMs(TTL.workspaces),
   tagKind: 'workspaceInstalls',
   tag: tags.workspaceInstalls,
   load: workspaceInstallRows,
-});
+};
 
 /** The fact each live tag kind names: what a mutation's `writeThrough` kinds refer to. */
 export const LIVE_FACTS: Partial<Record<TagKind, LiveFact<unknown>>> = {
@@ -60,33 +58,16 @@ export const LIVE_FACTS: Partial<Record<TagKind, LiveFact<unknown>>> = {
   workspaceInstalls: workspaceInstalls as LiveFact<unknown>,
 };
 
-/** Worst first: a read made of several cache reads reports the worst of them. */
-const SEVERITY: readonly CacheStatus[] = ['error', 'bypass', 'miss', 'stale', 'hit'];
-
-export function worstStatus(statuses: Iterable<CacheStatus>): CacheStatus {
-  let worst: CacheStatus = 'hit';
-  for (const s of statuses) if (SEVERITY.indexOf(s) < SEVERITY.indexOf(worst)) worst = s;
-  return worst;
-}
+/** Their cache namespaces, for the registry (cache-registry.ts). */
+export const LIVE_NAMESPACES: readonly string[] = [agentInstallCount.path, workspaceInstalls.path];
 
 type LiveDeps = LiveContext;
 
-/** What a live read returns: the values, how the cache answered, and the facts' tags. */
-export interface LiveRead<T> {
-  value: T;
-  status: CacheStatus;
-  /** The facts' tags: the answer depends on them (the client invalidates by them). */
-  tags: string[];
-}
-
-/** Overlays live facts on a cached value (a cached procedure's `live` rule). */
-export type LiveOverlay<TOutput, TInput = unknown> = (
-  value: TOutput,
-  ctx: LiveContext,
-  input: TInput,
-) => Promise<LiveRead<TOutput>>;
-
-export function liveKey(deps: Pick<Context, 'cacheKeyPrefix'>, fact: LiveFact<unknown>, id: number): string {
+export function liveKey(
+  deps: Pick<CachingDeps, 'cacheKeyPrefix'>,
+  fact: LiveFact<unknown>,
+  id: number,
+): string {
   return buildCacheKey({
     prefix: deps.cacheKeyPrefix,
     version: 'v1',

@@ -1,10 +1,8 @@
 /**
- * How a cached read is declared (the options of `cachedProcedure`), and the registry of every
- * cached procedure by the path it is mounted at: docs/caching.md is generated from it and the
- * cache engine marks invalidated tags in each of its namespaces.
+ * How a cached read is declared (the options of `cachedProcedure`) and the policy it becomes,
+ * carried in the procedure's tRPC `meta` (registry.ts finds it there by mount path).
  */
-import type { Session } from '../auth/session';
-import type { Context } from '../context';
+import type { CachingContext } from './caching-context';
 import { type Duration, toMs } from './duration';
 import type { TagKind } from './tags';
 
@@ -21,13 +19,11 @@ export type CacheScope = 'public' | 'user';
  * What a public entry is built from: a context without `session`, so per-user data cannot
  * reach an entry every visitor shares (reading `ctx.session` there is a compile error).
  */
-export type PublicContext<TCtx extends Context = Context> = Omit<TCtx, 'session'>;
+export type PublicContext<TCtx extends CachingContext> = Omit<TCtx, 'session'>;
 /** What a user-scoped entry is built and authorized with: a signed-in context. */
-export type SignedInContext = Context & { session: Session };
-
-/** What a live overlay (caching/live.ts) may use: the cache and the database, never the session. */
-export type LiveContext = Pick<Context, 'cache' | 'cacheKeyPrefix' | 'prisma' | 'cacheMode'> &
-  Partial<Pick<Context, 'l1Reads'>>;
+export type SignedInContext<TCtx extends CachingContext> = TCtx & {
+  session: NonNullable<TCtx['session']>;
+};
 
 /** The first argument of `cachedProcedure`: everything about the entry except its tags' values. */
 export interface CacheOptions {
@@ -82,57 +78,4 @@ export function normalizeOptions(options: CacheOptions): CachePolicy {
 /** What a procedure carries in its tRPC `meta`, so the registry can find it by mount path. */
 export interface ProcedureMeta {
   cache?: CachePolicy;
-}
-
-export interface CachePolicySummary extends CachePolicy {
-  path: string;
-}
-
-const registry = new Map<string, CachePolicySummary>();
-
-/** The slice of a tRPC router the registry reads: its flat map of path -> procedure. */
-interface RouterLike {
-  _def: { procedures: Record<string, unknown> };
-}
-
-function policyOf(procedure: unknown): CachePolicy | undefined {
-  if (typeof procedure !== 'function' || !('_def' in procedure)) return undefined;
-  const def: unknown = procedure._def;
-  if (typeof def !== 'object' || def === null || !('meta' in def)) return undefined;
-  const meta = def.meta as ProcedureMeta | undefined;
-  return meta?.cache;
-}
-
-/**
- * Records every cached procedure of `router` under the path it is mounted at. Called once for
- * the app router (root.ts): the path in keys, docs and namespaces is where the procedure lives,
- * never a string typed next to it.
- */
-export function registerCachedProcedures(router: RouterLike): void {
-  for (const [path, procedure] of Object.entries(router._def.procedures)) {
-    const policy = policyOf(procedure);
-    if (policy) registry.set(path, { path, ...policy });
-  }
-}
-
-/** The policy of the cached procedure mounted at `path` (a Map lookup: the HTTP hot path asks). */
-export function policyAt(path: string): CachePolicySummary | undefined {
-  return registry.get(path);
-}
-
-export function registeredPolicies(): CachePolicySummary[] {
-  return [...registry.values()].sort((a, b) => a.path.localeCompare(b.path));
-}
-
-const otherNamespaces = new Set<string>();
-
-/** A cache namespace used outside `cachedProcedure` (e.g. memberships); returns the name. */
-export function registerNamespace(name: string): string {
-  otherNamespaces.add(name);
-  return name;
-}
-
-/** Every namespace the API caches in: the cache engine marks invalidated tags in each. */
-export function cacheNamespaces(): string[] {
-  return [...new Set([...registry.keys(), ...otherNamespaces])].sort();
 }

@@ -6,7 +6,7 @@
  * the outbox relay, like an invalidation that was not delivered.
  */
 import type { Cache } from '@stash/cache';
-import type { Context } from '../context';
+import type { CachingDeps } from './caching-context';
 import { LIVE_FACTS, type LiveFact, liveKey } from './live';
 import type { TagsToDrop } from './outbox';
 import type { TagKind } from './tags';
@@ -35,7 +35,7 @@ export async function clocksBefore(cache: Cache, kinds: readonly TagKind[]): Pro
  * reached the cache; false: the outbox row stays and the relay re-delivers its invalidations.
  */
 export async function deliverWriteThrough(
-  ctx: Pick<Context, 'cache' | 'cacheKeyPrefix'>,
+  ctx: CachingDeps,
   tags: TagsToDrop,
   writes: readonly LiveWrite[],
   since: ClocksBefore,
