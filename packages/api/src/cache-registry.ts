@@ -6,13 +6,12 @@
  */
 import { MEMBERSHIPS } from './auth/membership';
 import { SESSION_VERSIONS } from './auth/session-version';
-import { LIVE_NAMESPACES } from './caching/live';
-import { createCacheRegistry } from './caching/registry';
+import { caching } from './caching/caching';
 import { RESPONSE_NAMESPACE } from './response-cache';
 import { appRouter } from './root';
 
-export const cacheRegistry = createCacheRegistry(appRouter, {
-  namespaces: [...LIVE_NAMESPACES, MEMBERSHIPS, SESSION_VERSIONS, RESPONSE_NAMESPACE],
+export const cacheRegistry = caching.registry(appRouter, {
+  namespaces: [MEMBERSHIPS, SESSION_VERSIONS, RESPONSE_NAMESPACE],
 });
 
 /** Every cached procedure of the app, by path (the web app's route test reads this). */

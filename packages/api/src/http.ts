@@ -7,10 +7,10 @@
  */
 
 import { formatCallTags, formatInvalidation, INVALIDATED_HEADER, TAGS_HEADER } from '@stash/tag-sync/wire';
+import { type CacheReport, formatCacheReport, type InvalidationLog } from '@stash/trpc-cache';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { cacheRegistry } from './cache-registry';
-import { type CacheReport, formatCacheReport, type InvalidationLog } from './caching/report';
 import { type ApiDeps, CACHE_MODE_HEADER, type Context, createContextFromRequest } from './context';
 import { cacheStatus, PRIVATE, PUBLIC_VARY, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
@@ -120,7 +120,7 @@ function httpCachingHeaders(
     (r.paths ?? []).length > 0 && (r.paths ?? []).every((p) => cacheRegistry.policyAt(p)?.scope === 'public');
   if (!r.ctx || r.failed || r.type !== 'query' || !allPublic)
     return { 'cache-control': PRIVATE, 'cache-status': status };
-  const freshness = sharedFreshness(r.ctx.cacheReport.calls, (p) => cacheRegistry.policyAt(p)?.graceMs ?? 0);
+  const freshness = sharedFreshness(r.ctx.cacheReport.calls, cacheRegistry);
   return {
     'cache-control': publicCacheControl(freshness, Date.now(), deps.cdnMaxLagMs ?? 0),
     'cache-status': status,

@@ -1,14 +1,18 @@
 export type { CacheStatus } from '@stash/cache';
+export {
+  type CachePolicySummary,
+  type CacheRegistry,
+  CacheReport,
+  formatCacheReport,
+  InvalidationLog,
+} from '@stash/trpc-cache';
 export type { Session } from './auth/session';
 export { SESSION_COOKIE } from './auth/session';
 export { cacheRegistry, registeredPolicies } from './cache-registry';
-export { cachedProcedure } from './caching/cached-procedure';
+export { caching } from './caching/caching';
 export type { CacheMode } from './caching/caching-context';
-export { INVALIDATIONS } from './caching/invalidate';
 export { TTL } from './caching/policy';
-export type { CachePolicySummary, CacheRegistry } from './caching/registry';
-export { CacheReport, formatCacheReport, InvalidationLog } from './caching/report';
-export { TAG_PATTERNS, tags } from './caching/tags';
+export { tags } from './caching/tags';
 export { clientAddressOf, parseTrustedProxies, type TrustedProxies } from './client-address';
 export { type ApiConfig, loadConfig } from './config';
 export {

@@ -16,8 +16,7 @@
  */
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
 import { encodeTagList, joinCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
-import type { CachePolicySummary, CacheRegistry } from './caching/registry';
-import type { CallReport } from './caching/report';
+import type { CachePolicySummary, CacheRegistry, CallReport } from '@stash/trpc-cache';
 import { type ApiDeps, CACHE_MODE_HEADER } from './context';
 import {
   cacheStatus,
@@ -110,6 +109,7 @@ export interface ResponsePlan {
   path: string;
   policy: CachePolicySummary;
   key: string;
+  registry: CacheRegistry;
 }
 
 /**
@@ -129,7 +129,7 @@ export function planStoredResponse(
   if (path.includes(',')) return null; // several calls: the normal path
   const policy = registry.policyAt(path);
   if (policy?.scope !== 'public') return null;
-  return { path, policy, key: keyOf(deps.cacheKeyPrefix, policy.version, target) };
+  return { path, policy, key: keyOf(deps.cacheKeyPrefix, policy.version, target), registry };
 }
 
 /** What the normal pipeline produced for the request (the loader of a stored response). */
@@ -201,7 +201,8 @@ function toStored(
   plan: ResponsePlan,
 ): StoredResponse | null {
   if (calls?.length !== 1 || calls[0]?.path !== plan.path) return null;
-  const freshness = sharedFreshness(calls, () => plan.policy.graceMs);
+  // Its one call is the planned procedure: the registry gives its grace.
+  const freshness = sharedFreshness(calls, plan.registry);
   if (!freshness) return null; // a part was stale or not cached: not a basis for a stored answer
   return {
     body,

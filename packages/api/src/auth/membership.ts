@@ -3,8 +3,8 @@
  * cache hit on a workspace page still authorizes without SQL; writes check the database.
  */
 import type { WorkspaceRole } from '@stash/db';
+import { toMs } from '@stash/trpc-cache';
 import { TRPCError } from '@trpc/server';
-import { toMs } from '../caching/duration';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import type { Context } from '../context';

@@ -1,37 +1,38 @@
 /**
- * Renders docs/caching.md from the policies and INVALIDATIONS, so the table cannot drift from
+ * Renders docs/caching.md from the cache registry (reads, writes, live facts), so the table cannot drift from
  * the code (a test compares the file with this output; `pnpm --filter @stash/api docs:caching` rewrites it).
  */
-import { INVALIDATIONS, type InvalidationRule } from './invalidate';
-import { LIVE_FACTS } from './live';
-import type { CacheRegistry } from './registry';
-import { TAG_PATTERNS, type TagKind } from './tags';
+import type { AnyTag, CacheRegistry } from '@stash/trpc-cache';
 
 function duration(ms: number): string {
   if (ms === 0) return '-';
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }
 
-function invalidatedBy(kinds: readonly TagKind[]): string {
-  const rules = Object.entries(INVALIDATIONS) as [string, InvalidationRule][];
-  const lines = rules.flatMap(([mutation, rule]) => {
-    const hard = rule.hard.filter((k) => kinds.includes(k));
-    const soft = rule.soft.filter((k) => kinds.includes(k));
-    const through = new Set(rule.writeThrough ?? []);
+const quoted = (tag: AnyTag) => `\`${tag.pattern}\``;
+
+/** Per mutation that touches any of `tags`: which of them, and how (hard, soft, written through). */
+function invalidatedBy(registry: CacheRegistry, tags: readonly AnyTag[]): string {
+  const lines = registry.writes().flatMap((rule) => {
+    const through = rule.writeThrough.map((fact) => fact.tag);
+    const hard = [...new Set([...rule.invalidates, ...through])].filter((t) => tags.includes(t));
+    const soft = rule.softInvalidates.filter((t) => tags.includes(t));
     const parts = [
-      ...hard.map((k) => `\`${TAG_PATTERNS[k]}\` (${through.has(k) ? 'written through' : 'hard'})`),
-      ...soft.map((k) => `\`${TAG_PATTERNS[k]}\` (soft)`),
+      ...hard.map((t) => `${quoted(t)} (${through.includes(t) ? 'written through' : 'hard'})`),
+      ...soft.map((t) => `${quoted(t)} (soft)`),
     ];
-    return parts.length > 0 ? [`${mutation}: ${parts.join(', ')}`] : [];
+    return parts.length > 0 ? [`${rule.path}: ${parts.join(', ')}`] : [];
   });
   return lines.length > 0 ? lines.join('<br>') : 'TTL only';
 }
 
-function liveFactRows(): string[] {
-  return (Object.entries(LIVE_FACTS) as [TagKind, NonNullable<(typeof LIVE_FACTS)[TagKind]>][]).map(
-    ([kind, fact]) =>
-      `| \`${fact.path}\` | ${duration(fact.ttlMs)} | \`${TAG_PATTERNS[kind]}\` | ${invalidatedBy([kind])} |`,
-  );
+function liveFactRows(registry: CacheRegistry): string[] {
+  return registry
+    .liveFacts()
+    .map(
+      (fact) =>
+        `| \`${fact.namespace}\` | ${duration(fact.ttlMs)} | ${quoted(fact.tag)} | ${invalidatedBy(registry, [fact.tag])} |`,
+    );
 }
 
 export function renderCachingDoc(registry: CacheRegistry): string {
@@ -46,8 +47,8 @@ export function renderCachingDoc(registry: CacheRegistry): string {
         duration(p.graceMs),
         duration(p.softStaleAfterMs),
         p.version,
-        p.tagKinds.map((k) => `\`${TAG_PATTERNS[k]}\``).join(', '),
-        invalidatedBy(p.tagKinds),
+        p.tags.map(quoted).join(', '),
+        invalidatedBy(registry, p.tags),
       ].join(' | '),
     );
   return `# Caching: every cached procedure
@@ -83,7 +84,7 @@ never happened is re-delivered as an invalidation.
 
 | fact | TTL | tag | written through / invalidated by |
 |---|---|---|---|
-${liveFactRows().join('\n')}
+${liveFactRows(registry).join('\n')}
 
 Freshness of what a marketplace list shows: install counts are live (on other instances a few ms
 behind a write, the bus's delay; L1 is bypassed while the bus is not heard); the *order* of the \`installs\` sort is as of the list entry's build, at most its TTL plus grace old.
