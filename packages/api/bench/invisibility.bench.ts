@@ -8,15 +8,15 @@ import { createCache } from '@stash/cache';
 import { sparePort } from '@stash/cache/testing';
 import { createTestDatabase } from '@stash/db/testing';
 import { createCaller, createContextInner } from '../src';
+import { cacheRegistry } from '../src/cache-registry';
 import { OutboxRelay, RELAY_INTERVAL_MS, RELAY_MIN_AGE_MS } from '../src/caching/outbox';
-import { cacheNamespaces } from '../src/caching/policy';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 
 const db = await createTestDatabase();
 const prefix = `bench-invisible-${Date.now().toString(36)}`;
-const namespaces = cacheNamespaces();
+const namespaces = cacheRegistry.namespaces();
 const readerCache = createCache({ prefix, redis: REDIS_URL, namespaces });
 const deadCache = createCache({ prefix, redis: `redis://127.0.0.1:${await sparePort()}`, namespaces });
 await readerCache.ready();

@@ -1,10 +1,10 @@
 import type { Cache } from '@stash/cache';
 import type { PrismaClient } from '@stash/db';
+import { CacheReport, InvalidationLog } from '@stash/trpc-cache';
 import type { SignInLimiter } from './auth/rate-limit';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
 import { currentSessionVersion } from './auth/session-version';
-import type { CacheMode } from './caching/cached-call';
-import { CacheReport, InvalidationLog } from './caching/report';
+import type { CacheMode } from './caching/caching-context';
 import { newRequestId } from './request-id';
 
 /** Long-lived things a context borrows: one of each per process. */
@@ -47,7 +47,7 @@ export interface Context extends ApiDeps {
   invalidations: InvalidationLog;
   /** Headers to add to the HTTP response (Set-Cookie on sign-in/out). */
   resHeaders: Headers;
-  /** A fault the fault suite asked this request to inject (see caching/invalidate.ts). */
+  /** A fault the fault suite asked this request to inject (see caching/caching.ts). */
   fault?: string;
   /** Names this request in error responses and in the server log. */
   requestId: string;

@@ -13,9 +13,7 @@
  *   (`cdnMaxLagMs`, default 0: revalidate every time, which costs a 304).
  */
 import { createHash } from 'node:crypto';
-import { INVALIDATIONS } from './caching/invalidate';
-import type { CallReport } from './caching/report';
-import { kindOfTag, TAG_PATTERNS, type TagKind } from './caching/tags';
+import type { CacheRegistry, CallReport } from '@stash/trpc-cache';
 import { CACHE_MODE_HEADER } from './context';
 
 /** The name this server's cache goes by in `Cache-Status`. */
@@ -28,16 +26,6 @@ export { PRIVATE } from './no-store';
  * a public answer or is echoed into it.
  */
 export const PUBLIC_VARY = `trpc-accept, accept, ${CACHE_MODE_HEADER}`;
-
-/** Tag kinds some mutation changes (hard, soft or written through): a CDN cannot hear those. */
-const WRITTEN_KINDS: ReadonlySet<TagKind> = new Set(
-  Object.values(INVALIDATIONS).flatMap((rule) => [
-    ...rule.hard,
-    ...rule.soft,
-    ...('writeThrough' in rule ? rule.writeThrough : []),
-  ]),
-);
-const ALL_KINDS = Object.keys(TAG_PATTERNS) as TagKind[];
 
 /** How long shared caches may keep an answer: derived from its parts when it is built. */
 export interface SharedFreshness {
@@ -55,7 +43,7 @@ export interface SharedFreshness {
  */
 export function sharedFreshness(
   calls: readonly CallReport[],
-  graceOf: (path: string) => number,
+  registry: Pick<CacheRegistry, 'policyAt' | 'changesOnWrite'>,
 ): SharedFreshness | null {
   if (calls.length === 0) return null;
   let freshUntil = Number.POSITIVE_INFINITY;
@@ -64,11 +52,9 @@ export function sharedFreshness(
   for (const call of calls) {
     if (call.freshUntil === undefined || (call.status !== 'hit' && call.status !== 'miss')) return null;
     freshUntil = Math.min(freshUntil, call.freshUntil);
-    graceMs = Math.min(graceMs, graceOf(call.path));
-    changesOnWrite ||= call.tags.some((tag) => {
-      const kind = kindOfTag(tag, ALL_KINDS);
-      return kind === null || WRITTEN_KINDS.has(kind); // an unknown tag: assume a write can change it
-    });
+    graceMs = Math.min(graceMs, registry.policyAt(call.path)?.graceMs ?? 0);
+    // Some declared write changes the tag (or the tag is unknown: assume one does).
+    changesOnWrite ||= call.tags.some((tag) => registry.changesOnWrite(tag));
   }
   return { freshUntil, changesOnWrite, graceMs };
 }

@@ -7,10 +7,10 @@
  */
 
 import { formatCallTags, formatInvalidation, INVALIDATED_HEADER, TAGS_HEADER } from '@stash/tag-sync/wire';
+import { type CacheReport, formatCacheReport, type InvalidationLog } from '@stash/trpc-cache';
 import { MAX_BATCH_SIZE } from '@stash/validators';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { policyAt } from './caching/policy';
-import { type CacheReport, formatCacheReport, type InvalidationLog } from './caching/report';
+import { cacheRegistry } from './cache-registry';
 import { type ApiDeps, CACHE_MODE_HEADER, type Context, createContextFromRequest } from './context';
 import { cacheStatus, PRIVATE, PUBLIC_VARY, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
@@ -55,7 +55,8 @@ export function handleTrpcRequest(
   const run = (l1Reads: boolean) =>
     runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
   const normal = () => run(true).then((result) => result.response);
-  const plan = path === null ? null : planStoredResponse(req, deps, { path, target });
+  const plan =
+    path === null ? null : planStoredResponse(req, deps, { path, target, registry: cacheRegistry });
   if (!plan) return normal();
   return (
     storedLocally(req, deps, plan, requestId) ??
@@ -116,10 +117,10 @@ function httpCachingHeaders(
     return { 'cache-control': PRIVATE, 'cache-status': cacheStatus({ hit: false, fwd: 'request' }) };
   const status = cacheStatus({ hit: false, fwd: 'bypass' });
   const allPublic =
-    (r.paths ?? []).length > 0 && (r.paths ?? []).every((p) => policyAt(p)?.scope === 'public');
+    (r.paths ?? []).length > 0 && (r.paths ?? []).every((p) => cacheRegistry.policyAt(p)?.scope === 'public');
   if (!r.ctx || r.failed || r.type !== 'query' || !allPublic)
     return { 'cache-control': PRIVATE, 'cache-status': status };
-  const freshness = sharedFreshness(r.ctx.cacheReport.calls, (p) => policyAt(p)?.graceMs ?? 0);
+  const freshness = sharedFreshness(r.ctx.cacheReport.calls, cacheRegistry);
   return {
     'cache-control': publicCacheControl(freshness, Date.now(), deps.cdnMaxLagMs ?? 0),
     'cache-status': status,

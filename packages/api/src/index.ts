@@ -1,12 +1,18 @@
 export type { CacheStatus } from '@stash/cache';
+export {
+  type CachePolicySummary,
+  type CacheRegistry,
+  CacheReport,
+  formatCacheReport,
+  InvalidationLog,
+} from '@stash/trpc-cache';
 export type { Session } from './auth/session';
 export { SESSION_COOKIE } from './auth/session';
-export type { CacheMode } from './caching/cached-call';
-export { cachedProcedure } from './caching/cached-procedure';
-export { INVALIDATIONS } from './caching/invalidate';
-export { registeredPolicies, TTL } from './caching/policy';
-export { CacheReport, formatCacheReport, InvalidationLog } from './caching/report';
-export { TAG_PATTERNS, tags } from './caching/tags';
+export { cacheRegistry, registeredPolicies } from './cache-registry';
+export { caching } from './caching/caching';
+export type { CacheMode } from './caching/caching-context';
+export { TTL } from './caching/policy';
+export { tags } from './caching/tags';
 export { clientAddressOf, parseTrustedProxies, type TrustedProxies } from './client-address';
 export { type ApiConfig, loadConfig } from './config';
 export {

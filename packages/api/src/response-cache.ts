@@ -16,8 +16,7 @@
  */
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
 import { encodeTagList, joinCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
-import { type CachePolicySummary, policyAt, registerNamespace } from './caching/policy';
-import type { CallReport } from './caching/report';
+import type { CachePolicySummary, CacheRegistry, CallReport } from '@stash/trpc-cache';
 import { type ApiDeps, CACHE_MODE_HEADER } from './context';
 import {
   cacheStatus,
@@ -29,7 +28,8 @@ import {
   sharedFreshness,
 } from './http-caching';
 
-export const RESPONSE_NAMESPACE = registerNamespace('http.response');
+/** The namespace stored responses live in (listed in the registry: cache-registry.ts). */
+export const RESPONSE_NAMESPACE = 'http.response';
 
 /** What is stored: the exact bytes tRPC sent, and what the headers need to be rebuilt per request. */
 interface StoredResponse {
@@ -109,6 +109,7 @@ export interface ResponsePlan {
   path: string;
   policy: CachePolicySummary;
   key: string;
+  registry: CacheRegistry;
 }
 
 /**
@@ -118,7 +119,7 @@ export interface ResponsePlan {
 export function planStoredResponse(
   req: Request,
   deps: ApiDeps,
-  { path, target }: { path: string; target: string },
+  { path, target, registry }: { path: string; target: string; registry: CacheRegistry },
 ): ResponsePlan | null {
   if (req.method !== 'GET') return null;
   const headers = req.headers;
@@ -126,9 +127,9 @@ export function planStoredResponse(
   if (mode === 'bypass' || mode === 'refresh') return null; // admins asking past the cache
   if (headers.has('trpc-accept') || headers.get('accept')?.includes('application/jsonl')) return null;
   if (path.includes(',')) return null; // several calls: the normal path
-  const policy = policyAt(path);
+  const policy = registry.policyAt(path);
   if (policy?.scope !== 'public') return null;
-  return { path, policy, key: keyOf(deps.cacheKeyPrefix, policy.version, target) };
+  return { path, policy, key: keyOf(deps.cacheKeyPrefix, policy.version, target), registry };
 }
 
 /** What the normal pipeline produced for the request (the loader of a stored response). */
@@ -200,7 +201,8 @@ function toStored(
   plan: ResponsePlan,
 ): StoredResponse | null {
   if (calls?.length !== 1 || calls[0]?.path !== plan.path) return null;
-  const freshness = sharedFreshness(calls, () => plan.policy.graceMs);
+  // Its one call is the planned procedure: the registry gives its grace.
+  const freshness = sharedFreshness(calls, plan.registry);
   if (!freshness) return null; // a part was stale or not cached: not a basis for a stored answer
   return {
     body,

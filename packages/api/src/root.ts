@@ -1,4 +1,3 @@
-import { registerCachedProcedures } from './caching/policy';
 import { authRouter } from './routers/auth';
 import { installsRouter } from './routers/installs';
 import { marketplaceRouter } from './routers/marketplace';
@@ -17,9 +16,6 @@ export const appRouter = createTRPCRouter({
 });
 
 export type AppRouter = typeof appRouter;
-
-// Cached procedures are known by where they are mounted: docs, metrics and the cache's namespaces.
-registerCachedProcedures(appRouter);
 
 /** Server-side calls without HTTP: `createCaller(createContextInner(deps, { session }))`. */
 export const createCaller = createCallerFactory(appRouter);

@@ -6,12 +6,11 @@
 import { type Cache, closeClient, createCache, createRedisClient } from '@stash/cache';
 import { openDatabase } from '@stash/db';
 import { SignInLimiter } from './auth/rate-limit';
+import { cacheRegistry } from './cache-registry';
 import { OutboxRelay } from './caching/outbox';
-import { cacheNamespaces } from './caching/policy';
 import { type ApiConfig, loadConfig } from './config';
 import type { ApiDeps } from './context';
 import { warmUp } from './warm-up';
-import './root'; // registers every cached procedure's policy: the cache must know all namespaces
 
 export interface ApiRuntime {
   deps: ApiDeps;
@@ -31,7 +30,7 @@ export function createCacheFromConfig(config: ApiConfig, prefix = CACHE_KEY_PREF
     unsafeEviction: config.unsafeEviction,
     // Every namespace up front: invalidation reaches each of them even right after Redis forgot
     // which namespaces were registered (restart, flush).
-    namespaces: cacheNamespaces(),
+    namespaces: cacheRegistry.namespaces(),
   });
 }
 

@@ -1,12 +1,12 @@
 /**
  * tRPC setup: one small file with the context type, the error shape and the procedure kinds.
- * Cached reads are built on these with `cachedProcedure` (./caching/cached-procedure.ts).
+ * Cached reads and writes are built on these by `caching` (./caching/caching.ts).
  */
 import { toSuperJSON } from '@stash/cache';
+import type { CachingMeta } from '@stash/trpc-cache';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
-import type { ProcedureMeta } from './caching/policy';
 import type { Context } from './context';
 
 /** What a client sees of an unexpected error: never the database's or our own internal text. */
@@ -19,7 +19,7 @@ export function internalErrorMessage(requestId: string | undefined): string {
 // Meta carries a cached procedure's options, so they can be found by the path it is mounted at.
 const t = initTRPC
   .context<Context>()
-  .meta<ProcedureMeta>()
+  .meta<CachingMeta>()
   .create({
     // Stack traces only when explicitly developing (NODE_ENV unset is not development here).
     isDev: process.env.NODE_ENV === 'development',

@@ -1,5 +1,5 @@
 /**
- * `cachedProcedure` enforces scope by types, not by convention. The `@ts-expect-error` lines
+ * `caching.query` enforces scope by types, not by convention. The `@ts-expect-error` lines
  * below are the type test: `pnpm typecheck` (tsc over test/) fails if any of them stops being an
  * error, i.e. if a public resolver could read `ctx.session`, a user-scoped procedure could skip
  * `.authorize()`, or a TTL typo compiled. The runtime tests check the same for code that casts
@@ -8,13 +8,14 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { createContextInner } from '../src';
-import { cachedProcedure } from '../src/caching/cached-procedure';
-import { registerCachedProcedures, registeredPolicies } from '../src/caching/policy';
+import { caching } from '../src/caching/caching';
+import { tags } from '../src/caching/tags';
 import { createCallerFactory, createTRPCRouter } from '../src/trpc';
 import { ADA, createHarness, type Harness } from './support/harness';
 
-const pub = { scope: 'public', ttl: '1m', tags: [] } as const;
-const user = { scope: 'user', ttl: '1m', tags: [] } as const;
+const pub = { scope: 'public', ttl: '1m' } as const;
+const user = { scope: 'user', ttl: '1m' } as const;
+const cachedProcedure = caching.query;
 
 const withDefault = z.object({ id: z.number(), page: z.number().default(1) });
 
@@ -27,17 +28,17 @@ export function mustNotCompile(): unknown[] {
     // A public entry's resolver has no `session` to read.
     // biome-ignore format: each @ts-expect-error must stay above the line its error is reported on
     // @ts-expect-error Property 'session' does not exist on the public context
-    cachedProcedure(pub).query(async ({ ctx }) => ctx.session?.userId ?? 0),
+    cachedProcedure(pub).query(async ({ ctx }) => ctx.session?.userId ?? 0, { tags: [] }),
 
     // Nor may its tags depend on the caller.
     // biome-ignore format: each @ts-expect-error must stay above the line its error is reported on
     // @ts-expect-error Property 'session' does not exist on the public context
-    cachedProcedure(pub).query(async () => 1, { fromInput: (_i, ctx) => [String(ctx.session)] }),
+    cachedProcedure(pub).query(async () => 1, { tags: [{ tag: tags.agent, fromInput: (_i, ctx) => ctx.session.userId }] }),
 
     // A user-scoped procedure must say who may read it: there is no `.query()` before `.authorize()`.
     // biome-ignore format: each @ts-expect-error must stay above the line its error is reported on
     // @ts-expect-error Property 'query' does not exist
-    cachedProcedure(user).input(z.object({ id: z.number() })).query(async () => 1),
+    cachedProcedure(user).input(z.object({ id: z.number() })).query(async () => 1, { tags: [] }),
 
     // TTLs are ms or a number with a unit; anything else is a compile error.
     // biome-ignore format: each @ts-expect-error must stay above the line its error is reported on
@@ -47,7 +48,12 @@ export function mustNotCompile(): unknown[] {
     // The input is the schema's parsed output (defaults applied); reading anything else does not compile.
     // biome-ignore format: each @ts-expect-error must stay above the line its error is reported on
     // @ts-expect-error Property 'missing' does not exist
-    cachedProcedure(pub).input(withDefault).query(async ({ input }) => input.missing),
+    cachedProcedure(pub).input(withDefault).query(async ({ input }) => input.missing, { tags: [] }),
+
+    // A tag with a parameter cannot be listed bare: it needs the id it is of.
+    // biome-ignore format: each @ts-expect-error must stay above the line its error is reported on
+    // @ts-expect-error 'agent:{agentId}' is not a constant tag
+    cachedProcedure(pub).query(async () => 1, { tags: [tags.agent] }),
   ];
 }
 
@@ -55,16 +61,16 @@ export function mustNotCompile(): unknown[] {
 const probe = createTRPCRouter({
   nested: createTRPCRouter({
     // A cast past the types must not smuggle the session in either: it is removed at run time.
-    sessionSeen: cachedProcedure(pub).query(async ({ ctx }) => 'session' in ctx),
+    sessionSeen: cachedProcedure(pub).query(async ({ ctx }) => 'session' in ctx, { tags: [] }),
     mine: cachedProcedure({ ...user, ttl: 60_000 })
       .authorize(async () => {})
-      .query(async ({ ctx }) => ({ userId: ctx.session.userId, at: new Date(0) })),
+      .query(async ({ ctx }) => ({ userId: ctx.session.userId, at: new Date(0) }), { tags: [] }),
     page: cachedProcedure({ ...pub, ttl: '1h' })
       .input(withDefault)
-      .query(async ({ input }) => input.page),
+      .query(async ({ input }) => input.page, { tags: [] }),
   }),
 });
-registerCachedProcedures(probe);
+const registry = caching.registry(probe);
 
 let h: Harness;
 beforeAll(async () => {
@@ -92,7 +98,7 @@ describe('cachedProcedure', () => {
   });
 
   it('is registered under the path it is mounted at, with its TTL in ms', () => {
-    const byPath = new Map(registeredPolicies().map((p) => [p.path, p]));
+    const byPath = new Map(registry.policies().map((p) => [p.path, p]));
     expect(byPath.get('nested.page')).toMatchObject({ ttlMs: 3_600_000, scope: 'public', version: 'v1' });
     expect(byPath.get('nested.mine')).toMatchObject({ ttlMs: 60_000, scope: 'user' });
   });

@@ -5,6 +5,7 @@
  */
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheRegistry } from '../src/cache-registry';
 import { handleTrpcRequest } from '../src/http';
 import { sharedFreshness } from '../src/http-caching';
 import { createHarness, type Harness } from './support/harness';
@@ -56,11 +57,16 @@ describe('stored responses and the tiers', () => {
 
   it('does not share or store an answer built from a part that was not fresh', () => {
     const part = { path: 'marketplace.search', batchIndex: 0, tags: ['marketplace:lists'] };
+    // The app's rule for which tags a write changes, with no grace (graceMs 0 below).
+    const noGrace = {
+      policyAt: () => undefined,
+      changesOnWrite: (tag: string) => cacheRegistry.changesOnWrite(tag),
+    };
     const now = Date.now();
-    expect(sharedFreshness([{ ...part, status: 'stale' }], () => 0)).toBeNull();
-    expect(sharedFreshness([{ ...part, status: 'miss' }], () => 0)).toBeNull(); // not stored
-    expect(sharedFreshness([{ ...part, status: 'error', freshUntil: now }], () => 0)).toBeNull();
-    expect(sharedFreshness([{ ...part, status: 'hit', freshUntil: now }], () => 0)).toEqual({
+    expect(sharedFreshness([{ ...part, status: 'stale' }], noGrace)).toBeNull();
+    expect(sharedFreshness([{ ...part, status: 'miss' }], noGrace)).toBeNull(); // not stored
+    expect(sharedFreshness([{ ...part, status: 'error', freshUntil: now }], noGrace)).toBeNull();
+    expect(sharedFreshness([{ ...part, status: 'hit', freshUntil: now }], noGrace)).toEqual({
       freshUntil: now,
       changesOnWrite: false,
       graceMs: 0,

@@ -1,7 +1,6 @@
 export { createCache } from './cache';
 export { buildCacheKey, type CacheKeyParts, canonicalize, hashInput } from './keys';
 export { type SuperJSONDocument, toSuperJSON } from './serializer';
-export type { UnsafeEvictionAction } from './stores/eviction-policy';
 // For other users of the same Redis (the API's sign-in counters): the same client settings.
 export { closeClient, createRedisClient, type RedisClient } from './stores/redis-client';
 export { CacheLoaderTimeoutError } from './timeout';
@@ -28,4 +27,5 @@ export type {
   PrimeOptions,
   RedisConfig,
   StoreOp,
+  UnsafeEvictionAction,
 } from './types';

@@ -5,7 +5,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { BusTiming } from './bus';
 import { slotNamespaceOf } from './keys';
-import type { UnsafeEvictionAction } from './stores/eviction-policy';
 import type {
   BreakerOptions,
   CacheLogger,
@@ -15,6 +14,7 @@ import type {
   Loader,
   MemoryLimits,
   RedisConfig,
+  UnsafeEvictionAction,
 } from './types';
 
 export interface EngineSettings {

@@ -1,6 +1,8 @@
 /** Public types of the cache engine. Framework-free: nothing here knows tRPC, Prisma or Next. */
 import type { ConnectionOptions } from 'node:tls';
-import type { UnsafeEvictionAction } from './stores/eviction-policy';
+
+/** What the engine does on an `allkeys-*` Redis (stores/eviction-policy.ts has the verdicts and why). */
+export type UnsafeEvictionAction = 'warn' | 'refuse';
 
 export type CacheStatus = 'hit' | 'miss' | 'stale' | 'bypass' | 'error';
 export type CacheTier = 'l1' | 'l2' | 'loader';

@@ -4,11 +4,11 @@
  * instance. Each is tagged so the mutation that changes it can invalidate it.
  */
 import { buildCacheKey } from '@stash/cache';
-import type { ApiDeps } from '../context';
+import type { CachingDeps } from '../caching/caching-context';
 
-/** `fact.path` must be registered with registerNamespace (the engine marks tags in it). */
+/** `fact.path` must be listed in the cache registry (cache-registry.ts): the engine marks tags in it. */
 export function cachedUserFact<T>(
-  deps: Pick<ApiDeps, 'cache' | 'cacheKeyPrefix'>,
+  deps: CachingDeps,
   fact: { path: string; userId: number; tag: string; ttlMs: number },
   load: () => Promise<T>,
 ): Promise<T> {

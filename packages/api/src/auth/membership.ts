@@ -3,9 +3,9 @@
  * cache hit on a workspace page still authorizes without SQL; writes check the database.
  */
 import type { WorkspaceRole } from '@stash/db';
+import { toMs } from '@stash/trpc-cache';
 import { TRPCError } from '@trpc/server';
-import { toMs } from '../caching/duration';
-import { registerNamespace, TTL } from '../caching/policy';
+import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import type { Context } from '../context';
 import { membershipsOf } from '../queries/workspaces';
@@ -21,7 +21,8 @@ function requireSession(ctx: Context) {
   return ctx.session;
 }
 
-const MEMBERSHIPS = registerNamespace('auth.memberships');
+/** Its cache namespace, listed in the registry (cache-registry.ts). */
+export const MEMBERSHIPS = 'auth.memberships';
 
 /** For reads: the caller's role in the workspace, from the membership cache. */
 export async function requireMemberCached(ctx: Context, workspaceId: number): Promise<WorkspaceRole> {

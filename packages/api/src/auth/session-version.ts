@@ -4,18 +4,19 @@
  * is seen by the very next request on every instance) and tagged `user:<id>:session`, which
  * sign-out invalidates after bumping the version in the database.
  */
-import { registerNamespace } from '../caching/policy';
+import type { PrismaClient } from '@stash/db';
+import type { CachingDeps } from '../caching/caching-context';
 import { tags } from '../caching/tags';
-import type { ApiDeps } from '../context';
 import { sessionVersionOf } from '../queries/sessions';
 import { cachedUserFact } from './auth-cache';
 
 // Invalidated on every change; the TTL only bounds how long an unused entry lingers.
 const SESSION_VERSION_TTL_MS = 10 * 60_000;
-const SESSION_VERSIONS = registerNamespace('auth.sessionVersion');
+/** Its cache namespace, listed in the registry (cache-registry.ts). */
+export const SESSION_VERSIONS = 'auth.sessionVersion';
 
 export async function currentSessionVersion(
-  deps: Pick<ApiDeps, 'cache' | 'cacheKeyPrefix' | 'prisma'>,
+  deps: CachingDeps & { prisma: PrismaClient },
   userId: number,
 ): Promise<number | null> {
   return cachedUserFact(

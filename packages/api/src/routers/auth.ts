@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { SignInLimiter } from '../auth/rate-limit';
 import { clearedSessionCookie, sealSession, sessionCookie } from '../auth/session';
-import { writeThenInvalidate } from '../caching/invalidate';
+import { caching } from '../caching/caching';
 import { tags } from '../caching/tags';
 import { bumpSessionVersion } from '../queries/sessions';
 import { publicProcedure } from '../trpc';
@@ -50,12 +50,12 @@ export const authRouter = {
    * Revokes every session of the user (this browser's and any other copy of a cookie), not just
    * this cookie: the version bump is seen by the next request on every instance.
    */
-  signOut: publicProcedure.mutation(async ({ ctx }) => {
+  signOut: caching.mutation({ invalidates: [tags.userSession] }).mutation(async ({ ctx, write }) => {
     if (ctx.session) {
       const { userId } = ctx.session;
-      await writeThenInvalidate(ctx, 'auth.signOut', async (tx) => {
+      await write(async (tx, changed) => {
         await bumpSessionVersion(tx, userId);
-        return { result: undefined, invalidate: { hard: [tags.userSession(userId)] } };
+        changed.invalidate(tags.userSession(userId));
       });
     }
     ctx.resHeaders.append('set-cookie', clearedSessionCookie(ctx.secureCookies ?? false));

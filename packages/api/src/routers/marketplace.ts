@@ -1,7 +1,7 @@
 import { categorySchema, idSchema, text } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { cachedProcedure } from '../caching/cached-procedure';
+import { caching } from '../caching/caching';
 import { withLiveInstallCounts } from '../caching/live';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
@@ -54,29 +54,24 @@ const LIST_GRACE = '1m';
 
 export const marketplaceRouter = {
   // v2: Best match, corrections, match ranges and the exact total joined the output.
-  search: cachedProcedure({
-    scope: 'public',
-    ttl: TTL.marketplace,
-    grace: LIST_GRACE,
-    l1: true,
-    version: 'v2',
-    tags: ['marketplaceLists'],
-  })
+  search: caching
+    .query({ scope: 'public', ttl: TTL.marketplace, grace: LIST_GRACE, l1: true, version: 'v2' })
     .input(searchInput)
     .query(({ ctx, input }) => searchAgents(ctx.prisma, input), {
-      fromInput: () => [tags.marketplaceLists()],
+      tags: [tags.marketplaceLists],
       // The page's skeleton (which agents, in which order) is cached; the install counts shown
       // are live (through L1, like the list: a few ms behind a write on other instances), so
       // installs never evict a list. The "installs" order is as of the entry's build: at most
       // the TTL (+ grace) old.
-      live: async (page, ctx) => {
-        const counted = await withLiveInstallCounts(ctx, page.items, { l1: true });
-        return { value: { ...page, items: counted.cards }, status: counted.status, tags: counted.tags };
-      },
+      live: async (page, { read }) => ({
+        ...page,
+        items: await withLiveInstallCounts(read, page.items, { l1: true }),
+      }),
     }),
 
   // v2: the README (longDescription) and version joined the output.
-  agent: cachedProcedure({ scope: 'public', ttl: TTL.marketplace, version: 'v2', tags: ['agent'] })
+  agent: caching
+    .query({ scope: 'public', ttl: TTL.marketplace, version: 'v2' })
     .input(agentRef)
     .query(
       async ({ ctx, input }) => {
@@ -85,22 +80,17 @@ export const marketplaceRouter = {
         return agent;
       },
       {
-        fromInput: (input) => ('id' in input ? [tags.agent(input.id)] : []),
-        // Looked up by slug, the id is only known from the result.
-        fromOutput: (agent) => [tags.agent(agent.id)],
+        tags: [
+          { tag: tags.agent, fromInput: (input) => ('id' in input ? input.id : []) },
+          // Looked up by slug, the id is only known from the result.
+          { tag: tags.agent, fromOutput: (agent) => agent.id },
+        ],
         // Exact like before, without evicting the page on every install: the count is live.
-        live: async (agent, ctx) => {
-          const counted = await withLiveInstallCounts(ctx, [agent]);
-          return { value: counted.cards[0] ?? agent, status: counted.status, tags: counted.tags };
-        },
+        live: async (agent, { read }) => (await withLiveInstallCounts(read, [agent]))[0] ?? agent,
       },
     ),
 
-  categories: cachedProcedure({
-    scope: 'public',
-    ttl: TTL.marketplace,
-    grace: LIST_GRACE,
-    l1: true,
-    tags: ['marketplaceCategories'],
-  }).query(({ ctx }) => categoryCounts(ctx.prisma), { fromInput: () => [tags.marketplaceCategories()] }),
+  categories: caching
+    .query({ scope: 'public', ttl: TTL.marketplace, grace: LIST_GRACE, l1: true })
+    .query(({ ctx }) => categoryCounts(ctx.prisma), { tags: [tags.marketplaceCategories] }),
 } satisfies TRPCRouterRecord;

@@ -4,12 +4,14 @@
  * cached membership list (what authorization reads, Redis only) and the workspace's entries, so
  * a removed member is refused on their very next request, on every instance.
  */
+
+import type { Write } from '@stash/trpc-cache';
 import { userIdSchema, workspaceIdSchema, workspaceRoleSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { requireMemberFresh } from '../auth/membership';
 import type { Session } from '../auth/session';
-import { type MutationPath, writeThenInvalidate } from '../caching/invalidate';
+import { caching } from '../caching/caching';
 import type { Tx } from '../caching/outbox';
 import { tags } from '../caching/tags';
 import type { Context } from '../context';
@@ -40,13 +42,12 @@ async function requireOwner(ctx: Context, workspaceId: number): Promise<void> {
  * a moment ago by another owner can no longer act as one.
  */
 async function changeMembers(
-  ctx: Context & { session: Session },
-  mutation: MutationPath,
+  { ctx, write: inTransaction }: { ctx: Context & { session: Session }; write: Write<Tx> },
   change: { ref: MemberRef; by: 'owner' | 'member' },
   write: (tx: Tx) => Promise<MemberChange>,
 ): Promise<void> {
   const { ref } = change;
-  await writeThenInvalidate(ctx, mutation, async (tx) => {
+  await inTransaction(async (tx, changed) => {
     const callerRole = await lockMembership(tx, { workspaceId: ref.workspaceId, userId: ctx.session.userId });
     if (change.by === 'owner' && callerRole !== 'OWNER') throw onlyOwners();
     const outcome = await write(tx);
@@ -57,15 +58,17 @@ async function changeMembers(
         message: 'A workspace needs an owner: make someone else an owner first.',
       });
     }
-    return {
-      result: outcome,
-      invalidate: { hard: [tags.userMemberships(ref.userId), tags.workspace(ref.workspaceId)] },
-    };
+    changed.invalidate(tags.userMemberships(ref.userId), tags.workspace(ref.workspaceId));
+    return outcome;
   });
 }
 
+/** Every membership change invalidates the member's membership list and the workspace. */
+const memberWrite = () =>
+  caching.mutation({ procedure: protectedProcedure, invalidates: [tags.userMemberships, tags.workspace] });
+
 export const membersRouter = {
-  add: protectedProcedure
+  add: memberWrite()
     .input(
       z.object({
         workspaceId: workspaceIdSchema,
@@ -73,40 +76,44 @@ export const membersRouter = {
         role: workspaceRoleSchema.default('MEMBER'),
       }),
     )
-    .mutation(async ({ ctx, input }) => {
+    .mutation(async (call) => {
+      const { ctx, input } = call;
       await requireOwner(ctx, input.workspaceId);
       const user = await ctx.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
       if (!user) throw new TRPCError({ code: 'NOT_FOUND', message: 'No user with that email.' });
       const ref = { workspaceId: input.workspaceId, userId: user.id };
-      await changeMembers(ctx, 'members.add', { ref, by: 'owner' }, async (tx) => {
+      await changeMembers(call, { ref, by: 'owner' }, async (tx) => {
         if (await addMember(tx, { ...ref, role: input.role })) return 'done';
         throw new TRPCError({ code: 'CONFLICT', message: 'Already a member of this workspace.' });
       });
       return { ...ref, role: input.role };
     }),
 
-  remove: protectedProcedure.input(memberRef).mutation(async ({ ctx, input }) => {
-    await requireOwner(ctx, input.workspaceId);
-    await changeMembers(ctx, 'members.remove', { ref: input, by: 'owner' }, (tx) => removeMember(tx, input));
-    return { ...input, removed: true };
-  }),
-
-  setRole: protectedProcedure
-    .input(memberRef.extend({ role: workspaceRoleSchema }))
-    .mutation(async ({ ctx, input }) => {
+  remove: memberWrite()
+    .input(memberRef)
+    .mutation(async (call) => {
+      const { ctx, input } = call;
       await requireOwner(ctx, input.workspaceId);
-      await changeMembers(ctx, 'members.setRole', { ref: input, by: 'owner' }, (tx) =>
-        setMemberRole(tx, input),
-      );
+      await changeMembers(call, { ref: input, by: 'owner' }, (tx) => removeMember(tx, input));
+      return { ...input, removed: true };
+    }),
+
+  setRole: memberWrite()
+    .input(memberRef.extend({ role: workspaceRoleSchema }))
+    .mutation(async (call) => {
+      const { ctx, input } = call;
+      await requireOwner(ctx, input.workspaceId);
+      await changeMembers(call, { ref: input, by: 'owner' }, (tx) => setMemberRole(tx, input));
       return input;
     }),
 
-  leave: protectedProcedure
+  leave: memberWrite()
     .input(z.object({ workspaceId: workspaceIdSchema }))
-    .mutation(async ({ ctx, input }) => {
+    .mutation(async (call) => {
+      const { ctx, input } = call;
       await requireMemberFresh(ctx, input.workspaceId);
       const ref = { workspaceId: input.workspaceId, userId: ctx.session.userId };
-      await changeMembers(ctx, 'members.leave', { ref, by: 'member' }, (tx) => removeMember(tx, ref));
+      await changeMembers(call, { ref, by: 'member' }, (tx) => removeMember(tx, ref));
       return { ...ref, removed: true };
     }),
 } satisfies TRPCRouterRecord;

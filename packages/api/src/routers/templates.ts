@@ -10,8 +10,7 @@ import {
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { requireMemberFresh } from '../auth/membership';
-import { cachedProcedure } from '../caching/cached-procedure';
-import { liveWrite, writeThenInvalidate } from '../caching/invalidate';
+import { caching } from '../caching/caching';
 import { workspaceInstalls } from '../caching/live';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
@@ -68,16 +67,23 @@ const updateInput = z
   .refine((v) => Object.keys(v).length > 1, 'Change at least one field');
 
 export const templatesRouter = {
-  list: cachedProcedure({ scope: 'public', ttl: TTL.templates, tags: ['templateCategory', 'template'] })
+  list: caching
+    .query({ scope: 'public', ttl: TTL.templates })
     .input(listInput)
     .query(({ ctx, input }) => listTemplates(ctx.prisma, input), {
-      // "All" depends on every category: a template created in any of them must show there.
-      fromInput: (input) => (input.category ? [input.category] : CATEGORIES).map(tags.templateCategory),
-      fromOutput: (page) => page.items.map((t) => tags.template(t.id)),
+      tags: [
+        // "All" depends on every category: a template created in any of them must show there.
+        {
+          tag: tags.templateCategory,
+          fromInput: (input) => (input.category ? [input.category] : CATEGORIES),
+        },
+        { tag: tags.template, fromOutput: (page) => page.items.map((t) => t.id) },
+      ],
     }),
 
   // v2: the agents its steps name joined the output.
-  byId: cachedProcedure({ scope: 'public', ttl: TTL.templates, version: 'v2', tags: ['template', 'agent'] })
+  byId: caching
+    .query({ scope: 'public', ttl: TTL.templates, version: 'v2' })
     .input(byIdInput)
     .query(
       async ({ ctx, input }) => {
@@ -90,73 +96,85 @@ export const templatesRouter = {
         return { ...template, agents: await agentsBySlug(ctx.prisma, stepAgentSlugs(template.steps)) };
       },
       {
-        fromInput: (input) => [tags.template(input.id)],
-        fromOutput: (template) => template.agents.map((a) => tags.agent(a.id)),
+        tags: [
+          { tag: tags.template, fromInput: (input) => input.id },
+          { tag: tags.agent, fromOutput: (template) => template.agents.map((a) => a.id) },
+        ],
       },
     ),
 
-  create: protectedProcedure.input(z.object(templateFields)).mutation(async ({ ctx, input }) => {
-    // A short random suffix keeps slugs unique without a read-then-write race.
-    const slug = `${slugify(input.name)}-${randomBytes(3).toString('hex')}`;
-    return writeThenInvalidate(ctx, 'templates.create', async (tx) => {
-      const template = await tx.workflowTemplate.create({
-        data: { ...input, slug, authorId: ctx.session.userId },
-        select: templateSelect,
+  create: caching
+    .mutation({ procedure: protectedProcedure, invalidates: [tags.templateCategory] })
+    .input(z.object(templateFields))
+    .mutation(async ({ ctx, input, write }) => {
+      // A short random suffix keeps slugs unique without a read-then-write race.
+      const slug = `${slugify(input.name)}-${randomBytes(3).toString('hex')}`;
+      return write(async (tx, changed) => {
+        const template = await tx.workflowTemplate.create({
+          data: { ...input, slug, authorId: ctx.session.userId },
+          select: templateSelect,
+        });
+        changed.invalidate(tags.templateCategory(template.category));
+        return template;
       });
-      return { result: template, invalidate: { hard: [tags.templateCategory(template.category)] } };
-    });
-  }),
+    }),
 
   /**
    * Installs the agents a template's steps need into a workspace (members only). Like installs:
    * the workspace's installs written through, the added agents' counts invalidated. Repeating
    * it is a no-op.
    */
-  addToWorkspace: protectedProcedure.input(addToWorkspaceInput).mutation(async ({ ctx, input }) => {
-    await requireMemberFresh(ctx, input.workspaceId);
-    const result = await writeThenInvalidate(ctx, 'templates.addToWorkspace', async (tx) => {
-      const added = await addTemplateAgents(tx, { ...input, userId: ctx.session.userId });
-      if (!added) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such template.' });
-      const changed = added.installed.length > 0;
-      return {
-        result: added,
-        invalidate: changed ? { hard: added.installed.map(tags.agentInstalls) } : {},
-        writeThrough: changed
-          ? [
-              liveWrite(
-                workspaceInstalls,
-                input.workspaceId,
-                await workspaceInstallRows(tx, input.workspaceId),
-              ),
-            ]
-          : [],
-      };
-    });
-    return { ...input, ...result };
-  }),
+  addToWorkspace: caching
+    .mutation({
+      procedure: protectedProcedure,
+      invalidates: [tags.agentInstalls],
+      writeThrough: [workspaceInstalls],
+    })
+    .input(addToWorkspaceInput)
+    .mutation(async ({ ctx, input, write }) => {
+      await requireMemberFresh(ctx, input.workspaceId);
+      const result = await write(async (tx, changed) => {
+        const added = await addTemplateAgents(tx, { ...input, userId: ctx.session.userId });
+        if (!added) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such template.' });
+        if (added.installed.length > 0) {
+          changed.invalidate(...added.installed.map((agentId) => tags.agentInstalls(agentId)));
+          changed.writeThrough(
+            workspaceInstalls,
+            input.workspaceId,
+            await workspaceInstallRows(tx, input.workspaceId),
+          );
+        }
+        return added;
+      });
+      return { ...input, ...result };
+    }),
 
   /** Author only. Moving a template between categories refreshes both category lists. */
-  update: protectedProcedure.input(updateInput).mutation(async ({ ctx, input }) => {
-    const { id, ...changes } = input;
-    const existing = await ctx.prisma.workflowTemplate.findUnique({
-      where: { id },
-      select: { authorId: true, category: true },
-    });
-    if (!existing) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such template.' });
-    if (existing.authorId !== ctx.session.userId) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the author can edit this template.' });
-    }
-    return writeThenInvalidate(ctx, 'templates.update', async (tx) => {
-      const template = await tx.workflowTemplate.update({
+  update: caching
+    .mutation({ procedure: protectedProcedure, invalidates: [tags.template, tags.templateCategory] })
+    .input(updateInput)
+    .mutation(async ({ ctx, input, write }) => {
+      const { id, ...changes } = input;
+      const existing = await ctx.prisma.workflowTemplate.findUnique({
         where: { id },
-        data: changes,
-        select: templateSelect,
+        select: { authorId: true, category: true },
       });
-      const categories = new Set([existing.category, template.category]);
-      return {
-        result: template,
-        invalidate: { hard: [tags.template(id), ...[...categories].map(tags.templateCategory)] },
-      };
-    });
-  }),
+      if (!existing) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such template.' });
+      if (existing.authorId !== ctx.session.userId) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'Only the author can edit this template.' });
+      }
+      return write(async (tx, changed) => {
+        const template = await tx.workflowTemplate.update({
+          where: { id },
+          data: changes,
+          select: templateSelect,
+        });
+        const categories = new Set([existing.category, template.category]);
+        changed.invalidate(
+          tags.template(id),
+          ...[...categories].map((category) => tags.templateCategory(category)),
+        );
+        return template;
+      });
+    }),
 } satisfies TRPCRouterRecord;

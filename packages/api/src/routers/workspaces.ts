@@ -2,8 +2,8 @@ import { agentIdSchema, workspaceIdSchema } from '@stash/validators';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { authorizeOwnData, authorizeWorkspaceRead } from '../auth/membership';
-import { cachedProcedure } from '../caching/cached-procedure';
-import { readLive, withLiveInstallCounts, workspaceInstalls, worstStatus } from '../caching/live';
+import { caching } from '../caching/caching';
+import { withLiveInstallCounts, workspaceInstalls } from '../caching/live';
 import { TTL } from '../caching/policy';
 import { tags } from '../caching/tags';
 import type { WorkspaceInstall } from '../queries/live';
@@ -23,28 +23,27 @@ const installStateInput = z.object({
 });
 
 export const workspacesRouter = {
-  mine: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, tags: ['userMemberships', 'workspace'] })
+  mine: caching
+    .query({ scope: 'user', ttl: TTL.workspaces })
     .authorize(authorizeOwnData)
     .query(({ ctx }) => workspacesOf(ctx.prisma, ctx.session.userId), {
-      fromInput: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
-      fromOutput: (list) => list.map((w) => tags.workspace(w.id)),
+      tags: [
+        { tag: tags.userMemberships, fromInput: (_input, ctx) => ctx.session.userId },
+        { tag: tags.workspace, fromOutput: (list) => list.map((w) => w.id) },
+      ],
       // Install counts come from each workspace's live installs: installs do not evict this.
-      live: async (list, ctx) => {
-        const installed = await readLive(
-          ctx,
+      live: async (list, { read }) => {
+        const installed = await read(
           workspaceInstalls,
           list.map((w) => w.id),
         );
-        const value = list.map((w) => ({
-          ...w,
-          installCount: installed.values.get(w.id)?.length ?? w.installCount,
-        }));
-        return { value, status: installed.status, tags: installed.tags };
+        return list.map((w) => ({ ...w, installCount: installed.get(w.id)?.length ?? w.installCount }));
       },
     }),
 
   // v2: installs are no longer part of the cached entry (they are live).
-  byId: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, version: 'v2', tags: ['workspace'] })
+  byId: caching
+    .query({ scope: 'user', ttl: TTL.workspaces, version: 'v2' })
     .input(byIdInput)
     .authorize(authorizeWorkspaceRead)
     .query(
@@ -55,20 +54,17 @@ export const workspacesRouter = {
         return { ...workspace, myRole: me?.role ?? null, installs: [] as WorkspaceInstall[] };
       },
       {
-        fromInput: (input) => [tags.workspace(input.workspaceId)],
+        tags: [{ tag: tags.workspace, fromInput: (input) => input.workspaceId }],
         // The workspace and its members are cached; its installs and their counts are live.
-        live: async (workspace, ctx) => {
-          const installed = await readLive(ctx, workspaceInstalls, [workspace.id]);
-          const rows = installed.values.get(workspace.id) ?? [];
+        live: async (workspace, { read }) => {
+          const rows = (await read(workspaceInstalls, [workspace.id])).get(workspace.id) ?? [];
           const counted = await withLiveInstallCounts(
-            ctx,
+            read,
             rows.map((row) => row.agent),
           );
-          const installs = rows.map((row, i) => ({ ...row, agent: counted.cards[i] ?? row.agent }));
           return {
-            value: { ...workspace, installs },
-            status: worstStatus([installed.status, counted.status]),
-            tags: [...installed.tags, ...counted.tags],
+            ...workspace,
+            installs: rows.map((row, i) => ({ ...row, agent: counted[i] ?? row.agent })),
           };
         },
       },
@@ -82,7 +78,7 @@ export const workspacesRouter = {
     .input(installStateInput)
     .query(async ({ ctx, input, path, batchIndex }) => {
       await authorizeWorkspaceRead(ctx, input);
-      const live = await readLive(ctx, workspaceInstalls, [input.workspaceId]);
+      const live = await caching.readLive(ctx, workspaceInstalls, [input.workspaceId]);
       const installed = new Set((live.values.get(input.workspaceId) ?? []).map((row) => row.agent.id));
       ctx.cacheReport.record({ path, batchIndex: batchIndex ?? 0, status: live.status, tags: live.tags });
       return { workspaceId: input.workspaceId, installed: input.agentIds.filter((id) => installed.has(id)) };
@@ -94,24 +90,25 @@ export const workspacesRouter = {
    * writes those through, a membership change invalidates my list: its entries, and the browsers
    * showing it, follow both with no client code.
    */
-  installedIn: cachedProcedure({ scope: 'user', ttl: TTL.workspaces, tags: ['userMemberships', 'workspace'] })
+  installedIn: caching
+    .query({ scope: 'user', ttl: TTL.workspaces })
     .input(z.object({ agentId: agentIdSchema }))
     .authorize(authorizeOwnData)
     .query(
       async ({ ctx }) =>
         (await workspacesOf(ctx.prisma, ctx.session.userId)).map((w) => ({ id: w.id, name: w.name })),
       {
-        fromInput: (_input, ctx) => [tags.userMemberships(ctx.session.userId)],
-        fromOutput: (mine) => mine.map((w) => tags.workspace(w.id)),
-        live: async (mine, ctx, input) => {
-          const installed = await readLive(
-            ctx,
+        tags: [
+          { tag: tags.userMemberships, fromInput: (_input, ctx) => ctx.session.userId },
+          { tag: tags.workspace, fromOutput: (mine) => mine.map((w) => w.id) },
+        ],
+        live: async (mine, { input, read }) => {
+          const installed = await read(
             workspaceInstalls,
             mine.map((w) => w.id),
           );
-          const has = (id: number) =>
-            (installed.values.get(id) ?? []).some((row) => row.agent.id === input.agentId);
-          return { value: mine.filter((w) => has(w.id)), status: installed.status, tags: installed.tags };
+          const has = (id: number) => (installed.get(id) ?? []).some((row) => row.agent.id === input.agentId);
+          return mine.filter((w) => has(w.id));
         },
       },
     ),

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
 import { Redis } from 'ioredis';
 import { type ApiDeps, type CacheMode, type Context, createCaller, createContextInner } from '../../src';
 import type { Session } from '../../src/auth/session';
-import { cacheNamespaces } from '../../src/caching/policy';
+import { cacheRegistry } from '../../src/cache-registry';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADA = 'ada@stash.dev';
@@ -41,7 +41,7 @@ export async function createHarness(
       prefix,
       redis: opts.redis === null ? undefined : (opts.redis ?? REDIS_URL),
       l1,
-      namespaces: cacheNamespaces(),
+      namespaces: cacheRegistry.namespaces(),
       // Generous: these tests are about the API's answers, not about how fast this machine is
       // (timeouts have their own tests in packages/cache).
       timeoutMs: 1000,

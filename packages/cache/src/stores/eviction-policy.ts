@@ -15,9 +15,8 @@
  * Managed offerings often hide CONFIG: then the policy cannot be read, and the engine warns and
  * uses Redis (refusing every managed Redis without CONFIG would make the cache useless there).
  */
+import type { UnsafeEvictionAction } from '../types';
 import type { RedisClient } from './redis-client';
-
-export type UnsafeEvictionAction = 'warn' | 'refuse';
 
 /** The policy, or undefined when the server does not let us read it (CONFIG disabled). */
 export async function readEvictionPolicy(client: RedisClient): Promise<string | undefined> {

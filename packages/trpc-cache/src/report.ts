@@ -2,7 +2,7 @@
  * What one request tells its caller about the cache, filled in while its calls run:
  * - per cached call, its outcome (hit, miss, ...) and the tags its answer depends on;
  * - per mutation, the tags it invalidated.
- * http.ts turns these into response headers; server components read them directly.
+ * An HTTP handler turns these into response headers; server-side callers read them directly.
  */
 import type { CacheStatus } from '@stash/cache';
 
@@ -48,7 +48,7 @@ export class InvalidationLog {
   }
 }
 
-/** `x-stash-cache: marketplace.search=hit, workspaces.byId=miss` for the calls of one request. */
+/** `marketplace.search=hit, workspaces.byId=miss` for the calls of one request (a debugging header). */
 export function formatCacheReport(report: CacheReport): string | null {
   if (report.size === 0) return null;
   return report.calls.map((c) => `${c.path}=${c.status}`).join(', ');
