@@ -13,8 +13,17 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * PGlite is PostgreSQL compiled to WASM: booting it and running every migration (the search
+ * triggers and extensions included) takes ~20 s on a quiet 2-core machine and 60 s and more
+ * beside busy loops. A safety limit, not a timing claim.
+ */
+const PGLITE_LIMIT_MS = 240_000;
+
 describe('embedded PostgreSQL (PGlite)', () => {
-  it('boots, migrates (pg_trgm included) and answers through the Prisma client', async () => {
+  it('boots, migrates (pg_trgm included) and answers through the Prisma client', {
+    timeout: PGLITE_LIMIT_MS,
+  }, async () => {
     const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'direct') });
     const db = createDb({ url: pg.url, poolMax: 1 });
     try {
@@ -39,7 +48,9 @@ describe('embedded PostgreSQL (PGlite)', () => {
     }
   });
 
-  it('openDatabase falls back to it without DATABASE_URL and keeps data across restarts', async () => {
+  it('openDatabase falls back to it without DATABASE_URL and keeps data across restarts', {
+    timeout: PGLITE_LIMIT_MS,
+  }, async () => {
     const saved = process.env.DATABASE_URL;
     delete process.env.DATABASE_URL;
     const dataDir = join(dir, 'opened');
