@@ -129,8 +129,8 @@ describe('what the page shows', () => {
   it('counts exactly and pages in Best match order without repeats or gaps', async () => {
     const all = await search({ query: 'data', limit: 50 });
     const expected = await h.db.prisma.$queryRaw<Array<{ n: number }>>`
-      SELECT count(*)::int AS n FROM agents
-      WHERE published AND search_document @@ (to_tsquery('english', $$'data' | 'data':*$$) || to_tsquery('simple', $$'data' | 'data':*$$))`;
+      SELECT count(*)::int AS n FROM agents a JOIN agent_search s ON s.agent_id = a.id
+      WHERE a.published AND s.document @@ (to_tsquery('english', $$'data' | 'data':*$$) || to_tsquery('simple', $$'data' | 'data':*$$))`;
     expect(all.total).toBe(expected[0]!.n);
     expect(all.total).toBeGreaterThan(7);
 

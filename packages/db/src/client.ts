@@ -66,6 +66,10 @@ export function createDb(opts: CreateDbOptions): Db {
     connectionString: opts.url,
     max: opts.poolMax ?? 10,
     ...(opts.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: opts.connectTimeoutMs }),
+    // No JIT: every query here is short, and PostgreSQL compiles any statement whose estimate
+    // passes jit_above_cost, which search's queries (estimated on unknown array sizes) do: the
+    // compilation took ~50 ms of a 2 ms vocabulary lookup (docs/benchmarks.md, search).
+    options: '-c jit=off',
     // Idle clients keep a process alive; let short-lived scripts and tests exit promptly.
     allowExitOnIdle: true,
   });

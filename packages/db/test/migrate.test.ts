@@ -10,6 +10,7 @@ import { createEmptyDatabase } from '../src/testing';
 const TABLES = [
   '_prisma_migrations',
   'agent_installs',
+  'agent_search',
   'agents',
   'cache_outbox',
   'search_words',
@@ -88,6 +89,7 @@ describe('runMigrations', () => {
       'agents_description_trgm_idx ON public.agents USING gin (description gin_trgm_ops)',
     );
     expect(indexes).toContain('agents_tags_idx ON public.agents USING gin (tags)');
+    expect(indexes).toContain('agent_search_document_idx ON public.agent_search USING gin (document)');
     expect(indexes).toContain(
       'agent_installs_workspace_id_agent_id_key ON public.agent_installs USING btree (workspace_id, agent_id)',
     );

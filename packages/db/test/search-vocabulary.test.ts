@@ -16,11 +16,11 @@ async function countOf(word: string): Promise<number | undefined> {
 
 async function documentOf(id: number): Promise<string> {
   const rows = await db.prisma.$queryRaw<Array<{ d: string }>>`
-    SELECT search_document::text AS d FROM agents WHERE id = ${id}`;
+    SELECT document::text AS d FROM agent_search WHERE agent_id = ${id}`;
   return rows[0]!.d;
 }
 
-describe('search document and vocabulary (migration 20261201090000_agent_search)', () => {
+describe('search document and vocabulary (migrations 20261201090000_agent_search, 20261208090000_agent_search_table)', () => {
   it('weighs name A, tags B, description C, with stems and unstemmed words', async () => {
     await db.prisma.agent.update({
       where: { id: 1 },
@@ -55,6 +55,35 @@ describe('search document and vocabulary (migration 20261201090000_agent_search)
     await db.prisma.$executeRaw`UPDATE agents SET install_count = install_count + 1`;
     const after = await db.prisma.searchWord.aggregate({ _sum: { agents: true } });
     expect(after._sum.agents).toBe(before._sum.agents);
+  });
+
+  it('keeps agent_search in step: counters, text, unpublishing, publishing, deletes', async () => {
+    const row = async (id: number) =>
+      (
+        await db.prisma.$queryRaw<Array<{ installs: number; doc: string }>>`
+          SELECT install_count AS installs, document::text AS doc FROM agent_search WHERE agent_id = ${id}`
+      )[0];
+    const published = await db.prisma.agent.count({ where: { published: true } });
+    expect(await db.prisma.agentSearch.count()).toBe(published);
+
+    const agent = await db.prisma.agent.findFirstOrThrow({
+      where: { published: true },
+      orderBy: { id: 'desc' },
+    });
+    await db.prisma.$executeRaw`UPDATE agents SET install_count = 777 WHERE id = ${agent.id}`;
+    expect((await row(agent.id))?.installs).toBe(777);
+
+    await db.prisma.agent.update({ where: { id: agent.id }, data: { description: 'Parchment only.' } });
+    expect((await row(agent.id))?.doc).toMatch(/'parchment':\d+C/);
+
+    await db.prisma.agent.update({ where: { id: agent.id }, data: { published: false } });
+    expect(await row(agent.id)).toBeUndefined();
+    await db.prisma.agent.update({ where: { id: agent.id }, data: { published: true, installCount: 5 } });
+    expect((await row(agent.id))?.installs).toBe(5);
+
+    await db.prisma.agentInstall.deleteMany({ where: { agentId: agent.id } });
+    await db.prisma.agent.delete({ where: { id: agent.id } });
+    expect(await row(agent.id)).toBeUndefined();
   });
 
   it('stop words have no stem, so they are never suggested', async () => {

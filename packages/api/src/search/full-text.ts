@@ -1,6 +1,7 @@
 /**
- * The ranked full-text query over `agents.search_document` (generated, GIN-indexed; migration
- * 20261201090000_agent_search). docs/search.md argues the choices; in short:
+ * The ranked full-text query over `agent_search` (one narrow row per published agent: its
+ * GIN-indexed document and the columns search sorts by; migration 20261208090000_agent_search_table).
+ * docs/search.md argues the choices; in short:
  *
  * - Each word becomes one tsquery term: its English stems (other forms of the word) OR the word
  *   unstemmed; the last word also as a prefix of both, since the user may still be typing it.
@@ -14,6 +15,8 @@
  *   an agent that matches more words.
  * - Pages are keyset on (sort value, id), the sort value being that score for Best match, so a
  *   cursor is the same kind as every other sort's and page 2 continues exactly after page 1.
+ * - Matches are found, scored and counted on the narrow table; agents' own rows (which carry the
+ *   README) are read for the page only, for the highlights.
  */
 import { Prisma, type PrismaClient } from '@stash/db';
 import { type Cursor, cursorDate, cursorNumber } from '../queries/cursor';
@@ -77,10 +80,24 @@ function querySyntax(word: FullTextWord): string {
   return word.prefix && word.term.length >= MIN_PREFIX_LENGTH ? `${whole} | ${whole}:*` : whole;
 }
 
-function termSql(word: FullTextWord): Prisma.Sql {
-  const syntax = querySyntax(word);
+function tsquerySql(word: FullTextWord, syntax: string): Prisma.Sql {
   const simple = Prisma.sql`to_tsquery('simple'::regconfig, ${syntax})`;
   return word.stemmed ? Prisma.sql`(to_tsquery('english'::regconfig, ${syntax}) || ${simple})` : simple;
+}
+
+/** The term that ranks: the whole word and its prefix are two operands, so an exact word counts more. */
+function rankTermSql(word: FullTextWord): Prisma.Sql {
+  return tsquerySql(word, querySyntax(word));
+}
+
+/**
+ * The term that filters: the same agents as rankTermSql, with the whole word left out when the
+ * prefix subsumes it. The planner treats each operand as independent and would estimate `w | w:*`
+ * to match about twice the agents it does, enough to pick a sequential scan over the GIN index.
+ */
+function matchTermSql(word: FullTextWord): Prisma.Sql {
+  const syntax = querySyntax(word);
+  return tsquerySql(word, syntax.includes(':*') ? `'${word.term}':*` : syntax);
 }
 
 const SORT_VALUE: Record<FullTextSort, Prisma.Sql> = {
@@ -101,35 +118,42 @@ function afterCursor(sortBy: FullTextSort, cursor: Cursor | undefined): Prisma.S
 
 export async function fullTextSearch(prisma: PrismaClient, params: FullTextParams): Promise<FullTextPage> {
   const { words, category, sortBy, limit, cursor } = params;
-  // The terms are written inline, not in a CTE: the planner then folds them to constants and
-  // can use the GIN index (a CTE's value is unknown when planning, which means a sequential scan).
-  const terms = words.map(termSql);
+  // The terms are written inline, not in a CTE: the planner then folds them to constants (a CTE's
+  // value is unknown when planning, which hides the ranked query's words from it).
+  const terms = words.map(matchTermSql);
   const any = Prisma.sql`(${Prisma.join(terms, ' || ')})`;
   const all = Prisma.sql`(${Prisma.join(terms, ' && ')})`;
-  const matched = Prisma.join(
-    terms.map((term) => Prisma.sql`(a.search_document @@ ${term})::int`),
-    ' + ',
-  );
+  const rankQuery = Prisma.sql`(${Prisma.join(words.map(rankTermSql), ' || ')})`;
   // Only Best match needs the text rank; other sorts skip computing it for every candidate.
   const rank =
     sortBy === 'relevance'
-      ? Prisma.sql`ts_rank(${RANK_WEIGHTS}::float4[], a.search_document, ${any}, ${RANK_NORMALIZATION})`
+      ? Prisma.sql`ts_rank(${RANK_WEIGHTS}::float4[], a.document, ${rankQuery}, ${RANK_NORMALIZATION})`
       : Prisma.sql`0`;
-  const columns = Prisma.sql`a.id, ${matched} AS matched, ${rank} AS rank,
+  const columns = (
+    matched: Prisma.Sql,
+  ) => Prisma.sql`a.agent_id AS id, ${matched} AS matched, ${rank} AS rank,
     a.install_count, a.trending_score, a.created_at, a.rating`;
-  const where = Prisma.sql`a.published ${category ? Prisma.sql`AND a.category = ${category}` : Prisma.empty}`;
+  // An agent matching every word matches words.length of them: no need to test each per row.
+  const everyWordMatched = Prisma.sql`${words.length}::int`;
+  const someWordsMatched = Prisma.join(
+    terms.map((term) => Prisma.sql`(a.document @@ ${term})::int`),
+    ' + ',
+  );
+  const inCategory = Prisma.sql`${category ?? null}::text`;
   // AND first: the GIN index intersects the words' posting lists, so a specific query scores a
   // few hundred rows. Only when that finds nothing are the agents matching any word scored (the
   // one-time filter skips that scan otherwise); scoring the union every time cost 10x more.
+  // agent_search_matches is the narrow table read through its GIN index (migration
+  // 20261208090000_agent_search_table); it holds published agents only.
   const rows = await prisma.$queryRaw<Row[]>`
     WITH every_word AS (
-      SELECT ${columns} FROM agents a WHERE ${where} AND a.search_document @@ ${all}
+      SELECT ${columns(everyWordMatched)} FROM agent_search_matches(${all}, ${inCategory}) a
     ),
     hits AS (
       SELECT * FROM every_word
       UNION ALL
-      SELECT ${columns} FROM agents a
-      WHERE ${where} AND a.search_document @@ ${any} AND NOT EXISTS (SELECT 1 FROM every_word)
+      SELECT ${columns(someWordsMatched)} FROM agent_search_matches(${any}, ${inCategory}) a
+      WHERE NOT EXISTS (SELECT 1 FROM every_word)
     ),
     kept AS (
       SELECT h.id, ${SORT_VALUE[sortBy]} AS sort_value, count(*) OVER () AS total
