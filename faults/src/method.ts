@@ -14,6 +14,9 @@ a window fails (\`faults/src/verdict.ts\`, unit-tested in \`faults/test\`):
   least half the share it answered before the fault, and at least a quarter (windows start from
   an empty Redis, so the 2 s before a short window's fault are mostly cold misses). Right answers
   served from PostgreSQL forever break no read-your-writes rule; this is what catches them;
+- a write committed before its instance crashed (the crash window) that the other instances
+  show later than the crash bound (\`--crash-bound-ms\`, 5,000 ms) after PostgreSQL confirmed it,
+  or never: the outbox relay's delivery bound;
 - a window that judged fewer than 50 (short) / 200 (full) exact reads: it proves nothing;
 - the calibration window when the oracle flagged nothing.
 
