@@ -5,13 +5,22 @@
  */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildCacheKey, createCache } from '../src/index';
+import { buildCacheKey, type Cache, createCache } from '../src/index';
 import { busMessage, memoryLogger, startRedis, uniquePrefix } from './support/redis';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** An install count of 5 that `reader` answers from its L1. */
+async function countInL1(reader: Cache, prefix: string) {
+  const key = buildCacheKey({ prefix, version: 'v1', path: 'agents.count', scope: 'public', input: 1 });
+  const options = { ttlMs: 60_000, tags: ['agent:1:installs'], l1: true };
+  await reader.fetch(key, () => 5, options);
+  expect(await reader.fetch(key, () => 5, options)).toMatchObject({ value: 5, tier: 'l1' });
+  return { key, options };
+}
 
 describe('announcing a write-through', () => {
   it('reports the write undelivered when its bus message fails, and a re-delivery reaches the other L1', async () => {
@@ -32,11 +41,8 @@ describe('announcing a write-through', () => {
     const relay = createCache({ prefix, redis: server.url, l1: false, logger: memoryLogger() });
     cleanups.push(() => Promise.all([writer.close(), reader.close(), relay.close()]));
     await Promise.all([reader.ready(), relay.ready()]);
-    const key = buildCacheKey({ prefix, version: 'v1', path: 'agents.count', scope: 'public', input: 1 });
-    const options = { ttlMs: 60_000, tags: ['agent:1:installs'], l1: true };
+    const { key, options } = await countInL1(reader, prefix);
     let count = 5;
-    await reader.fetch(key, () => count, options);
-    expect(await reader.fetch(key, () => count, options)).toMatchObject({ value: 5, tier: 'l1' });
 
     const since = await writer.clockBefore('agents.count');
     if (since === undefined) throw new Error('no clock');
@@ -59,11 +65,8 @@ describe('announcing a write-through', () => {
     const reader = createCache({ prefix, redis: server.url, l1, logger: memoryLogger() });
     cleanups.push(() => Promise.all([writer.close(), reader.close()]));
     await Promise.all([writer.ready(), reader.ready()]);
-    const key = buildCacheKey({ prefix, version: 'v1', path: 'agents.count', scope: 'public', input: 1 });
-    const options = { ttlMs: 60_000, tags: ['agent:1:installs'], l1: true };
+    const { key, options } = await countInL1(reader, prefix);
     let count = 5;
-    await reader.fetch(key, () => count, options);
-    expect(await reader.fetch(key, () => count, options)).toMatchObject({ value: 5, tier: 'l1' });
     const since = await writer.clockBefore('agents.count');
     if (since === undefined) throw new Error('no clock');
     count = 6;

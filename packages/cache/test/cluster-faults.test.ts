@@ -8,7 +8,14 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCacheKey, type Cache, createCache } from '../src/index';
-import { memoryLogger, type RedisClusterProcess, sleep, startCluster, uniquePrefix } from './support/redis';
+import {
+  keySlot,
+  memoryLogger,
+  type RedisClusterProcess,
+  sleep,
+  startCluster,
+  uniquePrefix,
+} from './support/redis';
 
 let cluster: RedisClusterProcess;
 beforeAll(async () => {
@@ -159,16 +166,4 @@ async function replicaOf(master: Redis): Promise<number> {
   const match = /slave0:ip=[^,]+,port=(\d+)/.exec(info);
   if (!match?.[1]) throw new Error(`master has no replica: ${info}`);
   return Number(match[1]);
-}
-
-function keySlot(key: string): number {
-  const open = key.indexOf('{');
-  const close = key.indexOf('}', open + 1);
-  const tag = open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
-  let crc = 0;
-  for (const byte of Buffer.from(tag)) {
-    crc ^= byte << 8;
-    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc % 16384;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCacheKey, type Cache, type CacheEvent, createCache } from '../src/index';
 import {
   busMessage,
+  keySlot,
   memoryLogger,
   type RedisClusterProcess,
   sleep,
@@ -108,16 +109,3 @@ describe('redis cluster', () => {
     }
   });
 });
-
-// CRC16 slot of a key's hash tag (same as Redis), to check the test spreads over masters.
-function keySlot(key: string): number {
-  const open = key.indexOf('{');
-  const close = key.indexOf('}', open + 1);
-  const tag = open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
-  let crc = 0;
-  for (const byte of Buffer.from(tag)) {
-    crc ^= byte << 8;
-    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc % 16384;
-}

@@ -238,3 +238,16 @@ export async function deletePrefix(client: Redis, prefix: string): Promise<void>
     if (keys.length > 0) await client.del(...keys);
   } while (cursor !== '0');
 }
+
+/** The Redis Cluster slot of a key (CRC16 of its hash tag, as Redis computes it). */
+export function keySlot(key: string): number {
+  const open = key.indexOf('{');
+  const close = key.indexOf('}', open + 1);
+  const tag = open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
+  let crc = 0;
+  for (const byte of Buffer.from(tag)) {
+    crc ^= byte << 8;
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc % 16384;
+}
