@@ -143,7 +143,13 @@ export class TagInvalidator {
     this.local.drop(tags, []);
     // Not swallowed: other instances' L1 would keep the old value while the write counted as
     // delivered. The caller reports it undelivered, and its outbox re-sends the invalidation.
-    await this.announce({ t: [...tags], s: false });
+    // Bounded like every invalidation: a PUBLISH sent just as Redis stopped (SIGSTOP) would
+    // otherwise hold the mutation until Redis answers again.
+    await this.guard.deliver(
+      'invalidate',
+      () => this.announce({ t: [...tags], s: false }),
+      this.settings.invalidationTimeoutMs,
+    );
   }
 
   /** An invalidation that could not be delivered: replayed before this process's next read. */
