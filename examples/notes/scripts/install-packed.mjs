@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Installs the caching library into this example the way a stranger gets it: `pnpm pack` turns
+// each package into the tarball a publish would upload (dist/ + README + package.json, with
+// `workspace:*` and `catalog:` replaced by versions), and npm installs those tarballs with the
+// example's other dependencies from the registry. No workspace link is involved, so the test
+// checks what users would run.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const example = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = join(example, '..', '..');
+const packed = join(example, '.packed');
+// What the example installs, in the order they depend on each other.
+const PACKAGES = [
+  { dir: 'packages/cache', tarball: 'stash-cache.tgz' },
+  { dir: 'packages/trpc-cache', tarball: 'stash-trpc-cache.tgz' },
+];
+
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
+
+rmSync(packed, { recursive: true, force: true });
+for (const { dir, tarball } of PACKAGES) {
+  const out = join(packed, dir.replaceAll('/', '-'));
+  mkdirSync(out, { recursive: true });
+  // `prepack` builds dist/ first.
+  run('pnpm', ['pack', '--pack-destination', out], join(repo, dir));
+  const [file] = readdirSync(out).filter((name) => name.endsWith('.tgz'));
+  if (!file) throw new Error(`pnpm pack left no tarball for ${dir}`);
+  // A fixed name, so package.json does not change with the version.
+  renameSync(join(out, file), join(packed, tarball));
+  rmSync(out, { recursive: true });
+}
+
+// npm records a file dependency's integrity in node_modules/.package-lock.json and would keep
+// the previous build if the path did not change: drop the installed copies first.
+rmSync(join(example, 'node_modules', '@stash'), { recursive: true, force: true });
+run('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'], example);
