@@ -4,7 +4,7 @@
 // `workspace:*` and `catalog:` replaced by versions), and npm installs those tarballs with the
 // example's other dependencies from the registry. No workspace link is involved, so the test
 // checks what users would run.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const example = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(example, '..', '..');
 const packed = join(example, '.packed');
-// What the example installs, in the order they depend on each other.
+// What the example installs.
 const PACKAGES = [
   { dir: 'packages/cache', tarball: 'stash-cache.tgz' },
   { dir: 'packages/trpc-cache', tarball: 'stash-trpc-cache.tgz' },
@@ -20,18 +20,25 @@ const PACKAGES = [
 
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
 
-rmSync(packed, { recursive: true, force: true });
-for (const { dir, tarball } of PACKAGES) {
+async function pack({ dir, tarball }) {
   const out = join(packed, dir.replaceAll('/', '-'));
   mkdirSync(out, { recursive: true });
   // `prepack` builds dist/ first.
-  run('pnpm', ['pack', '--pack-destination', out], join(repo, dir));
+  const child = spawn('pnpm', ['pack', '--pack-destination', out], {
+    cwd: join(repo, dir),
+    stdio: 'inherit',
+  });
+  const code = await new Promise((resolve) => child.on('exit', resolve));
   const [file] = readdirSync(out).filter((name) => name.endsWith('.tgz'));
-  if (!file) throw new Error(`pnpm pack left no tarball for ${dir}`);
+  if (code !== 0 || !file) throw new Error(`pnpm pack failed for ${dir} (exit ${code})`);
   // A fixed name, so package.json does not change with the version.
   renameSync(join(out, file), join(packed, tarball));
   rmSync(out, { recursive: true });
 }
+
+rmSync(packed, { recursive: true, force: true });
+// Side by side: each build is mostly its own type check (the .d.ts), one core each.
+await Promise.all(PACKAGES.map(pack));
 
 // npm records a file dependency's integrity in node_modules/.package-lock.json and would keep
 // the previous build if the path did not change: drop the installed copies first.
