@@ -33,7 +33,16 @@ async function pack({ dir, tarball }) {
   if (code !== 0 || !file) throw new Error(`pnpm pack failed for ${dir} (exit ${code})`);
   // A fixed name, so package.json does not change with the version.
   renameSync(join(out, file), join(packed, tarball));
+  checkContents(join(packed, tarball));
   rmSync(out, { recursive: true });
+}
+
+/** A tarball holds the build, the README and package.json: no sources, tests or test helpers. */
+function checkContents(file) {
+  const entries = execFileSync('tar', ['tzf', file], { encoding: 'utf8' }).trim().split('\n');
+  const stray = entries.filter((entry) => !/^package\/(dist\/.+|README\.md|package\.json)$/.test(entry));
+  if (stray.length > 0) throw new Error(`${file} holds more than dist/, README and package.json: ${stray}`);
+  if (!entries.includes('package/dist/index.d.ts')) throw new Error(`${file} has no dist/index.d.ts`);
 }
 
 rmSync(packed, { recursive: true, force: true });
