@@ -77,7 +77,13 @@ async function runExample() {
       process.stdout.write(chunk);
       output += chunk.toString();
     });
-    const exit = await new Promise((resolve) => child.on('exit', resolve));
+    const exit = await new Promise((resolve) => {
+      child.on('exit', resolve);
+      child.on('error', (error) => {
+        console.log(`examples/notes: could not start npm: ${error.message}`);
+        resolve(1);
+      });
+    });
     return { exit, output };
   };
   console.log(`\n== ${task}: pack the caching library, install the tarballs, test`);

@@ -28,6 +28,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     pool,
     async drop() {
       await pool.end();
+      // pg's pool.end() resolves before its sockets have closed: a backend still open then would
+      // be killed by DROP ... WITH (FORCE), and its client would throw outside any test. Wait
+      // until the server has seen every session of this database go.
+      for (let polls = 0; polls < 200; polls++) {
+        const { rows } = await admin.query(
+          'SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if (rows[0].open === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
       await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
       await admin.end();
     },
