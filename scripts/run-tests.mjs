@@ -2,7 +2,9 @@
 // `pnpm test`: check the services, run every package's tests through turbo (one package at a
 // time: 2 cores; --continue, so one package's failure never hides another's results), and close
 // with one line that totals vitest's per-package counts. A package whose run ended without a
-// count (it crashed, or never started) is named and counted as a failure.
+// count (it crashed, or never started) is named and counted as a failure. Then (unless turbo was
+// given arguments, e.g. a --filter) the example app: the caching library packed as a publish would,
+// installed into examples/notes with npm, and the example's own tests (node:test) run against it.
 import { spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -53,6 +55,7 @@ for (const stream of [turbo.stdout, turbo.stderr]) {
 
 const code = await new Promise((resolve) => turbo.on('exit', resolve));
 count(pending);
+const exampleCode = process.argv.length > 2 ? 0 : await runExample();
 const uncounted = [...started].filter((task) => !counted.has(task));
 for (const task of uncounted)
   console.log(`${task}: ended without a test count (crashed?): counted as 1 failed`);
@@ -60,4 +63,40 @@ totals.failed += uncounted.length;
 const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
 const files = failedFiles > 0 ? ` (and ${failedFiles} test files failed: their tests did not run)` : '';
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${skipped}${files}`);
-process.exit(code === 0 && uncounted.length === 0 ? 0 : code || 1);
+process.exit(code === 0 && exampleCode === 0 && uncounted.length === 0 ? 0 : code || exampleCode || 1);
+
+/** examples/notes from packed tarballs; its node:test summary ("ℹ pass 4") joins the totals. */
+async function runExample() {
+  const task = 'examples/notes';
+  const step = async (args) => {
+    const child = spawn('npm', ['--prefix', 'examples/notes', 'run', ...args], {
+      stdio: ['inherit', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      output += chunk.toString();
+    });
+    const exit = await new Promise((resolve) => {
+      child.on('exit', resolve);
+      child.on('error', (error) => {
+        console.log(`examples/notes: could not start npm: ${error.message}`);
+        resolve(1);
+      });
+    });
+    return { exit, output };
+  };
+  console.log(`\n== ${task}: pack the caching library, install the tarballs, test`);
+  const install = await step(['install:packed']);
+  const test = install.exit === 0 ? await step(['test']) : { exit: install.exit, output: '' };
+  const summary = (kind) => Number(test.output.match(new RegExp(`^ℹ ${kind} (\\d+)`, 'm'))?.[1] ?? 0);
+  const passed = summary('pass');
+  const failed = summary('fail');
+  totals.passed += passed;
+  totals.failed += failed;
+  if (passed + failed === 0) {
+    console.log(`${task}: ended without a test count (install or typecheck failed?): counted as 1 failed`);
+    totals.failed += 1;
+  }
+  return test.exit ?? 1;
+}
