@@ -8,6 +8,7 @@
  */
 import type { Cache } from '@stash/cache';
 import { deliver, type OutboxStore } from './outbox';
+import { purgeShared, type SharedCachePurge } from './purge';
 
 /** A record younger than this may still be in its writer's fast path: the relay leaves it alone. */
 export const RELAY_MIN_AGE_MS = 1000;
@@ -23,6 +24,8 @@ export class OutboxRelay {
     private readonly store: OutboxStore<never>,
     private readonly cache: Cache,
     private readonly log: (message: string, meta?: object) => void = (m, meta) => console.warn(m, meta ?? ''),
+    /** A CDN purged after each delivery (purge.ts): the records stay until it confirmed too. */
+    private readonly shared: { purge?: SharedCachePurge } = {},
   ) {}
 
   /**
@@ -62,6 +65,8 @@ export class OutboxRelay {
   async deliverPending(minAgeMs = RELAY_MIN_AGE_MS): Promise<number> {
     return this.store.drain({ minAgeMs, limit: RELAY_BATCH }, async (tags) => {
       if (!(await deliver(this.cache, tags))) return false; // kept for the next pass
+      // After the engine's invalidation landed, never before; a failed purge keeps the records.
+      if (this.shared.purge && !(await purgeShared(this.shared.purge, tags))) return false;
       // The tags in the line itself: one line per pass, greppable beside a request log.
       this.log(
         `cache outbox: relay delivered invalidations left behind: ${[...tags.hard, ...tags.soft].join(' ')}`,
