@@ -7,7 +7,7 @@ import { createCache } from '@stash/cache';
 import { sparePort } from '@stash/cache/testing';
 import { TAG_HEADER_FORMATS, varnishPurger } from '@stash/cdn';
 import { freePort, startVarnish, type Varnish } from '@stash/harness';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ApiDeps, createCaller, createContextInner, SESSION_COOKIE } from '../src';
 import type { CdnWiring } from '../src/caching/cdn';
 import { OutboxRelay } from '../src/caching/outbox';
@@ -26,6 +26,9 @@ let workspaceId: number;
 /** Runs right after each purge Varnish confirmed: an anonymous reader arriving at that moment. */
 let afterPurge: (() => Promise<unknown>) | undefined;
 let purges = 0;
+/** Purges sent and not yet answered (or failed). */
+let purgesInFlight = 0;
+let purgeSettled: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
   h = await createHarness();
@@ -37,10 +40,19 @@ beforeAll(async () => {
     tagHeader: TAG_HEADER_FORMATS.varnish,
     maxAgeMs: 3_600_000,
     purge: {
-      async purge(tags) {
-        await purger.purge(tags);
-        purges += 1;
-        await afterPurge?.();
+      purge(tags) {
+        purgesInFlight += 1;
+        const sent = purger.purge(tags).finally(() => {
+          purgesInFlight -= 1;
+        });
+        purgeSettled = sent.then(
+          () => {},
+          () => {},
+        );
+        return sent.then(async () => {
+          purges += 1;
+          await afterPurge?.();
+        });
       },
       waitMs: 5_000,
       againAfterMs: 0,
@@ -129,7 +141,12 @@ describe('stored public answers at the CDN', () => {
   it('does not share an answer whose keys do not fit the CDN header', async () => {
     const agent = await agentNotInstalled();
     const cdn = deps.cdn!;
-    const narrow: ApiDeps = { ...deps, cdn: { ...cdn, tagHeader: { ...cdn.tagHeader, maxValueBytes: 8 } } };
+    // Not shared at all, not even for the lag an operator allows answers the CDN is not told of.
+    const narrow: ApiDeps = {
+      ...deps,
+      cdnMaxLagMs: 60_000,
+      cdn: { ...cdn, tagHeader: { ...cdn.tagHeader, maxValueBytes: 8 } },
+    };
     const res = await handleTrpcRequest(new Request(`http://localhost${agentPath(agent.id)}`), narrow);
     expect(res.status).toBe(200);
     expect(res.headers.get('xkey')).toBeNull();
@@ -194,6 +211,49 @@ describe('a purge the CDN refuses', () => {
     expect(await relay.deliverPending(0)).toBe(1);
     expect(await outboxRows()).toBe(0);
     expect((await viaVarnish(agent.id)).installCount).toBe(before + 1);
+  });
+});
+
+describe('a purge that hangs', () => {
+  it('lets the mutation return after the wait bound; the record stays until the purge is done', async () => {
+    const agent = await agentNotInstalled();
+    const before = await storedInVarnish(agent.id);
+    const cdn = deps.cdn!;
+    const impatient: ApiDeps = { ...deps, cdn: { ...cdn, purge: { ...cdn.purge, waitMs: 300 } } };
+    gate.hold();
+    try {
+      const ctx = createContextInner(impatient, { session: await h.session(ADA) });
+      await createCaller(ctx).installs.install({ workspaceId, agentId: agent.id });
+      expect(purgesInFlight).toBe(1); // returned while Varnish had not answered
+      expect(await outboxRows()).toBe(1);
+    } finally {
+      gate.release(); // the held purge fails
+    }
+    await purgeSettled;
+    expect(await outboxRows()).toBe(1);
+    const relay = new OutboxRelay(h.db.prisma, h.cache, () => {}, { purge: cdn.purge });
+    expect(await relay.deliverPending(0)).toBe(1);
+    expect((await viaVarnish(agent.id)).installCount).toBe(before + 1);
+  });
+});
+
+describe('the second purge', () => {
+  it('drops a copy the CDN stored after the first', async () => {
+    const agent = await agentNotInstalled();
+    await storedInVarnish(agent.id);
+    const cdn = deps.cdn!;
+    const twice: ApiDeps = { ...deps, cdn: { ...cdn, purge: { ...cdn.purge, againAfterMs: 200 } } };
+    const purgesBefore = purges;
+    // Stored again right after the first purge was confirmed (before the second is scheduled).
+    afterPurge = async () => {
+      afterPurge = undefined;
+      await storedInVarnish(agent.id);
+    };
+    const ctx = createContextInner(twice, { session: await h.session(ADA) });
+    await createCaller(ctx).installs.install({ workspaceId, agentId: agent.id });
+    expect(purges).toBe(purgesBefore + 1);
+    await vi.waitFor(() => expect(purges).toBe(purgesBefore + 2), { timeout: 10_000, interval: 20 });
+    expect((await viaVarnish(agent.id)).cacheStatus).toMatch(/varnish; fwd=miss/);
   });
 });
 

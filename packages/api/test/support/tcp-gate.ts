@@ -13,12 +13,18 @@ export interface TcpGate {
   shut(): Promise<void>;
   /** Listens again on the same port. */
   open(): Promise<void>;
+  /** Cuts the open connections, then accepts new ones but forwards nothing, as a server that hangs. */
+  hold(): void;
+  /** Forwards again; the connections held so far are cut. */
+  release(): void;
 }
 
 export async function startTcpGate(target: { host: string; port: number }): Promise<TcpGate> {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
+  const held = new Set<Socket>();
+  let holding = false;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -26,6 +32,11 @@ export async function startTcpGate(target: { host: string; port: number }): Prom
   };
   const open = async () => {
     const listening = createServer((client) => {
+      if (holding) {
+        track(client);
+        held.add(client);
+        return;
+      }
       const upstream = connect(target.port, target.host);
       track(client);
       track(upstream);
@@ -47,6 +58,15 @@ export async function startTcpGate(target: { host: string; port: number }): Prom
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => closing.close(() => resolve()));
   };
+  const hold = () => {
+    holding = true;
+    for (const socket of sockets) socket.destroy();
+  };
+  const release = () => {
+    holding = false;
+    for (const socket of held) socket.destroy();
+    held.clear();
+  };
   await open();
-  return { url: `http://127.0.0.1:${port}`, shut, open };
+  return { url: `http://127.0.0.1:${port}`, shut, open, hold, release };
 }
