@@ -5,57 +5,54 @@
  *
  *   pnpm --filter @stash/bench bench:cdn     # builds apps/web first if it is stale
  *
+ * Then the mixed workload (Zipf searches and agent pages, ~5 % installs/uninstalls, --ops=20000
+ * operations): anonymous reads through Varnish, the writes signed in at the origin (they purge);
+ * how many anonymous reads Varnish sent to the origin, per 1,000.
+ *
  * Options: --duration=12 (s per measurement), --warmup=2, --rounds=3 (round-robin slices).
  * The load generator (autocannon) runs in this process, on the same cores as Varnish and Next:
  * a Varnish hit is cheap enough that the generator is a large share of what is measured.
  */
-import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '@stash/db/testing';
-import { freePort, startRedisServer, startVarnish, startWebApp, Teardown } from '@stash/harness';
-import { buildNeeded, runNextBuild } from '../apps/web/scripts/next-build';
+import { freePort, startRig, startVarnish, Teardown, Workload } from '@stash/harness';
+import { originShare } from './src/cdn-mix';
 import { get, type Measurement, measureSideBySide, type Target, verify } from './src/load';
 import { machine, resultsTable } from './src/report';
 
 const { values: opts } = parseArgs({
   options: {
     duration: { type: 'string', default: '12' },
+    ops: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
   },
+  allowPositionals: true, // pnpm passes a `--` through
 });
 const DURATION_S = Number(opts.duration);
 const WARMUP_S = Number(opts.warmup);
 const ROUNDS = Math.max(1, Number(opts.rounds));
 const CONNECTIONS = [10, 50];
 const SEED = { agents: 5000, templates: 1000, users: 50, workspaces: 100 };
+/** The mixed workload's sizes, as `bench:scenarios` uses them. */
+const SEARCHES = 500;
+const AGENTS_READ = 1000;
 const teardown = new Teardown();
 
 async function run(): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadavg()[0]?.toFixed(2) ?? '?';
-  const stale = buildNeeded();
-  if (stale) {
-    console.log(`building apps/web (${stale}) ...`);
-    await runNextBuild({ skipTypecheck: true, quiet: true });
-  }
-  const db = await createTestDatabase({ seed: SEED });
-  teardown.add('drop the test database', () => db.drop());
-  const redis = await startRedisServer();
-  teardown.add('stop the throw-away redis', redis.stop);
   const varnishPort = await freePort();
-  const app = await startWebApp({
-    databaseUrl: db.url,
-    unset: ['REDIS_CLUSTER_NODES'],
-    env: {
-      REDIS_URL: redis.url,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      STASH_CDN: 'varnish',
-      STASH_CDN_VARNISH_URLS: `http://127.0.0.1:${varnishPort}`,
-    },
+  const { stack, world, cookies } = await startRig({
+    seed: SEED,
+    instances: 1,
+    agents: AGENTS_READ,
+    searches: SEARCHES,
+    env: { STASH_CDN: 'varnish', STASH_CDN_VARNISH_URLS: `http://127.0.0.1:${varnishPort}` },
+    teardown,
   });
-  teardown.add('stop next start', app.stop);
+  const app = stack.apps[0];
+  if (!app) throw new Error('no app instance');
   const varnish = await startVarnish({ backend: app.url, port: varnishPort });
   teardown.add('stop varnishd', varnish.stop);
 
@@ -86,6 +83,16 @@ async function run(): Promise<void> {
     const ratio = (at('cdn-varnish')?.rps ?? 0) / (at('next-api')?.rps ?? 1);
     console.log(`| ${connections} | ${ratio.toFixed(2)}× | ${at('cdn-varnish')?.p99} |`);
   }
+  // The mix: anonymous reads through Varnish, signed-in writes at the origin.
+  const mix = await originShare({
+    workload: new Workload(world, 1),
+    cookies,
+    cdnUrl: varnish.url,
+    originUrl: app.url,
+    ops: Number(opts.ops),
+    concurrency: 10,
+  });
+  console.log(`\n${mix}\n`);
   console.log(
     machine({
       command: `pnpm --filter @stash/bench bench:cdn ${process.argv.slice(2).join(' ')}`.trim(),
