@@ -1,7 +1,8 @@
 /**
  * Re-delivers invalidations left behind (outbox.ts): every instance runs one. The store locks the
  * records a pass takes, so relays side by side never deliver the same record at the same time,
- * and a record is deleted only after its delivery succeeded.
+ * and a record is deleted only after its delivery succeeded (and, with a CDN, its purge after it:
+ * purge.ts).
  *
  * Worst case a committed write stays invisible to other instances (its writer died after the
  * commit, or could not reach the cache): minAgeMs + intervalMs + one pass.
