@@ -26,7 +26,7 @@ import { Redis } from 'ioredis';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { buildNeeded, runNextBuild, webRoot } from '../apps/web/scripts/next-build';
 import { httpChart } from './src/chart';
-import { combineSlices, get, type Measurement, measure, type Target, verify } from './src/load';
+import { get, measure, measureSideBySide, type Target, verify } from './src/load';
 import { nextTarget } from './src/next-targets';
 import { type Proc, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
@@ -179,26 +179,13 @@ async function run(): Promise<void> {
   for (const target of targets) await verify(target, reference);
   console.log(`verified: ${targets.length} variants return the reference body; cached ones report hits`);
 
-  const rows: Measurement[] = [];
   const measured = opts.only ? targets.filter((t) => opts.only?.split(',').includes(t.variant)) : targets;
-  // Each cell is ROUNDS slices of DURATION_S / ROUNDS, taken round-robin over the variants (the
-  // order flips every round, and between 10 and 50 connections): on a shared machine the load
-  // moves within seconds, and slices side by side see the same machine, one long run per variant
-  // does not.
-  for (const [i, connections] of CONNECTIONS.entries()) {
-    const slices = new Map<Target, Measurement[]>(measured.map((t) => [t, []]));
-    for (const target of measured) await measure(target, connections, WARMUP_S, 0);
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = (i + round) % 2 === 0 ? measured : [...measured].reverse();
-      for (const target of order)
-        slices.get(target)?.push(await measure(target, connections, DURATION_S / ROUNDS, 0));
-    }
-    for (const [target, parts] of slices) {
-      const row = combineSlices(parts);
-      console.log(`  ${target.variant} @${connections}: ${Math.round(row.rps)} req/s, p99 ${row.p99} ms`);
-      rows.push(row);
-    }
-  }
+  const rows = await measureSideBySide(measured, {
+    connections: CONNECTIONS,
+    durationS: DURATION_S,
+    warmupS: WARMUP_S,
+    rounds: ROUNDS,
+  });
   const tiers = await Promise.all(
     (['api-l1', 'api-redis', 'api-bypass'] as const).map(async (variant) => {
       const url = targets.find((t) => t.variant === variant)?.url;

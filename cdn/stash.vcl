@@ -7,9 +7,15 @@ vcl 4.1;
 
 import xkey;
 
+# The timeouts bound how long a fetch can still bring back an answer the app built before a
+# write's invalidation: the app purges a second time after that (STASH_CDN_REPURGE_AFTER_S, 20 s
+# by default, above 3.5 + 10 + 5 s), so an old answer such a fetch stored does not outlive it.
 backend app {
     .host = "{{BACKEND_HOST}}";
     .port = "{{BACKEND_PORT}}";
+    .connect_timeout = 3.5s;
+    .first_byte_timeout = 10s;
+    .between_bytes_timeout = 5s;
 }
 
 # Who may purge: the app's own addresses. The app runs beside Varnish on this machine; list the

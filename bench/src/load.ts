@@ -128,3 +128,31 @@ export function combineSlices(parts: Measurement[]): Measurement {
     latencies,
   };
 }
+
+/**
+ * Every target at each connection count, each cell `rounds` slices of `durationS / rounds` taken
+ * round-robin over the targets (the order flips every round, and between connection counts): on a
+ * shared machine the load moves within seconds, and slices side by side see the same machine, one
+ * long run per target does not. Prints each cell as it is done.
+ */
+export async function measureSideBySide(
+  targets: readonly Target[],
+  plan: { connections: readonly number[]; durationS: number; warmupS: number; rounds: number },
+): Promise<Measurement[]> {
+  const rows: Measurement[] = [];
+  for (const [i, connections] of plan.connections.entries()) {
+    const slices = new Map<Target, Measurement[]>(targets.map((t) => [t, []]));
+    for (const target of targets) await measure(target, connections, plan.warmupS, 0);
+    for (let round = 0; round < plan.rounds; round++) {
+      const order = (i + round) % 2 === 0 ? targets : [...targets].reverse();
+      for (const target of order)
+        slices.get(target)?.push(await measure(target, connections, plan.durationS / plan.rounds, 0));
+    }
+    for (const [target, parts] of slices) {
+      const row = combineSlices(parts);
+      console.log(`  ${target.variant} @${connections}: ${Math.round(row.rps)} req/s, p99 ${row.p99} ms`);
+      rows.push(row);
+    }
+  }
+  return rows;
+}

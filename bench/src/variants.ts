@@ -19,7 +19,9 @@ export const NEXT_VARIANTS = [
 ] as const;
 
 export type NextVariant = (typeof NEXT_VARIANTS)[number];
-export type Variant = ServerVariant | NextVariant;
+/** Measured by `bench:cdn` only: Varnish (cdn/stash.vcl) in front of `next start`. */
+export type CdnVariant = 'cdn-varnish';
+export type Variant = ServerVariant | NextVariant | CdnVariant;
 
 export const LABELS: Record<Variant, string> = {
   memory: '1. node http, bytes from memory (ceiling)',
@@ -33,6 +35,7 @@ export const LABELS: Record<Variant, string> = {
   'next-api': '8. marketplace.search via `next start` (stored response, L1)',
   'next-trpc-constant': '9. tRPC route in the same Next app, constant object (framework cost)',
   'next-api-304': '10. marketplace.search via `next start`, matching If-None-Match (304)',
+  'cdn-varnish': '11. marketplace.search through Varnish in front of `next start` (a Varnish hit)',
 };
 
 /** What `x-stash-cache` must say on a measured request (null: the variant sets no header). */
@@ -48,6 +51,8 @@ export const EXPECTED_CACHE_HEADER: Record<Variant, string | null> = {
   'next-api': 'marketplace.search=hit',
   'next-trpc-constant': null,
   'next-api-304': 'marketplace.search=hit',
+  // The app's answer Varnish stored: the stored response's hit.
+  'cdn-varnish': 'marketplace.search=hit',
 };
 
 /** The status a measured request must get (200 unless said here). */

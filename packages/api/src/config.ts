@@ -1,4 +1,5 @@
 /** Every environment variable the API reads, parsed once. README's configuration table mirrors this. */
+import { type CdnConfig, loadCdnConfig } from '@stash/cdn';
 import { z } from 'zod';
 import { parseTrustedProxies, type TrustedProxies } from './client-address';
 import { devSessionSecret } from './dev-secret';
@@ -52,6 +53,8 @@ export interface ApiConfig {
   l1: { maxEntries: number; maxBytes: number } | false;
   /** How long a CDN may keep serving a public answer that a write can change (ms). */
   cdnMaxLagMs: number;
+  /** The CDN purged by tag (the STASH_CDN* settings, `@stash/cdn`); `none` by default. */
+  cdn: CdnConfig;
   /** Whose `x-forwarded-for` entries name the client (client-address.ts); null: nobody's. */
   trustedProxies: TrustedProxies;
 }
@@ -101,6 +104,7 @@ export function loadConfig(
     faultInjection: e.STASH_FAULT_INJECTION === '1',
     unsafeEviction: e.CACHE_UNSAFE_EVICTION,
     cdnMaxLagMs: e.STASH_CDN_MAX_LAG_S * 1000,
+    cdn: loadCdnConfig(env),
     trustedProxies: parseTrustedProxies(e.STASH_TRUSTED_PROXIES),
     l1:
       e.CACHE_L1_MAX_ENTRIES > 0

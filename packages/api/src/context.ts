@@ -5,6 +5,7 @@ import type { SignInLimiter } from './auth/rate-limit';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
 import { currentSessionVersion } from './auth/session-version';
 import type { CacheMode } from './caching/caching-context';
+import type { CdnWiring } from './caching/cdn';
 import { newRequestId } from './request-id';
 
 /** Long-lived things a context borrows: one of each per process. */
@@ -29,6 +30,11 @@ export interface ApiDeps {
    * are seen at once, as the product promises (docs/architecture.md, "HTTP caching").
    */
   cdnMaxLagMs?: number;
+  /**
+   * A CDN purged by tag: stored public answers carry their tags and a long `s-maxage`, and every
+   * write purges what it invalidated (caching/cdn.ts). Absent: neither (today's behaviour).
+   */
+  cdn?: CdnWiring;
 }
 
 export interface Context extends ApiDeps {

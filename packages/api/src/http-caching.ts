@@ -7,10 +7,13 @@
  *   or uncached call, an error, a mutation) is `private, no-store`.
  * - Browsers always revalidate (`max-age=0`): their answers must follow writes at once (the tags
  *   in the 304 re-key the stored answer for the page's current call ids).
- * - A CDN gets no invalidations, so `s-maxage` is the least of: how long the answer's cached
- *   parts stay fresh (never past what the product promises for TTL-only data), and, when a write
- *   can change the answer (an install count, a template), the lag the operator allows for that
+ * - Without a purged CDN, `s-maxage` is the least of: how long the answer's cached parts stay
+ *   fresh (never past what the product promises for TTL-only data), and, when a write can change
+ *   the answer (an install count, a template), the lag the operator allows for that
  *   (`cdnMaxLagMs`, default 0: revalidate every time, which costs a 304).
+ * - With a CDN purged by tag, a stored answer that carries its tags is kept up to the CDN cap
+ *   (still never past its parts' freshness): every write purges what it changed. One whose tags
+ *   do not fit the CDN's header is not shared at all (`s-maxage=0`).
  */
 import { createHash } from 'node:crypto';
 import type { CacheRegistry, CallReport } from '@stash/trpc-cache';
@@ -59,13 +62,29 @@ export function sharedFreshness(
   return { freshUntil, changesOnWrite, graceMs };
 }
 
+/** How long a shared cache may keep public answers, besides what their parts allow. */
+export interface SharedLimits {
+  /** For an answer a write can change, when the CDN is not told of writes (`cdnMaxLagMs`). */
+  maxLagMs: number;
+  /**
+   * Set when the answer carries its tags in the CDN's header and every write purges them
+   * (caching/cdn.ts): a write no longer bounds how long the CDN keeps it, this cap does.
+   */
+  purgedMaxAgeMs?: number;
+}
+
+/** A public answer no shared cache may keep. */
+export const NOT_SHARED = 'public, max-age=0, s-maxage=0, stale-while-revalidate=0';
+
 /** `Cache-Control` of a public answer, `now` being when it is sent. */
-export function publicCacheControl(f: SharedFreshness | null, now: number, cdnMaxLagMs: number): string {
+export function publicCacheControl(f: SharedFreshness | null, now: number, limits: SharedLimits): string {
   const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
-  if (!f) return 'public, max-age=0, s-maxage=0, stale-while-revalidate=0';
+  if (!f) return NOT_SHARED;
   const fresh = seconds(f.freshUntil - now);
-  const sMaxAge = f.changesOnWrite ? Math.min(fresh, seconds(cdnMaxLagMs)) : fresh;
-  // Serving stale past a write would break the lag bound; TTL-only data may use its grace.
+  const bound = limits.purgedMaxAgeMs ?? (f.changesOnWrite ? limits.maxLagMs : Number.POSITIVE_INFINITY);
+  const sMaxAge = Math.min(fresh, seconds(bound));
+  // Serving stale past a write would break the lag bound (or outlive a purge: a CDN serving
+  // stale while it refetches shows the old answer); TTL-only data may use its grace.
   const swr = f.changesOnWrite ? 0 : seconds(f.graceMs);
   return `public, max-age=0, s-maxage=${sMaxAge}, stale-while-revalidate=${swr}`;
 }

@@ -122,7 +122,8 @@ function httpCachingHeaders(
     return { 'cache-control': PRIVATE, 'cache-status': status };
   const freshness = sharedFreshness(r.ctx.cacheReport.calls, cacheRegistry);
   return {
-    'cache-control': publicCacheControl(freshness, Date.now(), deps.cdnMaxLagMs ?? 0),
+    // Answers of the normal path carry no CDN tags: a write bounds them as if no CDN were told.
+    'cache-control': publicCacheControl(freshness, Date.now(), { maxLagMs: deps.cdnMaxLagMs ?? 0 }),
     'cache-status': status,
     vary: PUBLIC_VARY,
   };

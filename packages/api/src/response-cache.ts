@@ -15,13 +15,16 @@
  *   admin cache modes, streaming (`trpc-accept`), non-200 answers.
  */
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
+import { type TagHeader, type TagHeaderFormat, tagHeader } from '@stash/cdn';
 import { encodeTagList, joinCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
 import type { CachePolicySummary, CacheRegistry, CallReport } from '@stash/trpc-cache';
+import type { CdnWiring } from './caching/cdn';
 import { type ApiDeps, CACHE_MODE_HEADER } from './context';
 import {
   cacheStatus,
   etagOf,
   ifNoneMatchHits,
+  NOT_SHARED,
   PUBLIC_VARY,
   publicCacheControl,
   type SharedFreshness,
@@ -41,6 +44,16 @@ interface StoredResponse {
    */
   calls: Array<{ path: string; status: CacheStatus; tags: readonly string[]; header: string }>;
   freshness: SharedFreshness;
+  /**
+   * The CDN's tag header of the union of the calls' tags, worked out once when the entry is built
+   * by an instance with a CDN configured (absent otherwise). Not fitting: never shared.
+   */
+  cdnTags?: TagHeader;
+}
+
+/** Every tag of a stored answer: what the engine tags the entry with, and the CDN header's keys. */
+function tagsOf(calls: readonly { tags: readonly string[] }[]): string[] {
+  return [...new Set(calls.flatMap((c) => c.tags))];
 }
 
 /**
@@ -54,6 +67,10 @@ interface Replayable {
   hitReport: string;
   /** `x-stash-tags`, calls keyed by batch index: the same for every caller (a CDN keeps it). */
   tags: string | null;
+  /** The CDN's tag header, when this instance has a CDN and the keys fit. */
+  cdnHeader: { name: string; value: string } | null;
+  /** The CDN settings this was worked out for (tests run instances with and without). */
+  cdn: CdnWiring | undefined;
   second: number;
   cacheControl: string;
   hitStatus: string;
@@ -61,13 +78,16 @@ interface Replayable {
 const replayables = new WeakMap<StoredResponse, Replayable>();
 const encoder = new TextEncoder();
 
-function replayableOf(stored: StoredResponse, now: number, cdnMaxLagMs: number): Replayable {
+function replayableOf(stored: StoredResponse, now: number, deps: ApiDeps): Replayable {
   let r = replayables.get(stored);
-  if (!r) {
+  if (!r || r.cdn !== deps.cdn) {
+    const purged = deps.cdn ? stored.cdnTags : undefined;
     r = {
       body: encoder.encode(stored.body),
       hitReport: stored.calls.map((c) => `${c.path}=hit`).join(', '),
       tags: joinCallTags(stored.calls.map((c, i) => [String(i), c.header] as const)),
+      cdnHeader: purged?.fits && purged.value ? { name: purged.name, value: purged.value } : null,
+      cdn: deps.cdn,
       second: -1,
       cacheControl: '',
       hitStatus: '',
@@ -79,11 +99,23 @@ function replayableOf(stored: StoredResponse, now: number, cdnMaxLagMs: number):
     r.second = second;
     // As if sent at the end of this second: a lifetime that holds then holds all through it.
     const latest = (second + 1) * 1000;
-    r.cacheControl = publicCacheControl(stored.freshness, latest, cdnMaxLagMs);
+    r.cacheControl = cacheControlOf(stored, r, latest, deps);
     const ttlSeconds = Math.max(0, Math.floor((stored.freshness.freshUntil - latest) / 1000));
     r.hitStatus = cacheStatus({ hit: true, ttlSeconds });
   }
   return r;
+}
+
+/** Shared up to the CDN cap when its tags travel with it, not at all when they could not. */
+function cacheControlOf(stored: StoredResponse, r: Replayable, at: number, deps: ApiDeps): string {
+  const maxLagMs = deps.cdnMaxLagMs ?? 0;
+  if (deps.cdn && stored.cdnTags?.fits === false) return NOT_SHARED;
+  const purgedMaxAgeMs = r.cdnHeader && deps.cdn ? deps.cdn.maxAgeMs : undefined;
+  return publicCacheControl(
+    stored.freshness,
+    at,
+    purgedMaxAgeMs === undefined ? { maxLagMs } : { maxLagMs, purgedMaxAgeMs },
+  );
 }
 
 /**
@@ -169,7 +201,7 @@ export async function serveStoredResponse(
       async (loader) => {
         const { response, calls } = await build();
         const body = await response.text();
-        const stored = response.status === 200 ? toStored(body, calls, plan) : null;
+        const stored = response.status === 200 ? toStored(body, calls, plan, deps.cdn?.tagHeader) : null;
         if (!stored) {
           loader.skip();
           own = new Response(body, { status: response.status, headers: response.headers });
@@ -182,7 +214,7 @@ export async function serveStoredResponse(
       {
         ttlMs: plan.policy.ttlMs,
         jitter: 0,
-        tagsFromValue: (stored) => (stored ? [...new Set(stored.calls.flatMap((c) => c.tags))] : []),
+        tagsFromValue: (stored) => (stored ? tagsOf(stored.calls) : []),
         l1: plan.policy.l1,
       },
     );
@@ -199,6 +231,7 @@ function toStored(
   body: string,
   calls: readonly CallReport[] | null,
   plan: ResponsePlan,
+  cdnFormat: TagHeaderFormat | undefined,
 ): StoredResponse | null {
   if (calls?.length !== 1 || calls[0]?.path !== plan.path) return null;
   // Its one call is the planned procedure: the registry gives its grace.
@@ -214,6 +247,7 @@ function toStored(
       header: encodeTagList(c.tags),
     })),
     freshness,
+    ...(cdnFormat ? { cdnTags: tagHeader(tagsOf(calls), cdnFormat) } : {}),
   };
 }
 
@@ -226,7 +260,7 @@ function replay(
   hit: boolean,
   kept: boolean,
 ): Response {
-  const r = replayableOf(stored, Date.now(), deps.cdnMaxLagMs ?? 0);
+  const r = replayableOf(stored, Date.now(), deps);
   const headers: Record<string, string> = {
     vary: PUBLIC_VARY,
     'x-request-id': requestId,
@@ -236,6 +270,7 @@ function replay(
     'x-stash-cache': hit ? r.hitReport : stored.calls.map((c) => `${c.path}=${c.status}`).join(', '),
   };
   if (r.tags) headers[TAGS_HEADER] = r.tags;
+  if (r.cdnHeader) headers[r.cdnHeader.name] = r.cdnHeader.value;
   if (ifNoneMatchHits(req.headers.get('if-none-match'), stored.etag)) {
     return new Response(null, { status: 304, headers });
   }

@@ -7,6 +7,7 @@ import { type Cache, closeClient, createCache, createRedisClient } from '@stash/
 import { openDatabase } from '@stash/db';
 import { SignInLimiter } from './auth/rate-limit';
 import { cacheRegistry } from './cache-registry';
+import { cdnWiring } from './caching/cdn';
 import { OutboxRelay } from './caching/outbox';
 import { type ApiConfig, loadConfig } from './config';
 import type { ApiDeps } from './context';
@@ -42,8 +43,10 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
   });
   const cache = createCacheFromConfig(config);
   await warmUp(db.prisma);
-  // Delivers invalidations whose writer crashed after commit or could not reach Redis.
-  const relay = new OutboxRelay(db.prisma, cache);
+  const cdn = cdnWiring(config.cdn);
+  // Delivers invalidations whose writer crashed after commit or could not reach Redis (and
+  // their CDN purge, when one is configured).
+  const relay = new OutboxRelay(db.prisma, cache, undefined, { purge: cdn?.purge });
   relay.start();
   // Sign-in counters shared by every instance (auth/rate-limit.ts); their own connection, so a
   // flood of sign-ins never queues behind the cache's commands or the other way round.
@@ -64,6 +67,7 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
         keyPrefix: CACHE_KEY_PREFIX,
       }),
       cdnMaxLagMs: config.cdnMaxLagMs,
+      ...(cdn ? { cdn } : {}),
     },
     async close() {
       await relay.stop();

@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src';
 import { handleTrpcRequest } from '../src/http';
 import { ADA, createHarness, type Harness } from './support/harness';
-import { TRPC_BASE as base, signedInCookie, superjsonBody, trpcGet, trpcPost } from './support/http';
+import {
+  TRPC_BASE as base,
+  trpcData as data,
+  signedInCookie,
+  superjsonBody,
+  trpcGet,
+  trpcPost,
+} from './support/http';
 
 let h: Harness;
 let cookie: string;
@@ -31,10 +38,6 @@ afterAll(async () => {
 
 const responseStats = (deps = h.deps) => deps.cache.stats().perNamespace['http.response'];
 const searchStats = () => h.cache.stats().perNamespace['marketplace.search'];
-
-function data<T>(body: string): T {
-  return superjson.deserialize<T>((JSON.parse(body) as { result: { data: never } }).result.data);
-}
 
 async function notInstalledAgent(): Promise<number> {
   const installed = await h.db.prisma.agentInstall.findMany({

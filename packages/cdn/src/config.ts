@@ -19,6 +19,9 @@ const envSchema = z.object({
     .regex(HEADER_NAME, 'STASH_CDN_TAG_HEADER must be a header name')
     .optional(),
   STASH_CDN_PURGE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(DEFAULT_PURGE_TIMEOUT_MS),
+  STASH_CDN_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(3_600),
+  STASH_CDN_PURGE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  STASH_CDN_REPURGE_AFTER_S: z.coerce.number().int().min(0).max(3_600).default(20),
   STASH_CDN_VARNISH_URLS: z.string().optional(),
   STASH_CDN_FASTLY_SERVICE_ID: z.string().min(1).optional(),
   STASH_CDN_FASTLY_TOKEN: z.string().min(1).optional(),
@@ -35,6 +38,15 @@ export type CdnConfig =
       /** The response header carrying wire keys (wire.ts `tagHeader`). */
       tagHeader: TagHeaderFormat;
       purger: Purger;
+      /**
+       * `s-maxage` cap of an answer that carries its tags: freshness comes from the purge, and
+       * never past what the answer's own cached parts promise (the app takes the lesser).
+       */
+      maxAgeMs: number;
+      /** How long a mutation waits for its purge to be confirmed before it returns anyway. */
+      purgeWaitMs: number;
+      /** The second purge after the first (longer than the CDN waits for the origin); 0: none. */
+      repurgeAfterMs: number;
     };
 
 export function loadCdnConfig(env: NodeJS.ProcessEnv = process.env): CdnConfig {
@@ -44,7 +56,14 @@ export function loadCdnConfig(env: NodeJS.ProcessEnv = process.env): CdnConfig {
   if (e.STASH_CDN === 'none') return { cdn: 'none' };
   const format = TAG_HEADER_FORMATS[e.STASH_CDN];
   const tagHeader = e.STASH_CDN_TAG_HEADER ? { ...format, name: e.STASH_CDN_TAG_HEADER } : format;
-  return { cdn: e.STASH_CDN, tagHeader, purger: purgerFrom(e) };
+  return {
+    cdn: e.STASH_CDN,
+    tagHeader,
+    purger: purgerFrom(e),
+    maxAgeMs: e.STASH_CDN_MAX_AGE_S * 1000,
+    purgeWaitMs: e.STASH_CDN_PURGE_WAIT_MS,
+    repurgeAfterMs: e.STASH_CDN_REPURGE_AFTER_S * 1000,
+  };
 }
 
 function purgerFrom(e: z.infer<typeof envSchema>): Purger {

@@ -11,7 +11,13 @@ describe('loadCdnConfig', () => {
       STASH_CDN: 'varnish',
       STASH_CDN_VARNISH_URLS: 'http://a:6081, http://b:6081',
     });
-    expect(varnish).toMatchObject({ cdn: 'varnish', tagHeader: { name: 'xkey', separator: ' ' } });
+    expect(varnish).toMatchObject({
+      cdn: 'varnish',
+      tagHeader: { name: 'xkey', separator: ' ' },
+      maxAgeMs: 3_600_000,
+      purgeWaitMs: 2_000,
+      repurgeAfterMs: 20_000,
+    });
     const cloudflare = loadCdnConfig({
       STASH_CDN: 'cloudflare',
       STASH_CDN_CLOUDFLARE_ZONE_ID: 'z',
@@ -23,6 +29,17 @@ describe('loadCdnConfig', () => {
       tagHeader: { name: 'X-Cache-Tags', separator: ',' },
     });
     expect(cloudflare.cdn !== 'none' && cloudflare.purger.cdn).toBe('cloudflare');
+  });
+
+  it('reads the purge timings', () => {
+    const varnish = loadCdnConfig({
+      STASH_CDN: 'varnish',
+      STASH_CDN_VARNISH_URLS: 'http://a:6081',
+      STASH_CDN_MAX_AGE_S: '600',
+      STASH_CDN_PURGE_WAIT_MS: '250',
+      STASH_CDN_REPURGE_AFTER_S: '0',
+    });
+    expect(varnish).toMatchObject({ maxAgeMs: 600_000, purgeWaitMs: 250, repurgeAfterMs: 0 });
   });
 
   it('names the missing settings of the chosen CDN', () => {

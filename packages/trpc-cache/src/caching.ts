@@ -22,6 +22,7 @@ import { type LiveFact, type LiveFactOptions, type LiveValues, readLiveFact, toL
 import type { CachingMeta } from './meta';
 import type { OutboxStore } from './outbox';
 import { type CacheOptions, toPolicy } from './policy';
+import type { SharedCachePurge } from './purge';
 import { buildRegistry, type CacheRegistry, type RouterLike } from './registry';
 import type { AnyTag, TagValue } from './tags';
 import { runWrite, type Write, type WriteRule } from './write';
@@ -113,6 +114,8 @@ export interface CachingOptions<TProc extends AnyBuilder, K extends keyof Contex
   outbox?: (ctx: ContextOf<TProc>) => OutboxStore<TTx>;
   /** Runs after a write committed, before its invalidations are delivered (fault injection). */
   onCommitted?: (ctx: ContextOf<TProc>) => Promise<void> | void;
+  /** A CDN to purge after each write's invalidation landed (purge.ts); undefined: none. */
+  purge?: (ctx: ContextOf<TProc>) => SharedCachePurge | undefined;
   /** Check produced tags against declarations. Default: outside production. */
   checkTags?: boolean;
   /** A caller waits at most this long for a resolver; it still finishes and is cached. Default 15 s. */
@@ -253,6 +256,7 @@ export function createCaching<
                     outbox: options.outbox?.(opts.ctx as TCtx),
                     checkTags,
                     onCommitted: options.onCommitted && (() => options.onCommitted?.(opts.ctx as TCtx)),
+                    purge: options.purge?.(opts.ctx as TCtx),
                   },
                   work as never,
                 ),

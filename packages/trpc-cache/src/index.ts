@@ -16,6 +16,7 @@ export { type LiveFact, type LiveReader, type LiveValues, liveKey } from './live
 export type { CachingMeta } from './meta';
 export { deliver, type OutboxId, type OutboxStore, type TagsToDrop } from './outbox';
 export type { CacheOptions, CachePolicy, CacheScope } from './policy';
+export { purgeShared, type SharedCachePurge } from './purge';
 export type { CachePolicySummary, CacheRegistry, RouterLike, WriteRuleSummary } from './registry';
 export { OutboxRelay, RELAY_INTERVAL_MS, RELAY_MIN_AGE_MS } from './relay';
 export { CacheReport, type CallReport, formatCacheReport, InvalidationLog } from './report';

@@ -3,7 +3,8 @@
  * transaction as the write, delivered to the cache right after the commit (before the mutation
  * returns), and the record is then deleted. A record still there a moment later means the writer
  * died between commit and delivery or could not reach the cache: a relay (relay.ts) delivers it,
- * at least once. Invalidation is idempotent, so a second delivery costs one miss.
+ * at least once. Invalidation is idempotent, so a second delivery costs one miss. With a CDN in
+ * front, the delivery ends with its purge (purge.ts), and the record stays until that succeeded.
  *
  * The store is the app's: `OutboxStore` is the four operations the library needs from a table
  * (the api package ships one for Prisma + PostgreSQL; a `pg` one is a few lines).

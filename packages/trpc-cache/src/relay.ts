@@ -1,13 +1,15 @@
 /**
  * Re-delivers invalidations left behind (outbox.ts): every instance runs one. The store locks the
  * records a pass takes, so relays side by side never deliver the same record at the same time,
- * and a record is deleted only after its delivery succeeded.
+ * and a record is deleted only after its delivery succeeded (and, with a CDN, its purge after it:
+ * purge.ts).
  *
  * Worst case a committed write stays invisible to other instances (its writer died after the
  * commit, or could not reach the cache): minAgeMs + intervalMs + one pass.
  */
 import type { Cache } from '@stash/cache';
 import { deliver, type OutboxStore } from './outbox';
+import { purgeShared, type SharedCachePurge } from './purge';
 
 /** A record younger than this may still be in its writer's fast path: the relay leaves it alone. */
 export const RELAY_MIN_AGE_MS = 1000;
@@ -23,6 +25,8 @@ export class OutboxRelay {
     private readonly store: OutboxStore<never>,
     private readonly cache: Cache,
     private readonly log: (message: string, meta?: object) => void = (m, meta) => console.warn(m, meta ?? ''),
+    /** A CDN purged after each delivery (purge.ts): the records stay until it confirmed too. */
+    private readonly shared: { purge?: SharedCachePurge } = {},
   ) {}
 
   /**
@@ -62,6 +66,8 @@ export class OutboxRelay {
   async deliverPending(minAgeMs = RELAY_MIN_AGE_MS): Promise<number> {
     return this.store.drain({ minAgeMs, limit: RELAY_BATCH }, async (tags) => {
       if (!(await deliver(this.cache, tags))) return false; // kept for the next pass
+      // After the engine's invalidation landed, never before; a failed purge keeps the records.
+      if (this.shared.purge && !(await purgeShared(this.shared.purge, tags))) return false;
       // The tags in the line itself: one line per pass, greppable beside a request log.
       this.log(
         `cache outbox: relay delivered invalidations left behind: ${[...tags.hard, ...tags.soft].join(' ')}`,

@@ -7,6 +7,7 @@
 import type { CallEnv } from './env';
 import type { LiveFact } from './live';
 import { deliver, type OutboxStore, type TagsToDrop } from './outbox';
+import { purgeWithin, type SharedCachePurge } from './purge';
 import { type AnyTag, assertDeclared, type TagValue } from './tags';
 import { clocksBefore, deliverWriteThrough, type LiveWrite } from './write-through';
 
@@ -62,6 +63,8 @@ export interface WriteSetup<TTx> {
   checkTags: boolean;
   /** Runs after the commit, before delivery (the fault suite's crash point). */
   onCommitted: (() => Promise<void> | void) | undefined;
+  /** A CDN purged after the engine's invalidation landed (purge.ts); undefined: none. */
+  purge?: SharedCachePurge | undefined;
 }
 
 export async function runWrite<TTx, R>(
@@ -94,6 +97,17 @@ export async function runWrite<TTx, R>(
   await setup.onCommitted?.();
   // Not delivered: the record stays and the relay delivers it; the write itself is committed.
   const delivered = await deliverWriteThrough(env, tags, writes, since, deliver);
-  if (delivered && setup.outbox) await setup.outbox.forget(recordId);
+  if (!delivered) return result;
+  const forget = async () => {
+    if (setup.outbox) await setup.outbox.forget(recordId);
+  };
+  if (!setup.purge) {
+    await forget();
+    return result;
+  }
+  // Only after the engine's invalidation landed; the record is done once the CDN confirmed.
+  await purgeWithin(setup.purge, tags, async (purged) => {
+    if (purged) await forget();
+  });
   return result;
 }

@@ -20,6 +20,7 @@ export const caching = createCaching({
   report: (ctx) => ctx.cacheReport,
   invalidations: (ctx) => ctx.invalidations,
   outbox: (ctx) => prismaOutbox(ctx.prisma),
+  purge: (ctx) => ctx.cdn?.purge,
   async onCommitted(ctx) {
     if (ctx.fault !== CRASH_AFTER_COMMIT) return;
     process.kill(process.pid, 'SIGKILL');

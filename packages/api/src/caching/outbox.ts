@@ -5,7 +5,12 @@
  */
 import type { Cache } from '@stash/cache';
 import type { Prisma, PrismaClient } from '@stash/db';
-import { type OutboxStore, OutboxRelay as Relay, type TagsToDrop } from '@stash/trpc-cache';
+import {
+  type OutboxStore,
+  OutboxRelay as Relay,
+  type SharedCachePurge,
+  type TagsToDrop,
+} from '@stash/trpc-cache';
 
 export { RELAY_INTERVAL_MS, RELAY_MIN_AGE_MS } from '@stash/trpc-cache';
 
@@ -51,7 +56,12 @@ export function prismaOutbox(prisma: PrismaClient): OutboxStore<Tx> {
 
 /** The library's relay over this app's table: every instance runs one (runtime.ts). */
 export class OutboxRelay extends Relay {
-  constructor(prisma: PrismaClient, cache: Cache, log?: (message: string, meta?: object) => void) {
-    super(prismaOutbox(prisma) as never, cache, log);
+  constructor(
+    prisma: PrismaClient,
+    cache: Cache,
+    log?: (message: string, meta?: object) => void,
+    shared: { purge?: SharedCachePurge } = {},
+  ) {
+    super(prismaOutbox(prisma) as never, cache, log, shared);
   }
 }

@@ -6,6 +6,11 @@ import type { Harness } from './harness';
 
 export const TRPC_BASE = 'http://localhost/api/trpc';
 
+/** The value of a single call's answer (`{ result: { data } }`, superjson-encoded). */
+export function trpcData<T>(body: string): T {
+  return superjson.deserialize<T>((JSON.parse(body) as { result: { data: never } }).result.data);
+}
+
 /** The superjson document of a value, as a JSON string (what links send). */
 export const superjsonBody = (value: unknown) => JSON.stringify(superjson.serialize(value));
 

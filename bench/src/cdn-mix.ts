@@ -1,0 +1,79 @@
+/**
+ * The mixed workload against a CDN: anonymous reads (Zipf searches and agent pages) through the
+ * CDN, installs/uninstalls signed in at the origin (each purges what it changed). Counts the
+ * anonymous reads the CDN did not answer itself (`Cache-Status` not ending in `varnish; hit`).
+ * Signed-in reads are left out: they pass to the origin by design and are not the CDN's to save.
+ */
+import { callFor, pairKey, send, type Workload, type WriteOp } from '@stash/harness';
+
+export interface CdnMixOptions {
+  workload: Workload;
+  cookies: Map<number, string>;
+  cdnUrl: string;
+  originUrl: string;
+  /** Operations drawn from the mix (signed-in reads among them are drawn and skipped). */
+  ops: number;
+  concurrency: number;
+}
+
+interface Tally {
+  reads: number;
+  origin: number;
+}
+
+/** Runs the mix and returns its table (markdown). */
+export async function originShare(opts: CdnMixOptions): Promise<string> {
+  const installed = new Set(opts.workload.world.initialInstalls);
+  const whole: Tally = { reads: 0, origin: 0 };
+  const secondHalf: Tally = { reads: 0, origin: 0 };
+  let writes = 0;
+  let failures = 0;
+  let drawn = 0;
+  const started = performance.now();
+
+  const write = async () => {
+    const { userId, workspaceId } = opts.workload.writer();
+    const agentId = opts.workload.agent();
+    const key = pairKey(workspaceId, agentId);
+    const op: WriteOp = { kind: installed.has(key) ? 'uninstall' : 'install', userId, workspaceId, agentId };
+    if (op.kind === 'install') installed.add(key);
+    else installed.delete(key);
+    const res = await send(opts.originUrl, callFor(op), {
+      cookie: opts.cookies.get(userId),
+      timeoutMs: 10_000,
+    });
+    if (res.status === 200) writes++;
+    else failures++;
+  };
+
+  const read = async (kind: 'search' | 'agent', late: boolean) => {
+    const res = await fetch(`${opts.cdnUrl}${callFor(opts.workload.read(kind)).path}`);
+    await res.text();
+    if (res.status !== 200) {
+      failures++;
+      return;
+    }
+    const fromOrigin = !/varnish; hit$/.test(res.headers.get('cache-status') ?? '');
+    for (const tally of late ? [whole, secondHalf] : [whole]) {
+      tally.reads++;
+      if (fromOrigin) tally.origin++;
+    }
+  };
+
+  const worker = async () => {
+    while (drawn < opts.ops) {
+      const late = drawn++ >= opts.ops / 2;
+      const kind = opts.workload.kind();
+      if (kind === 'write') await write();
+      else if (kind === 'search' || kind === 'agent') await read(kind, late);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const per1000 = (t: Tally) => ((t.origin / Math.max(1, t.reads)) * 1000).toFixed(1);
+  return [
+    '| ops drawn | anonymous reads | sent to the origin | per 1,000 reads | per 1,000, second half | writes | failed | seconds |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${opts.ops} | ${whole.reads} | ${whole.origin} | ${per1000(whole)} | ${per1000(secondHalf)} | ${writes} | ${failures} | ${seconds.toFixed(0)} |`,
+  ].join('\n');
+}
