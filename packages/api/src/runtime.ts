@@ -8,6 +8,7 @@ import { openDatabase } from '@stash/db';
 import { SignInLimiter } from './auth/rate-limit';
 import { cacheRegistry } from './cache-registry';
 import { OutboxRelay } from './caching/outbox';
+import { usesReplicas } from './caching/replica-reads';
 import { type ApiConfig, loadConfig } from './config';
 import type { ApiDeps } from './context';
 import { warmUp } from './warm-up';
@@ -38,12 +39,13 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
   const db = await openDatabase({
     ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
     poolMax: config.databasePoolMax,
+    replicaUrls: config.databaseReplicaUrls,
     migrate: true,
   });
   const cache = createCacheFromConfig(config);
   await warmUp(db.prisma);
   // Delivers invalidations whose writer crashed after commit or could not reach Redis.
-  const relay = new OutboxRelay(db.prisma, cache);
+  const relay = new OutboxRelay(db.prisma, cache, undefined, { positions: usesReplicas(db) });
   relay.start();
   // Sign-in counters shared by every instance (auth/rate-limit.ts); their own connection, so a
   // flood of sign-ins never queues behind the cache's commands or the other way round.
@@ -53,6 +55,7 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
     databaseEmbedded: db.embedded,
     deps: {
       prisma: db.prisma,
+      reads: db.reads,
       cache,
       cacheKeyPrefix: CACHE_KEY_PREFIX,
       sessionSecret: config.sessionSecret,
