@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiRuntime } from '../src';
 import { OutboxRelay } from '../src/caching/outbox';
 import { type ReplicatedApi, startReplicatedApi } from '../src/testing/replicated-api';
-import { ADA, GRACE } from './support/harness';
+import { ADA, createHarness, GRACE } from './support/harness';
 
 let redis: RedisProcess;
 let api: ReplicatedApi;
@@ -124,6 +124,42 @@ describe('a write through one instance, read through the other while the replica
       expect((await reader.templates.byId({ id: template.id })).name).toBe(name);
     } finally {
       await unreachable.close();
+    }
+  });
+
+  it('answers from the primary while the replica is down, and uses it again once it is back', async () => {
+    const template = await templateOf(ADA);
+    const reader = await as(two, ADA);
+    await api.servers.stopReplica();
+    try {
+      const name = unique('While down');
+      await (await as(one, ADA)).templates.update({ id: template.id, name });
+      const before = two.deps.reads!.fills.primary;
+      expect((await reader.templates.byId({ id: template.id })).name).toBe(name);
+      expect(two.deps.reads!.fills.primary).toBeGreaterThan(before);
+    } finally {
+      await api.servers.startReplica();
+    }
+    await api.replicaCaughtUp();
+    const name = unique('Back');
+    await (await as(one, ADA)).templates.update({ id: template.id, name });
+    expect((await reader.templates.byId({ id: template.id })).name).toBe(name);
+  });
+});
+
+describe('without replicas', () => {
+  it('asks the database nothing more per mutation than before: no position is read', async () => {
+    const h = await createHarness();
+    try {
+      const template = await h.db.prisma.workflowTemplate.findFirstOrThrow({
+        where: { author: { email: ADA } },
+      });
+      h.db.queries.reset();
+      await (await h.as(ADA)).api.templates.update({ id: template.id, name: unique('Primary only') });
+      expect(h.db.queries.sql.some((sql) => sql.includes('pg_current_wal_lsn'))).toBe(false);
+      expect(h.db.queries.count).toBeGreaterThan(0);
+    } finally {
+      await h.close();
     }
   });
 });
