@@ -13,6 +13,8 @@
  *            --busy=2 (busy-loop processes beside the run, for the "CPU saturated" check)
  *            --hang-bound-ms=5000 (any slower request fails its window)
  *            --hangs-report-only (CI: requests over 2 s are reported, not failures)
+ *            --replica-lag-ms=2000 (the rig on a primary + streaming replica this far behind,
+ *            every instance reading cache fills from it; adds the "replica" window)
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +46,9 @@ const { values: opts } = parseArgs({
     // CI: requests over 2 s are counted and reported, not failures: on a shared 2-core box the
     // load, not the code, decides whether a write that waits out a timeout takes 1.9 or 2.1 s.
     'hangs-report-only': { type: 'boolean', default: false },
+    // Instances read cache fills from a streaming replica this far behind (and the replica
+    // window runs); unset: no replica, as before.
+    'replica-lag-ms': { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -93,8 +98,10 @@ async function main(): Promise<number> {
   const loadAtStart = loadavg().map((l) => l.toFixed(2));
   const busy = Number(opts.busy);
   startBusyLoops(busy, teardown);
-  const { db, redis, stack, world, cookies } = await startRig({
+  const replicaLagMs = opts['replica-lag-ms'] === undefined ? undefined : Number(opts['replica-lag-ms']);
+  const { db, redis, stack, world, cookies, replica } = await startRig({
     seed: SEED,
+    ...(replicaLagMs === undefined ? {} : { replicaLagMs }),
     instances: 2,
     agents: WRITE_POOL,
     searches: SEARCHES,
@@ -133,6 +140,7 @@ async function main(): Promise<number> {
       timing: TIMING,
       databaseUrl: db.url,
       crashBoundMs: Number(opts['crash-bound-ms']),
+      ...(replica ? { replica } : {}),
     },
     (name) => !only || only.some((o) => name.toLowerCase().includes(o)),
   );

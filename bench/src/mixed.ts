@@ -56,7 +56,7 @@ export interface MixedOptions {
 }
 
 /** The next request: a read of the mix, or a write that toggles a pair (installs what is not). */
-function nextOp(workload: Workload, installed: Set<string>): Op {
+export function nextOp(workload: Workload, installed: Set<string>): Op {
   const kind = workload.kind();
   if (kind !== 'write') return workload.read(kind);
   const agentId = workload.agent();

@@ -10,7 +10,7 @@ export async function runWindows(
   const summaries: WindowSummary[] = [];
   const { load, recorder, timing } = ctx;
   let first = true;
-  for (const win of WINDOWS.filter((w) => wanted(w.name))) {
+  for (const win of WINDOWS.filter((w) => wanted(w.name) && (!w.needsReplica || ctx.replica))) {
     console.log(`[faults] window: ${win.name} (${win.what})`);
     if (!first && !win.ownStack) await startClean(ctx);
     first = false;

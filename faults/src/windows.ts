@@ -5,6 +5,8 @@
  * fault (the "fault" phase lasts as long as `inject`), then keeps the load running for `after`
  * ms to see the system recover. Setup and teardown (e.g. starting a cluster) are not measured.
  */
+
+import type { ReplicatedPostgres } from '@stash/db/testing';
 import {
   type RedisCluster,
   type RedisServer,
@@ -40,6 +42,8 @@ export interface WindowContext {
   crashBoundMs: number;
   /** Set by the cluster window's setup. */
   cluster?: { redis: RedisCluster; stack: Stack };
+  /** The rig runs on a primary + lagging replica (`--replica-lag-ms`). */
+  replica?: ReplicatedPostgres;
 }
 
 export interface FaultWindow {
@@ -47,6 +51,8 @@ export interface FaultWindow {
   what: string;
   /** A calibration window: it must produce wrong answers, or the oracle is blind. */
   expectWrong?: boolean;
+  /** Runs only when the rig reads from a replica (`--replica-lag-ms`). */
+  needsReplica?: boolean;
   /** Starts its own Redis and instances in setup (so the usual clean restart is skipped). */
   ownStack?: boolean;
   setup?(ctx: WindowContext): Promise<void>;
@@ -150,6 +156,22 @@ export const WINDOWS: FaultWindow[] = [
         await crashAfterCommit(ctx);
         await sleep(1_000);
       }
+    },
+  },
+  {
+    name: 'replica lagging, then stopped',
+    what: 'fills may read a streaming replica applying each commit --replica-lag-ms late; half the fault phase lagging, then the replica stopped (pg_ctl -m immediate), started again after the window',
+    needsReplica: true,
+    async inject(ctx) {
+      const replica = ctx.replica;
+      if (!replica) throw new Error('this window needs --replica-lag-ms');
+      await duringFault(ctx, idle);
+      ctx.recorder.note('replica stopped');
+      await replica.stopReplica();
+      await duringFault(ctx, idle);
+    },
+    async teardown(ctx) {
+      await ctx.replica?.startReplica();
     },
   },
   {

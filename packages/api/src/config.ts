@@ -1,5 +1,6 @@
 /** Every environment variable the API reads, parsed once. README's configuration table mirrors this. */
 import { type CdnConfig, loadCdnConfig } from '@stash/cdn';
+import { replicaUrlsFrom } from '@stash/db';
 import { z } from 'zod';
 import { parseTrustedProxies, type TrustedProxies } from './client-address';
 import { devSessionSecret } from './dev-secret';
@@ -11,6 +12,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** Read replicas for cache fills, comma-separated; unset: everything on DATABASE_URL. */
+  DATABASE_REPLICA_URLS: z.string().optional(),
   REDIS_URL: z.string().url().optional(),
   REDIS_CLUSTER_NODES: z.string().optional(),
   SESSION_SECRET: z
@@ -41,6 +44,8 @@ export interface ApiConfig {
   production: boolean;
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** Streaming replicas cache fills may read once they have replayed the writes (none: primary only). */
+  databaseReplicaUrls: string[];
   redis: string | { cluster: { host: string; port: number }[] } | undefined;
   sessionSecret: string;
   adminEmails: string[];
@@ -92,6 +97,7 @@ export function loadConfig(
     production,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseReplicaUrls: replicaUrlsFrom(e.DATABASE_REPLICA_URLS),
     redis: e.REDIS_CLUSTER_NODES ? { cluster: parseClusterNodes(e.REDIS_CLUSTER_NODES) } : e.REDIS_URL,
     sessionSecret: e.SESSION_SECRET ?? devSecret(),
     // The demo admin only on a development machine: a deployment names its admins explicitly.

@@ -1,5 +1,5 @@
 import type { Cache } from '@stash/cache';
-import type { PrismaClient } from '@stash/db';
+import type { PrismaClient, ReadRouter } from '@stash/db';
 import { CacheReport, InvalidationLog } from '@stash/trpc-cache';
 import type { SignInLimiter } from './auth/rate-limit';
 import { readSessionFromCookieHeader, type Session } from './auth/session';
@@ -10,7 +10,10 @@ import { newRequestId } from './request-id';
 
 /** Long-lived things a context borrows: one of each per process. */
 export interface ApiDeps {
+  /** The primary database: writes, transactions, and every read not routed by `reads`. */
   prisma: PrismaClient;
+  /** Read replicas for cache fills (caching/replica-reads.ts); absent: the primary only. */
+  reads?: ReadRouter;
   cache: Cache;
   /** First segment of every cache key (`stash` in production; unique per test run). */
   cacheKeyPrefix: string;

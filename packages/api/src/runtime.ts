@@ -9,6 +9,7 @@ import { SignInLimiter } from './auth/rate-limit';
 import { cacheRegistry } from './cache-registry';
 import { cdnWiring } from './caching/cdn';
 import { OutboxRelay } from './caching/outbox';
+import { usesReplicas } from './caching/replica-reads';
 import { type ApiConfig, loadConfig } from './config';
 import type { ApiDeps } from './context';
 import { warmUp } from './warm-up';
@@ -39,6 +40,7 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
   const db = await openDatabase({
     ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
     poolMax: config.databasePoolMax,
+    replicaUrls: config.databaseReplicaUrls,
     migrate: true,
   });
   const cache = createCacheFromConfig(config);
@@ -46,7 +48,10 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
   const cdn = cdnWiring(config.cdn);
   // Delivers invalidations whose writer crashed after commit or could not reach Redis (and
   // their CDN purge, when one is configured).
-  const relay = new OutboxRelay(db.prisma, cache, undefined, { purge: cdn?.purge });
+  const relay = new OutboxRelay(db.prisma, cache, undefined, {
+    positions: usesReplicas(db),
+    purge: cdn?.purge,
+  });
   relay.start();
   // Sign-in counters shared by every instance (auth/rate-limit.ts); their own connection, so a
   // flood of sign-ins never queues behind the cache's commands or the other way round.
@@ -56,6 +61,7 @@ export async function createApiRuntime(config: ApiConfig = loadConfig()): Promis
     databaseEmbedded: db.embedded,
     deps: {
       prisma: db.prisma,
+      reads: db.reads,
       cache,
       cacheKeyPrefix: CACHE_KEY_PREFIX,
       sessionSecret: config.sessionSecret,

@@ -12,6 +12,7 @@ export {
 export { type OpenDatabaseOptions, type OpenedDatabase, openDatabase } from './open';
 export { repoRoot } from './paths';
 export {
+  type FillCounts,
   formatLsn,
   type OpenedReplicas,
   openReplicas,

@@ -9,7 +9,7 @@ import type { CallEnv } from './env';
 import { type LiveReader, recordingReader } from './live';
 import type { CachePolicy } from './policy';
 import { worstStatus } from './status';
-import { assertDeclared, type ConstantTag, type TagRule, tagsOf } from './tags';
+import { type AnyTag, assertDeclared, type ConstantTag, type TagRule, tagsOf } from './tags';
 
 /** What tRPC hands a query resolver (the parts used here). */
 export interface CallOptions<TCtx, TInput> {
@@ -45,6 +45,8 @@ export interface CallSpec<TCtx, TInput, TOutput> {
   env: (ctx: TCtx) => CallEnv;
   checkTags: boolean;
   loaderTimeoutMs: number;
+  /** Does a write declared on this instance change entries with this tag? (see `fillFloor`) */
+  written: (tag: AnyTag) => boolean;
 }
 
 function inputTags<TCtx, TInput, TOutput>(
@@ -63,6 +65,20 @@ function outputTags<TCtx, TInput, TOutput>(rules: QueryRules<TCtx, TInput, TOutp
   );
 }
 
+/**
+ * Can the engine's `minPosition` vouch for this read's fill? It covers the tags known before the
+ * load, and the derived ones (`fromOutput`) only when an entry carrying them is still stored. A
+ * derived tag that some write changes may have moved while no entry remembered it, so such a
+ * read's fills take no position: undefined, which the app answers from the primary. Derived tags
+ * no write changes (an agent's id on a page found by slug) cannot have moved.
+ */
+function vouchedByPositions<TCtx, TInput, TOutput>(
+  rules: QueryRules<TCtx, TInput, TOutput>,
+  written: (tag: AnyTag) => boolean,
+): boolean {
+  return !rules.tags.some((rule) => 'fromOutput' in rule && written(rule.tag));
+}
+
 /** The resolver tRPC runs for a cached read. */
 export function cachedResolver<TCtx, TInput, TOutput>(
   spec: CallSpec<TCtx, TInput, TOutput>,
@@ -74,8 +90,11 @@ export function cachedResolver<TCtx, TInput, TOutput>(
     const env = spec.env(ctx);
     const key = buildCacheKey({ prefix: env.keyPrefix, version: policy.version, path, scope, input });
     const fromInput = inputTags(rules, input, ctx);
-    const load = async () => {
-      const value = await spec.resolver(opts);
+    const load = async ({ minPosition }: { minPosition: bigint | undefined }) => {
+      // Once per fill, not per row: the resolver runs all its queries where this context reads.
+      const vouched = vouchedByPositions(rules, spec.written);
+      const fillCtx = await env.fill(ctx, vouched ? minPosition : undefined);
+      const value = await spec.resolver({ ...opts, ctx: fillCtx });
       if (spec.checkTags) assertDeclared(path, [...fromInput, ...outputTags(rules, value)], policy.tags);
       return value;
     };

@@ -165,6 +165,9 @@ export function createCaching<
   const env = (ctx: unknown) => envOf(options, ctx as TCtx);
   // biome-ignore lint/suspicious/noExplicitAny: facts of any value; each keeps its own type.
   const liveFacts: LiveFact<any, never>[] = [];
+  /** What the mutations built on this instance change (a read's fill asks, long after they are built). */
+  const writtenTags = new Set<AnyTag>();
+  const written = (tag: AnyTag) => writtenTags.has(tag);
 
   const withoutSession = (ctx: unknown): unknown => {
     if (sessionKey === undefined) return ctx;
@@ -204,6 +207,7 @@ export function createCaching<
           env,
           checkTags,
           loaderTimeoutMs,
+          written,
           // Authorization runs here, before the cache: a cached answer never reaches someone who could not get it fresh.
           scope: async (ctx, input) => {
             if (publicScope) return 'public';
@@ -240,6 +244,12 @@ export function createCaching<
         softInvalidates: mutationOptions.softInvalidates ?? [],
         writeThrough: mutationOptions.writeThrough ?? [],
       };
+      for (const tag of [
+        ...rule.invalidates,
+        ...rule.softInvalidates,
+        ...rule.writeThrough.map((f) => f.tag),
+      ])
+        writtenTags.add(tag);
       const step = (schema: unknown) => ({
         mutation: (resolver: (call: MutationCall<unknown, unknown, unknown>) => Promise<unknown>) =>
           build({ cacheWrites: rule }, schema, mutationOptions.procedure).mutation(async (opts) =>

@@ -20,6 +20,13 @@ export interface ContextAccessors<TCtx> {
   report?: (ctx: TCtx) => CacheReport | undefined;
   /** Where each write's invalidated tags go (response headers). Default: nowhere. */
   invalidations?: (ctx: TCtx) => InvalidationLog | undefined;
+  /**
+   * The context a resolver (or a live fact's `load`) runs with on a cache fill: e.g. the same
+   * context with a database client that has replayed at least `minPosition` (a read replica that
+   * caught up, else the primary). `minPosition` undefined: nothing vouches for the fill, read
+   * the primary. Default: the call's own context.
+   */
+  fillContext?: (ctx: TCtx, fill: { minPosition: bigint | undefined }) => TCtx | Promise<TCtx>;
 }
 
 /** The accessors applied to one context. */
@@ -30,6 +37,8 @@ export interface CallEnv {
   l1Reads: boolean;
   report: CacheReport | undefined;
   invalidations: InvalidationLog | undefined;
+  /** `fillContext` (the context given may be the call's without its session: same shape otherwise). */
+  fill<C>(ctx: C, minPosition: bigint | undefined): Promise<C>;
 }
 
 function resolve<TCtx, T>(value: PerContext<TCtx, T>, ctx: TCtx): T {
@@ -44,5 +53,7 @@ export function envOf<TCtx>(access: ContextAccessors<TCtx>, ctx: TCtx): CallEnv 
     l1Reads: access.l1Reads?.(ctx) ?? true,
     report: access.report?.(ctx),
     invalidations: access.invalidations?.(ctx),
+    fill: async (fillCtx, minPosition) =>
+      access.fillContext ? ((await access.fillContext(fillCtx as never, { minPosition })) as never) : fillCtx,
   };
 }

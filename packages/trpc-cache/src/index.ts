@@ -14,7 +14,7 @@ export { type Duration, toMs } from './duration';
 export type { ContextAccessors } from './env';
 export { type LiveFact, type LiveReader, type LiveValues, liveKey } from './live';
 export type { CachingMeta } from './meta';
-export { deliver, type OutboxId, type OutboxStore, type TagsToDrop } from './outbox';
+export { type Delivery, deliver, type OutboxId, type OutboxStore, type TagsToDrop } from './outbox';
 export type { CacheOptions, CachePolicy, CacheScope } from './policy';
 export { purgeShared, type SharedCachePurge } from './purge';
 export type { CachePolicySummary, CacheRegistry, RouterLike, WriteRuleSummary } from './registry';

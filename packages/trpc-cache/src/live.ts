@@ -61,7 +61,7 @@ export async function readLiveFact<TValue, TCtx>(
     unique.map((id) =>
       env.cache.fetch(
         liveKey(env.keyPrefix, fact as LiveFact<unknown, never>, id),
-        () => fact.load(ctx, id),
+        async ({ minPosition }) => fact.load(await env.fill(ctx, minPosition), id),
         {
           ttlMs: fact.ttlMs,
           tags: [fact.tag(id)],

@@ -20,29 +20,47 @@ export interface TagsToDrop {
 
 export type OutboxId = string | number | bigint;
 
+/**
+ * How a delivery reaches the cache besides its tags. `position`: where the write left the
+ * database (e.g. the primary's WAL position after the commit), recorded with the tags so that the
+ * next fill can avoid a read replica that has not replayed it (the engine's `ctx.minPosition`).
+ */
+export interface Delivery {
+  position?: bigint | undefined;
+}
+
 export interface OutboxStore<TTx = unknown> {
   /** Runs `work` in one database transaction (the write and its record commit together). */
   transaction<R>(work: (tx: TTx) => Promise<R>): Promise<R>;
   /** Records the tags inside the write's transaction; returns the record's id. */
   record(tx: TTx, tags: TagsToDrop): Promise<OutboxId>;
+  /**
+   * Where committed writes have left the database so far (PostgreSQL: `pg_current_wal_lsn()` on
+   * the primary), read once right after a write's commit. Omit it when no read goes to a replica:
+   * then no position is recorded and nothing is asked.
+   */
+  committedPosition?(): Promise<bigint>;
   /** Deletes a record once its tags reached the cache. */
   forget(id: OutboxId): Promise<void>;
   /**
    * The relay's pass: in one transaction, takes records older than `minAgeMs` (at most `limit`,
    * locked so that relays side by side never take the same ones), hands their tags to `deliver`
-   * and deletes them when it returns true. Returns how many were delivered.
+   * and deletes them when it returns true. Returns how many were delivered. With positions
+   * (`committedPosition`), the delivery carries one read after the records were taken: they are
+   * committed (visible), so it is at or past each of their commits.
    */
   drain(
     options: { minAgeMs: number; limit: number },
-    deliver: (tags: TagsToDrop) => Promise<boolean>,
+    deliver: (tags: TagsToDrop, delivery: Delivery) => Promise<boolean>,
   ): Promise<number>;
 }
 
 /** True once every tag reached the cache (false: the record stays for the relay). */
-export async function deliver(cache: Cache, tags: TagsToDrop): Promise<boolean> {
+export async function deliver(cache: Cache, tags: TagsToDrop, delivery: Delivery = {}): Promise<boolean> {
+  const at = delivery.position === undefined ? {} : { position: delivery.position };
   const [hard, soft] = await Promise.all([
-    tags.hard.length > 0 ? cache.invalidateTags(tags.hard) : true,
-    tags.soft.length > 0 ? cache.invalidateTags(tags.soft, { soft: true }) : true,
+    tags.hard.length > 0 ? cache.invalidateTags(tags.hard, at) : true,
+    tags.soft.length > 0 ? cache.invalidateTags(tags.soft, { soft: true, ...at }) : true,
   ]);
   return hard && soft;
 }

@@ -64,8 +64,8 @@ export class OutboxRelay {
 
   /** One pass: delivers records older than `minAgeMs`; returns how many were delivered. */
   async deliverPending(minAgeMs = RELAY_MIN_AGE_MS): Promise<number> {
-    return this.store.drain({ minAgeMs, limit: RELAY_BATCH }, async (tags) => {
-      if (!(await deliver(this.cache, tags))) return false; // kept for the next pass
+    return this.store.drain({ minAgeMs, limit: RELAY_BATCH }, async (tags, delivery) => {
+      if (!(await deliver(this.cache, tags, delivery))) return false; // kept for the next pass
       // After the engine's invalidation landed, never before; a failed purge keeps the records.
       if (this.shared.purge && !(await purgeShared(this.shared.purge, tags))) return false;
       // The tags in the line itself: one line per pass, greppable beside a request log.

@@ -8,7 +8,7 @@
 import type { Cache } from '@stash/cache';
 import type { CallEnv } from './env';
 import { type LiveFact, liveKey } from './live';
-import type { TagsToDrop } from './outbox';
+import type { Delivery, TagsToDrop } from './outbox';
 import type { TagValue } from './tags';
 
 export interface LiveWrite {
@@ -39,7 +39,8 @@ export async function deliverWriteThrough(
   tags: TagsToDrop,
   writes: readonly LiveWrite[],
   since: ClocksBefore,
-  deliver: (cache: Cache, tags: TagsToDrop) => Promise<boolean>,
+  deliver: (cache: Cache, tags: TagsToDrop, delivery: Delivery) => Promise<boolean>,
+  delivery: Delivery = {},
 ): Promise<boolean> {
   const attempted = new Set<string>();
   const outcomes = await Promise.all(
@@ -48,7 +49,11 @@ export async function deliverWriteThrough(
       const clock = since.get(write.fact.namespace);
       if (clock === undefined) return true; // invalidated below with the other tags
       attempted.add(tag);
-      const options = { ttlMs: write.fact.ttlMs, tags: [tag] };
+      const options = {
+        ttlMs: write.fact.ttlMs,
+        tags: [tag],
+        ...(delivery.position === undefined ? {} : { position: delivery.position }),
+      };
       // Stored or overtaken, the tag was invalidated in the same step: nothing left to send. Not
       // reached: the engine replays it before this process's next read, and the outbox record
       // stays for the relay (trying again here would only add a second timeout to the write).
@@ -58,9 +63,10 @@ export async function deliverWriteThrough(
       );
     }),
   );
-  const rest = await deliver(env.cache, {
-    hard: tags.hard.filter((t) => !attempted.has(t)),
-    soft: tags.soft,
-  });
+  const rest = await deliver(
+    env.cache,
+    { hard: tags.hard.filter((t) => !attempted.has(t)), soft: tags.soft },
+    delivery,
+  );
   return rest && outcomes.every(Boolean);
 }

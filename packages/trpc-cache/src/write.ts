@@ -6,7 +6,7 @@
  */
 import type { CallEnv } from './env';
 import type { LiveFact } from './live';
-import { deliver, type OutboxStore, type TagsToDrop } from './outbox';
+import { type Delivery, deliver, type OutboxStore, type TagsToDrop } from './outbox';
 import { purgeWithin, type SharedCachePurge } from './purge';
 import { type AnyTag, assertDeclared, type TagValue } from './tags';
 import { clocksBefore, deliverWriteThrough, type LiveWrite } from './write-through';
@@ -67,6 +67,15 @@ export interface WriteSetup<TTx> {
   purge?: SharedCachePurge | undefined;
 }
 
+/** One read after the commit, when the store records positions; undefined when that read failed. */
+async function positionAfterCommit(store: OutboxStore<unknown>): Promise<Delivery | undefined> {
+  if (!store.committedPosition) return {};
+  return store.committedPosition().then(
+    (position) => ({ position }),
+    () => undefined,
+  );
+}
+
 export async function runWrite<TTx, R>(
   setup: WriteSetup<TTx>,
   work: (tx: TTx, changed: WriteRecorder) => Promise<R>,
@@ -95,8 +104,12 @@ export async function runWrite<TTx, R>(
   // Committed: the response tells the client what to refetch (delivery to the cache follows).
   env.invalidations?.record(tags);
   await setup.onCommitted?.();
+  const delivery = await positionAfterCommit(store);
+  // No position where one is wanted: delivered without it, a fill could store what a lagging
+  // replica still shows. The relay delivers the record instead, with a position of its own.
+  if (delivery === undefined) return result;
   // Not delivered: the record stays and the relay delivers it; the write itself is committed.
-  const delivered = await deliverWriteThrough(env, tags, writes, since, deliver);
+  const delivered = await deliverWriteThrough(env, tags, writes, since, deliver, delivery);
   if (!delivered) return result;
   const forget = async () => {
     if (setup.outbox) await setup.outbox.forget(recordId);

@@ -4,13 +4,19 @@
  * instance. Each is tagged so the mutation that changes it can invalidate it.
  */
 import { buildCacheKey } from '@stash/cache';
+import type { PrismaClient } from '@stash/db';
 import type { CachingDeps } from '../caching/caching-context';
+import { fillClient, type ReplicaDeps } from '../caching/replica-reads';
 
 /** `fact.path` must be listed in the cache registry (cache-registry.ts): the engine marks tags in it. */
+/**
+ * `load` reads with the client it is given: a replica that replayed the last change of the fact
+ * (a revoked membership, a sign-out), else the primary. Never older than that change.
+ */
 export function cachedUserFact<T>(
-  deps: CachingDeps,
+  deps: CachingDeps & ReplicaDeps,
   fact: { path: string; userId: number; tag: string; ttlMs: number },
-  load: () => Promise<T>,
+  load: (prisma: PrismaClient) => Promise<T>,
 ): Promise<T> {
   const key = buildCacheKey({
     prefix: deps.cacheKeyPrefix,
@@ -19,7 +25,7 @@ export function cachedUserFact<T>(
     scope: `user:${fact.userId}`,
     input: null,
   });
-  return deps.cache.getOrSet(key, load, {
+  return deps.cache.getOrSet(key, async ({ minPosition }) => load(await fillClient(deps, minPosition)), {
     ttlMs: fact.ttlMs,
     tags: [fact.tag],
     l1: false,

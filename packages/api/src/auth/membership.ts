@@ -31,7 +31,7 @@ export async function requireMemberCached(ctx: Context, workspaceId: number): Pr
   const memberships = await cachedUserFact(
     ctx,
     { path: MEMBERSHIPS, userId, tag: tags.userMemberships(userId), ttlMs: toMs(TTL.workspaces) },
-    () => membershipsOf(ctx.prisma, userId),
+    (prisma) => membershipsOf(prisma, userId),
   );
   const membership = memberships.find((m) => m.workspaceId === workspaceId);
   if (!membership) throw notFound();

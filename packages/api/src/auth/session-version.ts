@@ -4,8 +4,8 @@
  * is seen by the very next request on every instance) and tagged `user:<id>:session`, which
  * sign-out invalidates after bumping the version in the database.
  */
-import type { PrismaClient } from '@stash/db';
 import type { CachingDeps } from '../caching/caching-context';
+import type { ReplicaDeps } from '../caching/replica-reads';
 import { tags } from '../caching/tags';
 import { sessionVersionOf } from '../queries/sessions';
 import { cachedUserFact } from './auth-cache';
@@ -16,12 +16,12 @@ const SESSION_VERSION_TTL_MS = 10 * 60_000;
 export const SESSION_VERSIONS = 'auth.sessionVersion';
 
 export async function currentSessionVersion(
-  deps: CachingDeps & { prisma: PrismaClient },
+  deps: CachingDeps & ReplicaDeps,
   userId: number,
 ): Promise<number | null> {
   return cachedUserFact(
     deps,
     { path: SESSION_VERSIONS, userId, tag: tags.userSession(userId), ttlMs: SESSION_VERSION_TTL_MS },
-    () => sessionVersionOf(deps.prisma, userId),
+    (prisma) => sessionVersionOf(prisma, userId),
   );
 }

@@ -6,6 +6,7 @@ import { createCaching, type SignedInContext as SignedInContextOf } from '@stash
 import type { Context } from '../context';
 import { publicProcedure } from '../trpc';
 import { prismaOutbox } from './outbox';
+import { fillClient, usesReplicas } from './replica-reads';
 
 /** Set by the fault suite only (STASH_FAULT_INJECTION=1): die between commit and delivery. */
 export const CRASH_AFTER_COMMIT = 'crash-after-commit';
@@ -19,7 +20,10 @@ export const caching = createCaching({
   l1Reads: (ctx) => ctx.l1Reads,
   report: (ctx) => ctx.cacheReport,
   invalidations: (ctx) => ctx.invalidations,
-  outbox: (ctx) => prismaOutbox(ctx.prisma),
+  outbox: (ctx) => prismaOutbox(ctx.prisma, { positions: usesReplicas(ctx) }),
+  // Resolvers and live facts read `ctx.prisma`: on a fill it is where the fill may read.
+  fillContext: async (ctx, { minPosition }) =>
+    usesReplicas(ctx) ? { ...ctx, prisma: await fillClient(ctx, minPosition) } : ctx,
   purge: (ctx) => ctx.cdn?.purge,
   async onCommitted(ctx) {
     if (ctx.fault !== CRASH_AFTER_COMMIT) return;

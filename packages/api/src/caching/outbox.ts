@@ -4,7 +4,7 @@
  * library's outbox.ts has the protocol; this file has the SQL.
  */
 import type { Cache } from '@stash/cache';
-import type { Prisma, PrismaClient } from '@stash/db';
+import { type Prisma, type PrismaClient, primaryPosition } from '@stash/db';
 import {
   type OutboxStore,
   OutboxRelay as Relay,
@@ -23,9 +23,19 @@ export type Tx = Prisma.TransactionClient;
  */
 const TRANSACTION_LIMITS = { maxWait: 15_000, timeout: 15_000 };
 
-export function prismaOutbox(prisma: PrismaClient): OutboxStore<Tx> {
+/**
+ * `positions`: record where each write left the primary (`pg_current_wal_lsn()`) with its tags,
+ * for fills that may read a replica (replica-reads.ts). Off without replicas: no extra query.
+ */
+export interface OutboxOptions {
+  positions?: boolean;
+}
+
+export function prismaOutbox(prisma: PrismaClient, options: OutboxOptions = {}): OutboxStore<Tx> {
+  const committedPosition = options.positions ? () => primaryPosition(prisma) : undefined;
   return {
     transaction: (work) => prisma.$transaction(work, TRANSACTION_LIMITS),
+    ...(committedPosition ? { committedPosition } : {}),
     async record(tx, tags) {
       const rows = await tx.$queryRaw<Array<{ id: bigint }>>`
         INSERT INTO cache_outbox (hard, soft) VALUES (${tags.hard}::text[], ${tags.soft}::text[]) RETURNING id`;
@@ -47,7 +57,9 @@ export function prismaOutbox(prisma: PrismaClient): OutboxStore<Tx> {
           hard: [...new Set(rows.flatMap((row) => row.hard))],
           soft: [...new Set(rows.flatMap((row) => row.soft))],
         };
-        if (!(await deliver(tags))) return 0; // kept, locked rows released by the commit
+        // Read after the rows were taken: each is committed (visible here), so this is past its commit.
+        const delivery = committedPosition ? { position: await committedPosition() } : {};
+        if (!(await deliver(tags, delivery))) return 0; // kept, locked rows released by the commit
         await tx.$executeRaw`DELETE FROM cache_outbox WHERE id = ANY(${rows.map((row) => row.id)}::bigint[])`;
         return rows.length;
       }, TRANSACTION_LIMITS),
@@ -60,8 +72,8 @@ export class OutboxRelay extends Relay {
     prisma: PrismaClient,
     cache: Cache,
     log?: (message: string, meta?: object) => void,
-    shared: { purge?: SharedCachePurge } = {},
+    options: OutboxOptions & { purge?: SharedCachePurge | undefined } = {},
   ) {
-    super(prismaOutbox(prisma) as never, cache, log, shared);
+    super(prismaOutbox(prisma, options) as never, cache, log, { purge: options.purge });
   }
 }

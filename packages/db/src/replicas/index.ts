@@ -3,6 +3,7 @@ export { formatLsn, parseLsn } from './lsn';
 export { type OpenedReplicas, openReplicas } from './open-replicas';
 export { primaryPosition } from './position';
 export {
+  type FillCounts,
   ReadRouter,
   type ReadRouterOptions,
   type ReadSource,

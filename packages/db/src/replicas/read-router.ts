@@ -33,7 +33,14 @@ export interface ReadRouterOptions {
   retryAfterMs?: number;
 }
 
+/** Where the fills `forFill` routed went, since the router was made (metrics, benchmarks). */
+export interface FillCounts {
+  replica: number;
+  primary: number;
+}
+
 export class ReadRouter {
+  readonly fills: FillCounts = { replica: 0, primary: 0 };
   private next = 0;
   private readonly downUntil = new Map<Replica, number>();
   private readonly checkTimeoutMs: number;
@@ -52,9 +59,13 @@ export class ReadRouter {
    * For a cache loader: `ctx.minPosition` as the engine gave it. Undefined means the engine could
    * not learn what the entry must reflect (the cache was unreachable or bypassed): the primary.
    */
-  forFill(minPosition: bigint | undefined): Promise<ReadSource> {
-    if (minPosition === undefined) return Promise.resolve({ from: 'primary', prisma: this.primary });
-    return this.readAt(minPosition);
+  async forFill(minPosition: bigint | undefined): Promise<ReadSource> {
+    const source =
+      minPosition === undefined
+        ? ({ from: 'primary', prisma: this.primary } as const)
+        : await this.readAt(minPosition);
+    this.fills[source.from]++;
+    return source;
   }
 
   /**
