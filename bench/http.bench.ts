@@ -1,5 +1,6 @@
 /**
- * HTTP load benchmark: marketplace.search (default input, 20 items) served six or seven ways,
+ * HTTP load benchmark: marketplace.search (default input, 20 items) served six or more ways, and
+ * two signed-in reads (workspaces.byId of a workspace with 34 installs, workspaces.mine),
  * side by side in one run, at 10 and 50 connections. See docs/benchmarks.md ("HTTP load").
  *
  *   pnpm --filter @stash/bench bench              # Next variant too when apps/web has a build
@@ -19,7 +20,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_PASSWORD } from '@stash/db';
 import { createTestDatabase } from '@stash/db/testing';
 import { startRedisServer, startWebApp, Teardown } from '@stash/harness';
 import { Redis } from 'ioredis';
@@ -31,14 +31,8 @@ import { nextTarget } from './src/next-targets';
 import { type Proc, startServer } from './src/procs';
 import { summarizeProfile } from './src/profile';
 import { machine, nextRatios, resultsTable } from './src/report';
-import {
-  ADMIN_EMAIL,
-  isNextVariant,
-  isServerVariant,
-  LABELS,
-  NEXT_VARIANTS,
-  type ServerVariant,
-} from './src/variants';
+import { fillWorkspace, isSignedInVariant, signIn, verifySignedIn } from './src/signed-in';
+import { isNextVariant, isServerVariant, LABELS, NEXT_VARIANTS, type ServerVariant } from './src/variants';
 
 const { values: opts } = parseArgs({
   options: {
@@ -101,17 +95,6 @@ async function nextPlan(): Promise<{ enabled: boolean; note: string }> {
   };
 }
 
-async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/trpc/auth.signIn`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ json: { email: ADMIN_EMAIL, password: DEMO_PASSWORD } }),
-  });
-  const cookie = res.headers.get('set-cookie')?.split(';')[0];
-  if (!res.ok || !cookie) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  return cookie;
-}
-
 async function run(): Promise<void> {
   const started = Date.now();
   const loadAtStart = loadavg()[0]?.toFixed(2) ?? '?';
@@ -145,7 +128,7 @@ async function run(): Promise<void> {
   if (profiled && isNextVariant(profiled)) {
     if ((await nextPlan()).enabled === false) throw new Error('--variant: no Next build to profile');
     const app = await startNextApp(db.url, bodyFile, profArgs);
-    return profile(await nextTarget(profiled, app.url), app, reference);
+    return profile(await nextTarget(profiled, app.url, await signedInTo(app.url)), app, reference);
   }
   if (profiled) {
     const server = profiled === 'api-l1' ? api : await start(profiled, profArgs);
@@ -174,10 +157,15 @@ async function run(): Promise<void> {
     { variant: 'api-l1', url: api.url, headers: {} },
     { variant: 'api-redis', url: apiRedis!.url, headers: {} },
     { variant: 'api-bypass', url: bypass!.url, headers: { cookie, 'x-stash-cache-mode': 'bypass' } },
-    ...(nextApp ? await Promise.all(NEXT_VARIANTS.map((v) => nextTarget(v, nextApp.url))) : []),
   ];
-  for (const target of targets) await verify(target, reference);
-  console.log(`verified: ${targets.length} variants return the reference body; cached ones report hits`);
+  if (nextApp) {
+    const nextCookie = await signedInTo(nextApp.url);
+    for (const v of NEXT_VARIANTS) targets.push(await nextTarget(v, nextApp.url, nextCookie));
+  }
+  for (const target of targets) await check(target, reference);
+  console.log(
+    `verified: ${targets.length} variants return the reference body (signed-in ones the user's own answer); cached ones report hits`,
+  );
 
   const measured = opts.only ? targets.filter((t) => opts.only?.split(',').includes(t.variant)) : targets;
   const rows = await measureSideBySide(measured, {
@@ -222,6 +210,18 @@ async function run(): Promise<void> {
   );
 }
 
+/** Signs in to the app for real and gives the bench workspace its installs: the signed-in rows' cookie. */
+async function signedInTo(url: string): Promise<string> {
+  const cookie = await signIn(url);
+  console.log(`signed in; the bench workspace has ${await fillWorkspace(url, cookie)} installs`);
+  return cookie;
+}
+
+/** The public rows must return the reference body; the signed-in ones the user's own answer. */
+function check(target: Target, reference: string): Promise<void> {
+  return isSignedInVariant(target.variant) ? verifySignedIn(target) : verify(target, reference);
+}
+
 async function startNextApp(
   databaseUrl: string,
   constantFile: string,
@@ -251,7 +251,7 @@ async function startNextApp(
 async function profile(target: Target, server: Proc, reference: string): Promise<void> {
   const { variant } = target;
   const connections = Number(opts.connections);
-  await verify(target, reference);
+  await check(target, reference);
   const before = new Set(readdirSync(PROFILE_DIR));
   await measure(target, connections, WARMUP_S, 0);
   const from = Number(process.hrtime.bigint() / 1000n);

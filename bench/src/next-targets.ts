@@ -1,5 +1,6 @@
 /** How the HTTP benchmark asks the Next app for each of its variants (paths, headers). */
 import { get, type Target } from './load';
+import { signedInTarget } from './signed-in';
 import {
   NEXT_CONSTANT_PATH,
   NEXT_CONSTANT_SAME_URL_PATH,
@@ -15,8 +16,8 @@ async function etagOf(url: string): Promise<string> {
   return etag;
 }
 
-/** How the benchmark asks the Next app for one of its variants. */
-export async function nextTarget(variant: NextVariant, url: string): Promise<Target> {
+/** How the benchmark asks the Next app for one of its variants (`cookie`: the signed-in rows'). */
+export async function nextTarget(variant: NextVariant, url: string, cookie: string): Promise<Target> {
   switch (variant) {
     case 'next-constant':
       return { variant, url, headers: {}, path: NEXT_CONSTANT_PATH };
@@ -28,5 +29,8 @@ export async function nextTarget(variant: NextVariant, url: string): Promise<Tar
       return { variant, url, headers: {}, path: NEXT_TRPC_CONSTANT_PATH };
     case 'next-api-304':
       return { variant, url, headers: { 'if-none-match': await etagOf(url) } };
+    case 'next-ws-byid':
+    case 'next-ws-mine':
+      return signedInTarget(variant, url, cookie);
   }
 }

@@ -161,7 +161,7 @@ export function summarizeProfile(file: string, window?: [number, number], reques
         '',
         "the app's own functions in the Next build, inclusive CPU per request (through its source maps; stacks cut at each await):",
         ...sorted(appInclusive)
-          .slice(0, 20)
+          .slice(0, 45)
           .map(([name, us]) => `  ${perRequest(us)}  ${name}`),
       );
     }

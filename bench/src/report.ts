@@ -4,8 +4,8 @@ import { sourceState } from '@stash/harness';
 import type { Measurement } from './load';
 import { LABELS } from './variants';
 
-function ratio(a: number, b: number | undefined): string {
-  return b ? `${(a / b).toFixed(2)}×` : 'n/a';
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a !== undefined && b ? `${(a / b).toFixed(2)}×` : 'n/a';
 }
 
 export function resultsTable(rows: Measurement[]): string {
@@ -34,8 +34,8 @@ export function resultsTable(rows: Measurement[]): string {
  */
 export function nextRatios(rows: Measurement[]): string {
   const lines = [
-    '| conns | 8 / 9 (stored vs tRPC constant, bar ≥ 1.5×) | 8 / 7 (stored vs Next bytes, bar ≥ 0.9×) | 8 / 7b (the same, tRPC-shaped URL) | 10 / 8 (304 vs hit, bar > 1×) | p99 8 / 7 (bar ≤ 1.5×) |',
-    '|---:|---:|---:|---:|---:|---:|',
+    '| conns | 8 / 9 (stored vs tRPC constant, bar ≥ 1.5×) | 8 / 7 (stored vs Next bytes, bar ≥ 0.9×) | 8 / 7b (the same, tRPC-shaped URL) | 10 / 8 (304 vs hit, bar > 1×) | p99 8 / 7 (bar ≤ 1.5×) | 11 / 8 (signed-in byId vs public stored, bar ≥ 0.7×) | 12 / 8 (signed-in mine vs public stored) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const connections of [...new Set(rows.map((r) => r.connections))].sort((a, b) => a - b)) {
     const row = (variant: Measurement['variant']) =>
@@ -46,7 +46,8 @@ export function nextRatios(rows: Measurement[]): string {
     lines.push(
       `| ${connections} | ${ratio(stored, rps('next-trpc-constant'))} | ${ratio(stored, rps('next-constant'))} | ` +
         `${ratio(stored, rps('next-constant-same-url'))} | ` +
-        `${ratio(rps('next-api-304') ?? 0, stored)} | ${ratio(row('next-api')?.p99 ?? 0, row('next-constant')?.p99)} |`,
+        `${ratio(rps('next-api-304'), stored)} | ${ratio(row('next-api')?.p99, row('next-constant')?.p99)} | ` +
+        `${ratio(rps('next-ws-byid'), stored)} | ${ratio(rps('next-ws-mine'), stored)} |`,
     );
   }
   return lines.join('\n');

@@ -16,6 +16,8 @@ export const NEXT_VARIANTS = [
   'next-api',
   'next-trpc-constant',
   'next-api-304',
+  'next-ws-byid',
+  'next-ws-mine',
 ] as const;
 
 export type NextVariant = (typeof NEXT_VARIANTS)[number];
@@ -35,7 +37,9 @@ export const LABELS: Record<Variant, string> = {
   'next-api': '8. marketplace.search via `next start` (stored response, L1)',
   'next-trpc-constant': '9. tRPC route in the same Next app, constant object (framework cost)',
   'next-api-304': '10. marketplace.search via `next start`, matching If-None-Match (304)',
-  'cdn-varnish': '11. marketplace.search through Varnish in front of `next start` (a Varnish hit)',
+  'next-ws-byid': '11. signed in: workspaces.byId via `next start`, 34 installs (cache hit)',
+  'next-ws-mine': '12. signed in: workspaces.mine via `next start` (cache hit)',
+  'cdn-varnish': '13. marketplace.search through Varnish in front of `next start` (a Varnish hit)',
 };
 
 /** What `x-stash-cache` must say on a measured request (null: the variant sets no header). */
@@ -51,6 +55,8 @@ export const EXPECTED_CACHE_HEADER: Record<Variant, string | null> = {
   'next-api': 'marketplace.search=hit',
   'next-trpc-constant': null,
   'next-api-304': 'marketplace.search=hit',
+  'next-ws-byid': 'workspaces.byId=hit',
+  'next-ws-mine': 'workspaces.mine=hit',
   // The app's answer Varnish stored: the stored response's hit.
   'cdn-varnish': 'marketplace.search=hit',
 };

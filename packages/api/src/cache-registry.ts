@@ -7,11 +7,12 @@
 import { MEMBERSHIPS } from './auth/membership';
 import { SESSION_VERSIONS } from './auth/session-version';
 import { caching } from './caching/caching';
+import { PRIVATE_RESPONSE_NAMESPACE } from './private-response-cache';
 import { RESPONSE_NAMESPACE } from './response-cache';
 import { appRouter } from './root';
 
 export const cacheRegistry = caching.registry(appRouter, {
-  namespaces: [MEMBERSHIPS, SESSION_VERSIONS, RESPONSE_NAMESPACE],
+  namespaces: [MEMBERSHIPS, SESSION_VERSIONS, RESPONSE_NAMESPACE, PRIVATE_RESPONSE_NAMESPACE],
 });
 
 /** Every cached procedure of the app, by path (the web app's route test reads this). */

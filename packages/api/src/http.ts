@@ -3,7 +3,8 @@
  * batch). The Next.js route is a one-liner around this, and tests call it with plain `Request`s.
  * A GET of one public cached procedure is first offered to the response cache
  * (response-cache.ts), which answers a hit with stored bytes without running tRPC at all (an L1
- * hit synchronously: the result is a `Response` then, a promise of one otherwise).
+ * hit synchronously: the result is a `Response` then, a promise of one otherwise); a signed-in
+ * GET of one user-scoped cached procedure to the private one (private-response-cache.ts).
  */
 
 import { formatCallTags, formatInvalidation, INVALIDATED_HEADER, TAGS_HEADER } from '@stash/tag-sync/wire';
@@ -15,6 +16,7 @@ import { type ApiDeps, CACHE_MODE_HEADER, type Context, createContextFromRequest
 import { cacheStatus, PRIVATE, PUBLIC_VARY, publicCacheControl, sharedFreshness } from './http-caching';
 import { assertSameOriginPost } from './http-guard';
 import { malformedPathResponse } from './malformed-path';
+import { planPrivateResponse, servePrivateResponse } from './private-response-cache';
 import { newRequestId, REQUEST_ID_HEADER } from './request-id';
 import { MALFORMED, pathAndQuery, procedurePathOf } from './request-target';
 import {
@@ -55,9 +57,15 @@ export function handleTrpcRequest(
   const run = (l1Reads: boolean) =>
     runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
   const normal = () => run(true).then((result) => result.response);
-  const plan =
-    path === null ? null : planStoredResponse(req, deps, { path, target, registry: cacheRegistry });
-  if (!plan) return normal();
+  if (path === null) return normal();
+  const plan = planStoredResponse(req, deps, { path, target, registry: cacheRegistry });
+  if (!plan) {
+    // A signed-in read of the user's own data: the bytes stored for this user, when allowed.
+    const mine = planPrivateResponse(req, { path, target, registry: cacheRegistry });
+    return mine
+      ? servePrivateResponse(req, deps, mine, { requestId, build: () => run(false), normal })
+      : normal();
+  }
   return (
     storedLocally(req, deps, plan, requestId) ??
     serveStoredResponse(req, deps, plan, requestId, () => run(false), normal)

@@ -30,6 +30,7 @@ import {
   type SharedFreshness,
   sharedFreshness,
 } from './http-caching';
+import { rememberedKey } from './remembered-keys';
 
 /** The namespace stored responses live in (listed in the registry: cache-registry.ts). */
 export const RESPONSE_NAMESPACE = 'http.response';
@@ -118,23 +119,11 @@ function cacheControlOf(stored: StoredResponse, r: Replayable, at: number, deps:
   );
 }
 
-/**
- * URL -> cache key, for the URLs seen lately: hashing the request on every hit cost ~3 % of one.
- * Bounded by emptying it when full (popular URLs come straight back).
- */
-const keys = new Map<string, string>();
-const MAX_REMEMBERED_KEYS = 10_000;
-
 function keyOf(prefix: string, version: string, request: string): string {
-  const memo = `${prefix}\u0000${version}\u0000${request}`;
-  let key = keys.get(memo);
-  if (key === undefined) {
-    // The exact request: no parsing on the hit path; the version keeps shapes apart.
-    key = buildCacheKey({ prefix, version, path: RESPONSE_NAMESPACE, scope: 'public', input: request });
-    if (keys.size >= MAX_REMEMBERED_KEYS) keys.clear();
-    keys.set(memo, key);
-  }
-  return key;
+  // The exact request: no parsing on the hit path; the version keeps shapes apart.
+  return rememberedKey([prefix, version, request], () =>
+    buildCacheKey({ prefix, version, path: RESPONSE_NAMESPACE, scope: 'public', input: request }),
+  );
 }
 
 export interface ResponsePlan {

@@ -6,6 +6,7 @@ import { DEMO_PASSWORD } from '@stash/db';
 import { sealData } from 'iron-session';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealSession, unsealSession } from '../src/auth/session';
 import { ADA, createHarness, type Harness } from './support/harness';
 import { superjsonBody, trpcGet, trpcPost } from './support/http';
 
@@ -65,5 +66,24 @@ describe('sign-out', () => {
     const ada = await h.session(ADA);
     const legacy = await sealData(ada, { password: h.deps.sessionSecret, ttl: 3600 });
     expect(await whoIs(h, `stash_session=${encodeURIComponent(legacy)}`)).toBeNull();
+  });
+});
+
+describe('unsealed sessions kept in memory', () => {
+  const secret = 'a'.repeat(32);
+  it('proves a session only under the secret it was sealed with, however often it was unsealed', async () => {
+    const ada = await h.session(ADA);
+    const sealed = await sealSession(ada, 3, secret);
+    for (let i = 0; i < 2; i++)
+      expect(await unsealSession(sealed, secret)).toEqual({ session: ada, version: 3 });
+    expect(await unsealSession(sealed, 'b'.repeat(32))).toBeNull();
+  });
+
+  it('refuses a seal whose expiry field was changed, after the real one was unsealed', async () => {
+    const sealed = await sealSession(await h.session(ADA), 3, secret);
+    expect(await unsealSession(sealed, secret)).not.toBeNull();
+    const fields = sealed.split('*');
+    fields[5] = String(Number(fields[5]) + 3_600_000);
+    expect(await unsealSession(fields.join('*'), secret)).toBeNull();
   });
 });

@@ -39,14 +39,42 @@ export async function sealSession(session: Session, version: number, secret: str
   return sealData({ ...session, v: version }, { password: secret, ttl: SESSION_TTL_SECONDS });
 }
 
+/**
+ * Sessions unsealed lately, by secret and sealed text. Unsealing (a PBKDF2 key derivation, an
+ * HMAC and an AES decryption) was the largest single cost of a signed-in cache hit
+ * (docs/benchmarks.md, "Signed-in reads"). A seal is authenticated and never changes, so the same
+ * text under the same secret unseals to the same session until it expires: it is kept at most
+ * UNSEALED_MEMO_MS and never past the seal's own expiry. What revokes a session (its version) is
+ * not here: the caller checks it on every request. Bounded by emptying it when full.
+ */
+const unsealed = new Map<string, { value: SealedSession; until: number }>();
+const UNSEALED_MEMO_MS = 60_000;
+const MAX_UNSEALED = 10_000;
+
+/** The expiry (epoch ms) an iron seal carries in its sixth field; 0 if it has none. */
+function sealExpiry(sealed: string): number {
+  const expiry = Number(sealed.split('*')[5]);
+  return Number.isFinite(expiry) ? expiry : 0;
+}
+
 export async function unsealSession(sealed: string, secret: string): Promise<SealedSession | null> {
+  const memoKey = `${secret}\u0000${sealed}`;
+  const now = Date.now();
+  const memo = unsealed.get(memoKey);
+  if (memo && memo.until > now) return memo.value;
+  let value: SealedSession | null;
   try {
     const data: unknown = await unsealData(sealed, { password: secret, ttl: SESSION_TTL_SECONDS });
-    return toSealed(data);
+    value = toSealed(data);
   } catch {
     // Tampered, expired or sealed with another secret: treat as signed out.
     return null;
   }
+  if (value) {
+    if (unsealed.size >= MAX_UNSEALED) unsealed.clear();
+    unsealed.set(memoKey, { value, until: Math.min(now + UNSEALED_MEMO_MS, sealExpiry(sealed)) });
+  }
+  return value;
 }
 
 export function readCookie(cookieHeader: string | null, name: string): string | null {
