@@ -139,6 +139,27 @@ describe('a replica behind a write', () => {
     }
   });
 
+  it("fails over to the primary when it stops between its check and the fill's queries", async () => {
+    const reads = router();
+    await untilReplicaHas(await primaryPosition(primary.prisma));
+    const source = await reads.forFill(0n);
+    expect(source.from).toBe('replica'); // it passed its check...
+    await servers.stopReplica(); // ...and is gone before the fill reads
+    try {
+      const expected = await bodyOf(primary.prisma);
+      expect(await bodyOf(source.prisma)).toBe(expected); // raw query: answered by the primary
+      const rows = await source.prisma.$queryRawUnsafe<Array<{ body: string }>>(
+        'SELECT body FROM note WHERE id = $1',
+        1,
+      );
+      expect(rows[0]?.body).toBe(expected);
+      expect((await reads.readAt(0n)).from).toBe('primary'); // and it is skipped for a while
+    } finally {
+      await servers.startReplica();
+      await untilReplicaHas(await primaryPosition(primary.prisma));
+    }
+  });
+
   it('is skipped while it is down (the primary answers), and used again once it is back', async () => {
     const { writer, reader } = caches();
     const { reads, loader, sources } = routedLoader();

@@ -9,6 +9,12 @@
  * read per entry it invalidated (docs/database.md, "Read replicas"). A replica that fails its
  * check (down, unreachable, promoted) is skipped for `retryAfterMs`, so a dead one costs one
  * failed connection per interval, not one per fill.
+ *
+ * A replica that passed its check can still fail the fill's queries: stopped, restarted or cut
+ * off between the check and the query. Every query a fill sends to a replica therefore falls back
+ * to the primary when it fails (the primary has every write, so the answer is still one the entry
+ * may hold), and the replica is skipped for `retryAfterMs`: a replica going down costs latency,
+ * never an error the user sees.
  */
 import type { PrismaClient } from '../generated/prisma/client';
 import { parseLsn } from './lsn';
@@ -43,6 +49,8 @@ export class ReadRouter {
   readonly fills: FillCounts = { replica: 0, primary: 0 };
   private next = 0;
   private readonly downUntil = new Map<Replica, number>();
+  /** Each replica's client, each query falling back to the primary if the replica fails it. */
+  private readonly guarded = new Map<Replica, PrismaClient>();
   private readonly checkTimeoutMs: number;
   private readonly retryAfterMs: number;
 
@@ -53,6 +61,13 @@ export class ReadRouter {
   ) {
     this.checkTimeoutMs = options.checkTimeoutMs ?? 500;
     this.retryAfterMs = options.retryAfterMs ?? 1000;
+    for (const replica of replicas)
+      this.guarded.set(
+        replica,
+        withPrimaryFallback(replica.prisma, primary, () => {
+          this.downUntil.set(replica, Date.now() + this.retryAfterMs);
+        }),
+      );
   }
 
   /**
@@ -90,10 +105,44 @@ export class ReadRouter {
       }
       this.downUntil.delete(replica);
       if (replayed >= position)
-        return { from: 'replica', prisma: replica.prisma, replica: replica.name, replayed };
+        return {
+          from: 'replica',
+          prisma: this.guarded.get(replica) ?? replica.prisma,
+          replica: replica.name,
+          replayed,
+        };
     }
     return { from: 'primary', prisma: this.primary };
   }
+}
+
+/**
+ * `replica` whose every query, model or raw, is sent again to `primary` if the replica fails it
+ * (`onFailure` is told). Fills only read, so sending a query twice changes nothing.
+ */
+function withPrimaryFallback(
+  replica: PrismaClient,
+  primary: PrismaClient,
+  onFailure: () => void,
+): PrismaClient {
+  const onPrimary = primary as unknown as Record<string, unknown>;
+  return replica.$extends({
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        try {
+          return await query(args);
+        } catch {
+          onFailure();
+          const target = (
+            model ? onPrimary[model.charAt(0).toLowerCase() + model.slice(1)] : onPrimary
+          ) as Record<string, (...a: unknown[]) => Promise<unknown>>;
+          const run = target[operation];
+          if (typeof run !== 'function') throw new Error(`no ${operation} on the primary`);
+          return Array.isArray(args) ? run.apply(target, args) : run.call(target, args);
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
 }
 
 /** Reads a replica's replay position through a pg pool (or anything with pg's `query`). */
