@@ -123,36 +123,29 @@ export async function fullTextSearch(prisma: PrismaClient, params: FullTextParam
   const terms = words.map(matchTermSql);
   const any = Prisma.sql`(${Prisma.join(terms, ' || ')})`;
   const all = Prisma.sql`(${Prisma.join(terms, ' && ')})`;
-  const rankQuery = Prisma.sql`(${Prisma.join(words.map(rankTermSql), ' || ')})`;
-  // Only Best match needs the text rank; other sorts skip computing it for every candidate.
-  const rank =
-    sortBy === 'relevance'
-      ? Prisma.sql`ts_rank(${RANK_WEIGHTS}::float4[], a.document, ${rankQuery}, ${RANK_NORMALIZATION})`
-      : Prisma.sql`0`;
-  const columns = (
-    matched: Prisma.Sql,
-  ) => Prisma.sql`a.agent_id AS id, ${matched} AS matched, ${rank} AS rank,
-    a.install_count, a.trending_score, a.created_at, a.rating`;
-  // An agent matching every word matches words.length of them: no need to test each per row.
-  const everyWordMatched = Prisma.sql`${words.length}::int`;
-  const someWordsMatched = Prisma.join(
-    terms.map((term) => Prisma.sql`(a.document @@ ${term})::int`),
-    ' + ',
-  );
+  const rankQuery =
+    sortBy === 'relevance' ? Prisma.sql`(${Prisma.join(words.map(rankTermSql), ' || ')})` : Prisma.sql`NULL`;
   const inCategory = Prisma.sql`${category ?? null}::text`;
+  // Scored inside agent_search_ranked (migration 20261209090000_agent_search_ranked): documents
+  // never leave the heap page they are read from. Only Best match needs the text rank; other
+  // sorts pass no rank query and skip computing it for every candidate.
+  const ranked = (match: Prisma.Sql, termsToCount: Prisma.Sql) =>
+    Prisma.sql`agent_search_ranked(${match}, ${rankQuery}, ${RANK_WEIGHTS}::float4[],
+      ${RANK_NORMALIZATION}::int, ${termsToCount}, ${inCategory})`;
+  const columns = Prisma.sql`a.agent_id AS id, a.rank, a.install_count, a.trending_score, a.created_at, a.rating`;
   // AND first: the GIN index intersects the words' posting lists, so a specific query scores a
   // few hundred rows. Only when that finds nothing are the agents matching any word scored (the
   // one-time filter skips that scan otherwise); scoring the union every time cost 10x more.
-  // agent_search_matches is the narrow table read through its GIN index (migration
-  // 20261208090000_agent_search_table); it holds published agents only.
+  // An agent matching every word matches words.length of them: no need to count them per row.
   const rows = await prisma.$queryRaw<Row[]>`
     WITH every_word AS (
-      SELECT ${columns(everyWordMatched)} FROM agent_search_matches(${all}, ${inCategory}) a
+      SELECT ${columns}, ${words.length}::int AS matched FROM ${ranked(all, Prisma.sql`NULL::tsquery[]`)} a
     ),
     hits AS (
       SELECT * FROM every_word
       UNION ALL
-      SELECT ${columns(someWordsMatched)} FROM agent_search_matches(${any}, ${inCategory}) a
+      SELECT ${columns}, a.matched
+      FROM ${ranked(any, Prisma.sql`ARRAY[${Prisma.join(terms)}]::tsquery[]`)} a
       WHERE NOT EXISTS (SELECT 1 FROM every_word)
     ),
     kept AS (
