@@ -8,7 +8,7 @@
 import { createCache } from '@stash/cache';
 import { sparePort } from '@stash/cache/testing';
 import { TAG_HEADER_FORMATS, varnishPurger } from '@stash/cdn';
-import { freePort, startVarnish, type Varnish } from '@stash/harness';
+import { freePort, startTcpGate, startVarnish, type TcpGate, type Varnish } from '@stash/harness';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ApiDeps, createCaller, createContextInner, SESSION_COOKIE } from '../src';
 import { wireCdn } from '../src/caching/cdn';
@@ -18,7 +18,6 @@ import { handleTrpcRequest } from '../src/http';
 import { ADA, createHarness, type Harness } from './support/harness';
 import { signedInCookie, superjsonBody, trpcData } from './support/http';
 import { startHttpServer } from './support/http-server';
-import { startTcpGate, type TcpGate } from './support/tcp-gate';
 
 let h: Harness;
 let varnish: Varnish;

@@ -1,7 +1,8 @@
 /**
- * A TCP path to a real server that a test can shut (connections refused, as when the port is
+ * A TCP path to real servers that a test can shut (connections refused, as when the port is
  * closed) and open again on the same port. It forwards bytes untouched: what answers is the
- * real server behind it.
+ * real server behind it. Given several targets it is a small load balancer: each connection goes
+ * to the next target in turn, and to the one after when that refuses (an instance that is down).
  */
 
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,14 @@ export interface TcpGate {
   release(): void;
 }
 
-export async function startTcpGate(target: { host: string; port: number }): Promise<TcpGate> {
+export interface TcpTarget {
+  host: string;
+  port: number;
+}
+
+export async function startTcpGate(targets: TcpTarget | readonly TcpTarget[]): Promise<TcpGate> {
+  const list = Array.isArray(targets) ? targets : [targets as TcpTarget];
+  let turn = 0;
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
@@ -30,6 +38,25 @@ export async function startTcpGate(target: { host: string; port: number }): Prom
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   };
+  /** To target `index`, or the next one when it refuses; `left`: targets not tried yet. */
+  const forward = (client: Socket, index: number, left: number) => {
+    const target = list[index % list.length] as TcpTarget;
+    const upstream = connect(target.port, target.host);
+    let connected = false;
+    upstream.once('connect', () => {
+      connected = true;
+      if (client.destroyed) return void upstream.destroy();
+      track(upstream);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    upstream.once('error', () => {
+      upstream.destroy();
+      if (!connected && left > 1 && !client.destroyed) forward(client, index + 1, left - 1);
+      else client.destroy();
+    });
+  };
   const open = async () => {
     const listening = createServer((client) => {
       if (holding) {
@@ -37,12 +64,8 @@ export async function startTcpGate(target: { host: string; port: number }): Prom
         held.add(client);
         return;
       }
-      const upstream = connect(target.port, target.host);
       track(client);
-      track(upstream);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-      client.pipe(upstream).pipe(client);
+      forward(client, turn++, list.length);
     });
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);
