@@ -34,7 +34,6 @@ import {
   type Varnish,
 } from '@stash/harness';
 import type { CdnRoute, Target } from './load';
-import type { Recorder } from './recorder';
 import type { WindowContext } from './windows';
 
 /** The window's CDN settings (README's STASH_CDN_* table): short, so a window can see them. */
@@ -147,10 +146,18 @@ export async function startCdnRig(ctx: WindowContext): Promise<CdnRig> {
         STASH_CDN_MAX_AGE_S: String(MAX_AGE_S),
         STASH_CDN_SOFT_MAX_AGE_S: String(SOFT_MAX_AGE_S),
         STASH_CDN_REPURGE_AFTER_S: String(REPURGE_AFTER_S),
+        // A purge that hangs (Varnish mid-restart) holds a write at most this long: below the
+        // 2 s a request may take before it counts as a hang.
+        STASH_CDN_PURGE_WAIT_MS: '1000',
       },
     });
     cleanup.push(() => stack.stop());
-    const origin = await startTcpGate(stack.apps.map((app) => ({ host: '127.0.0.1', port: app.port })));
+    ctx.load.targets = stack.apps.map((app) => ({ app, down: false }));
+    // Only to instances the window has not taken down: one restarting (or still warming up after
+    // its restart) gets no traffic, as a load balancer's health probe would keep it out.
+    const origin = await startTcpGate(() =>
+      ctx.load.targets.filter((t) => !t.down).map((t) => ({ host: '127.0.0.1', port: t.app.port })),
+    );
     cleanup.push(() => origin.shut());
     const varnish = await startVarnish({ backend: origin.url, port: varnishPort });
     const rig: CdnRig = {
@@ -224,7 +231,7 @@ export function startCdnLoad(ctx: WindowContext, rig: CdnRig, window: string): v
         continue;
       }
       const template = rig.templates[Math.floor(Math.random() * rig.templates.length)] as Template;
-      await readName(ctx.recorder, rig, template);
+      await readName(ctx, rig, template);
       await sleep(20); // Varnish hits are fast: leave the machine to the rest of the load
     }
   };
@@ -308,7 +315,8 @@ async function rename(
   return res.status;
 }
 
-async function readName(recorder: Recorder, rig: CdnRig, template: Template): Promise<void> {
+async function readName(ctx: WindowContext, rig: CdnRig, template: Template): Promise<void> {
+  const recorder = ctx.recorder;
   const where = { window: recorder.window, phase: recorder.phase };
   const call = queryCall('templates.byId', { id: template.id });
   const t0 = performance.now();
@@ -321,7 +329,11 @@ async function readName(recorder: Recorder, rig: CdnRig, template: Template): Pr
     t1,
     status: res.status,
     cache: cacheOutcome(call.procedure, res),
-    expectedFailure: res.status === 0 && rig.route.down,
+    // Also while an instance is being killed: the CDN can only cut a reader whose answer it was
+    // streaming from it.
+    expectedFailure:
+      res.status === 0 &&
+      (rig.route.down || ctx.load.targets.some((t) => t.down || t.expectFailures === true)),
   };
   if (res.status !== 200) return recorder.record(sample, where);
   const name = isRecord(res.data) ? res.data.name : undefined;

@@ -185,7 +185,11 @@ export class LoadRunner {
       t1,
       status: res.status,
       cache: cacheOutcome(call.procedure, res),
-      expectedFailure: res.status === 0 && (cdn ? cdn.down : target !== null && failureExpected(target)),
+      // Through the CDN: also while the window kills an instance, whose answer the CDN may have
+      // been streaming (it can only cut the reader's connection then, as any proxy would).
+      expectedFailure:
+        res.status === 0 &&
+        (cdn ? cdn.down || this.targets.some(failureExpected) : target !== null && failureExpected(target)),
     };
     if (res.status !== 200) return this.deps.recorder.record(sample, where);
     if (op.kind === 'search') {

@@ -189,13 +189,13 @@ export const WINDOWS: FaultWindow[] = [
       'a writer renaming templates (purged) besides the installs (counts soft at the CDN): Varnish restarted empty, ' +
       "its purge port refusing connections for 10 s, app2 killed right after a rename's commit",
     async setup(ctx) {
-      // Its own instances (with STASH_CDN set) on the same database, on a Redis started empty.
+      // Its own instances (with STASH_CDN set, the load's targets from now on) on the same
+      // database, on a Redis started empty.
       await Promise.all(ctx.stack.apps.map((app) => app.stop()));
       await ctx.redis.kill();
       await ctx.redis.start();
       const rig = await startCdnRig(ctx);
       ctx.cdn = rig;
-      ctx.load.targets = targetsOf(rig.stack);
       ctx.load.cdn = rig.route;
       startCdnLoad(ctx, rig, CDN_WINDOW);
     },

@@ -3,6 +3,8 @@
  * closed) and open again on the same port. It forwards bytes untouched: what answers is the
  * real server behind it. Given several targets it is a small load balancer: each connection goes
  * to the next target in turn, and to the one after when that refuses (an instance that is down).
+ * Targets given as a function are asked per connection: a caller that knows an instance is not
+ * ready (restarting, still warming up) leaves it out, as a load balancer's health probe would.
  */
 
 import type { AddressInfo } from 'node:net';
@@ -25,8 +27,11 @@ export interface TcpTarget {
   port: number;
 }
 
-export async function startTcpGate(targets: TcpTarget | readonly TcpTarget[]): Promise<TcpGate> {
-  const list = Array.isArray(targets) ? targets : [targets as TcpTarget];
+export async function startTcpGate(
+  targets: TcpTarget | readonly TcpTarget[] | (() => readonly TcpTarget[]),
+): Promise<TcpGate> {
+  const current = (): readonly TcpTarget[] =>
+    typeof targets === 'function' ? targets() : Array.isArray(targets) ? targets : [targets as TcpTarget];
   let turn = 0;
   const sockets = new Set<Socket>();
   let server: Server | undefined;
@@ -38,9 +43,10 @@ export async function startTcpGate(targets: TcpTarget | readonly TcpTarget[]): P
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   };
-  /** To target `index`, or the next one when it refuses; `left`: targets not tried yet. */
-  const forward = (client: Socket, index: number, left: number) => {
-    const target = list[index % list.length] as TcpTarget;
+  /** To target `index` of `list`, or the next one when it refuses; `left`: targets not tried yet. */
+  const forward = (client: Socket, list: readonly TcpTarget[], index: number, left: number) => {
+    const target = list[index % list.length];
+    if (!target) return void client.destroy();
     const upstream = connect(target.port, target.host);
     let connected = false;
     upstream.once('connect', () => {
@@ -53,7 +59,7 @@ export async function startTcpGate(targets: TcpTarget | readonly TcpTarget[]): P
     });
     upstream.once('error', () => {
       upstream.destroy();
-      if (!connected && left > 1 && !client.destroyed) forward(client, index + 1, left - 1);
+      if (!connected && left > 1 && !client.destroyed) forward(client, list, index + 1, left - 1);
       else client.destroy();
     });
   };
@@ -65,7 +71,8 @@ export async function startTcpGate(targets: TcpTarget | readonly TcpTarget[]): P
         return;
       }
       track(client);
-      forward(client, turn++, list.length);
+      const list = current();
+      forward(client, list, turn++, list.length);
     });
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);
