@@ -9,9 +9,10 @@
  * operations): anonymous reads through Varnish, the writes signed in at the origin (they purge);
  * how many anonymous reads Varnish sent to the origin, per 1,000.
  *
- * Options: --duration=12 (s per measurement), --warmup=2, --rounds=3 (round-robin slices).
- * The load generator (autocannon) runs in this process, on the same cores as Varnish and Next:
- * a Varnish hit is cheap enough that the generator is a large share of what is measured.
+ * Options: --duration=12 (s per measurement), --warmup=2, --rounds=3 (round-robin slices),
+ * --generator=autocannon|wrk (for both rows). autocannon runs in this process, on the same cores
+ * as Varnish and Next: a Varnish hit is cheap enough that it took a core at 17,000 req/s and set
+ * the tail. wrk (apt-get install -y wrk; C, one thread) does the same for much less CPU.
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ import { freePort, startRig, startVarnish, Teardown, Workload } from '@stash/har
 import { originShare } from './src/cdn-mix';
 import { get, type Measurement, measureSideBySide, type Target, verify } from './src/load';
 import { machine, resultsTable } from './src/report';
+import { measureWithWrk } from './src/wrk';
 
 const { values: opts } = parseArgs({
   options: {
@@ -26,12 +28,16 @@ const { values: opts } = parseArgs({
     ops: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
+    generator: { type: 'string', default: 'autocannon' },
   },
   allowPositionals: true, // pnpm passes a `--` through
 });
 const DURATION_S = Number(opts.duration);
 const WARMUP_S = Number(opts.warmup);
 const ROUNDS = Math.max(1, Number(opts.rounds));
+if (opts.generator !== 'autocannon' && opts.generator !== 'wrk')
+  throw new Error('--generator=autocannon|wrk');
+const GENERATOR = opts.generator;
 const CONNECTIONS = [10, 50];
 const SEED = { agents: 5000, templates: 1000, users: 50, workspaces: 100 };
 /** The mixed workload's sizes, as `bench:scenarios` uses them. */
@@ -71,6 +77,7 @@ async function run(): Promise<void> {
     durationS: DURATION_S,
     warmupS: WARMUP_S,
     rounds: ROUNDS,
+    ...(GENERATOR === 'wrk' ? { generator: measureWithWrk } : {}),
   });
   console.log(`\n${resultsTable(rows)}\n`);
   console.log(
@@ -96,7 +103,7 @@ async function run(): Promise<void> {
   console.log(
     machine({
       command: `pnpm --filter @stash/bench bench:cdn ${process.argv.slice(2).join(' ')}`.trim(),
-      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, autocannon 9 in the parent process`,
+      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, ${GENERATOR === 'wrk' ? 'wrk 4.1 (one thread, -t1) as a child process' : 'autocannon 9 in the parent process'}`,
       'load average (1 min) at start': loadAtStart,
       cores: String(cpus().length),
       'total time': `${Math.round((Date.now() - started) / 1000)} s`,

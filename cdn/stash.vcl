@@ -77,6 +77,16 @@ sub vcl_backend_response {
     # TTL are never stored.
 }
 
+# A fetch that failed without an answer (the instance it reached was killed, or its connection
+# was cut) is tried once more: with several app instances behind one address, the second try
+# reaches a live one. Only GET and HEAD are retried (a passed POST is not), so a retry never
+# repeats a write.
+sub vcl_backend_error {
+    if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
+}
+
 # Short plain-text answers for PURGE and refusals (the built-in page is an HTML "Guru Meditation").
 sub vcl_synth {
     set resp.http.Content-Type = "text/plain; charset=utf-8";

@@ -140,6 +140,7 @@ async function main(): Promise<number> {
       timing: TIMING,
       databaseUrl: db.url,
       crashBoundMs: Number(opts['crash-bound-ms']),
+      hangBoundMs: BOUNDS.hangMs,
       ...(replica ? { replica } : {}),
     },
     (name) => !only || only.some((o) => name.toLowerCase().includes(o)),

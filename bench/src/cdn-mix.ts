@@ -29,6 +29,7 @@ export async function originShare(opts: CdnMixOptions): Promise<string> {
   let writes = 0;
   let failures = 0;
   let drawn = 0;
+  const warm = await warmUp(opts);
   const started = performance.now();
 
   const write = async () => {
@@ -72,8 +73,34 @@ export async function originShare(opts: CdnMixOptions): Promise<string> {
   const seconds = (performance.now() - started) / 1000;
   const per1000 = (t: Tally) => ((t.origin / Math.max(1, t.reads)) * 1000).toFixed(1);
   return [
+    `Warm-up: ${warm.urls} URLs read once through the CDN (${warm.origin} went to the origin, ${warm.failures} failed) in ${warm.seconds.toFixed(0)} s; then counted:`,
+    '',
     '| ops drawn | anonymous reads | sent to the origin | per 1,000 reads | per 1,000, second half | writes | failed | seconds |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
     `| ${opts.ops} | ${whole.reads} | ${whole.origin} | ${per1000(whole)} | ${per1000(secondHalf)} | ${writes} | ${failures} | ${seconds.toFixed(0)} |`,
   ].join('\n');
+}
+
+/** Reads every URL the mix's anonymous reads can draw once through the CDN. */
+async function warmUp(opts: CdnMixOptions) {
+  const world = opts.workload.world;
+  const paths = [
+    ...world.searches.map((input) => callFor({ kind: 'search', input }).path),
+    ...world.agents.map((agentId) => callFor({ kind: 'agent', agentId }).path),
+  ];
+  const started = performance.now();
+  let next = 0;
+  let origin = 0;
+  let failures = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const path = paths[next++];
+      const res = await fetch(`${opts.cdnUrl}${path}`);
+      await res.text();
+      if (res.status !== 200) failures++;
+      else if (!/varnish; hit$/.test(res.headers.get('cache-status') ?? '')) origin++;
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  return { urls: paths.length, origin, failures, seconds: (performance.now() - started) / 1000 };
 }

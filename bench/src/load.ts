@@ -137,16 +137,25 @@ export function combineSlices(parts: Measurement[]): Measurement {
  */
 export async function measureSideBySide(
   targets: readonly Target[],
-  plan: { connections: readonly number[]; durationS: number; warmupS: number; rounds: number },
+  plan: {
+    connections: readonly number[];
+    durationS: number;
+    warmupS: number;
+    rounds: number;
+    /** The load generator for every row (default autocannon, `measure`). */
+    generator?: (target: Target, connections: number, durationS: number) => Promise<Measurement>;
+  },
 ): Promise<Measurement[]> {
+  const load =
+    plan.generator ?? ((target, connections, durationS) => measure(target, connections, durationS, 0));
   const rows: Measurement[] = [];
   for (const [i, connections] of plan.connections.entries()) {
     const slices = new Map<Target, Measurement[]>(targets.map((t) => [t, []]));
-    for (const target of targets) await measure(target, connections, plan.warmupS, 0);
+    for (const target of targets) await load(target, connections, plan.warmupS);
     for (let round = 0; round < plan.rounds; round++) {
       const order = (i + round) % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order)
-        slices.get(target)?.push(await measure(target, connections, plan.durationS / plan.rounds, 0));
+        slices.get(target)?.push(await load(target, connections, plan.durationS / plan.rounds));
     }
     for (const [target, parts] of slices) {
       const row = combineSlices(parts);

@@ -24,9 +24,13 @@ export class Checker {
     private readonly origin: () => number = () => 0,
   ) {}
 
-  /** The first wrong fact in an exact read, or ok; a wrong one names the writes behind it. */
-  exact(op: ReadOp, data: unknown, t0: number, t1: number): Verdict | null {
-    const verdict = this.judge(op, data, t0, t1);
+  /**
+   * The first wrong fact in an exact read, or ok; a wrong one names the writes behind it.
+   * `countSlackMs`: an agent page's install count may be this much older than the read (a CDN
+   * copy, where counts are soft facts bounded by its `s-maxage`).
+   */
+  exact(op: ReadOp, data: unknown, t0: number, t1: number, countSlackMs = 0): Verdict | null {
+    const verdict = this.judge(op, data, t0, t1, countSlackMs);
     if (!verdict || verdict.ok) return verdict;
     const writes = this.agentsBehind(verdict).map(
       (id) => `agent ${id}: ${this.histories.get(id)?.describe(this.origin())}`,
@@ -52,6 +56,7 @@ export class Checker {
     data: unknown,
     t0: number,
     t1: number,
+    countSlackMs: number,
   ): (Verdict & { workspaceId?: number }) | null {
     const first = (verdicts: Verdict[]): Verdict => verdicts.find((v) => !v.ok) ?? { ok: true };
     switch (op.kind) {
@@ -61,7 +66,7 @@ export class Checker {
         const h = this.histories.get(op.agentId);
         if (!h) return null;
         if (!isCard(data)) return { ok: false, detail: 'agent answer has no installCount', lagMs: null };
-        return checkCount(h, op.agentId, data.installCount, t0, t1);
+        return checkCount(h, op.agentId, data.installCount, t0 - countSlackMs, t1);
       }
       case 'installState': {
         const installed =

@@ -4,7 +4,16 @@
  * oracle and record it. Writes go through the oracle so at most one per agent is in flight.
  */
 import type { PrismaClient } from '@stash/db';
-import { callFor, mutationCall, type ReadOp, send, userOf, type WebApp, type Workload } from '@stash/harness';
+import {
+  cacheOutcome,
+  callFor,
+  mutationCall,
+  type ReadOp,
+  send,
+  userOf,
+  type WebApp,
+  type Workload,
+} from '@stash/harness';
 import type { Checker } from './checks';
 import type { AgentHistory } from './oracle';
 import type { Recorder } from './recorder';
@@ -19,6 +28,18 @@ export interface Target {
   down: boolean;
   /** Set by a window about to kill the instance: its connection errors are expected. */
   expectFailures?: boolean;
+}
+
+/**
+ * A CDN the anonymous reads go through (the CDN window); signed-in reads and writes stay at the
+ * origin, as the VCL would pass them anyway.
+ */
+export interface CdnRoute {
+  url: string;
+  /** Set while the window has it stopped: no reads go there, and failures then are expected. */
+  down: boolean;
+  /** How much older than a returned write an install count it serves may be (the soft bound). */
+  countSlackMs: number;
 }
 
 const failureExpected = (t: Target) => t.down || t.expectFailures === true || !t.app.alive();
@@ -52,6 +73,8 @@ export class LoadRunner {
   targets: Target[] = [];
   /** When set, writes go only to these (e.g. the instance started after a FLUSHALL). */
   writeTargets: Target[] | null = null;
+  /** When set, anonymous reads go through this CDN. */
+  cdn: CdnRoute | null = null;
   /** Oracle self-check: writes go straight to PostgreSQL, skipping the API and its invalidation. */
   behindTheCache = false;
   /** Writes finished since the runner was created (the fault windows wait for enough of them). */
@@ -78,6 +101,15 @@ export class LoadRunner {
 
   private writable(agentId: number): boolean {
     return !this.held.has(agentId) && !this.deps.histories.get(agentId)?.pending;
+  }
+
+  /** A signed-in user and their cookie (the first seeded user the load has one for). */
+  ownerOfTemplates(): { userId: number; cookie: string } {
+    for (const user of this.deps.workload.world.users) {
+      const cookie = this.deps.cookies.get(user.id);
+      if (cookie) return { userId: user.id, cookie };
+    }
+    throw new Error('no signed-in user');
   }
 
   get prisma(): PrismaClient {
@@ -131,32 +163,40 @@ export class LoadRunner {
   }
 
   async read(op: ReadOp): Promise<void> {
-    const target = this.live(this.targets);
-    if (!target) return new Promise((r) => setTimeout(r, 50));
-    const where = this.where();
     const user = userOf(op);
+    const cdn = user === null ? this.cdn : null;
+    const target = cdn ? null : this.live(this.targets);
+    if (cdn?.down || (!cdn && !target)) return new Promise((r) => setTimeout(r, 50));
+    const via = cdn
+      ? { url: cdn.url, label: 'varnish' }
+      : { url: target?.app.url ?? '', label: target?.app.label ?? '' };
+    const where = this.where();
     const call = callFor(op);
     const t0 = performance.now();
-    const res = await send(target.app.url, call, {
+    const res = await send(via.url, call, {
       cookie: user === null ? undefined : this.deps.cookies.get(user),
       timeoutMs: REQUEST_TIMEOUT_MS,
     });
     const t1 = performance.now();
     const sample = {
       procedure: call.procedure,
-      instance: target.app.label,
+      instance: via.label,
       t0,
       t1,
       status: res.status,
-      cache: res.cache,
-      expectedFailure: res.status === 0 && failureExpected(target),
+      cache: cacheOutcome(call.procedure, res),
+      // Through the CDN: also while the window kills an instance, whose answer the CDN may have
+      // been streaming (it can only cut the reader's connection then, as any proxy would).
+      expectedFailure:
+        res.status === 0 &&
+        (cdn ? cdn.down || this.targets.some(failureExpected) : target !== null && failureExpected(target)),
     };
     if (res.status !== 200) return this.deps.recorder.record(sample, where);
     if (op.kind === 'search') {
       const { lagMs } = this.deps.checker.listLag(res.data, t0, t1);
       return this.deps.recorder.record({ ...sample, listLagMs: lagMs }, where);
     }
-    const verdict = this.deps.checker.exact(op, res.data, t0, t1);
+    const verdict = this.deps.checker.exact(op, res.data, t0, t1, cdn?.countSlackMs ?? 0);
     const wrong =
       verdict && !verdict.ok ? { detail: verdict.detail ?? '', lagMs: verdict.lagMs ?? null } : undefined;
     this.deps.recorder.record({ ...sample, checked: verdict !== null, ...(wrong ? { wrong } : {}) }, where);

@@ -147,6 +147,15 @@ export class Recorder {
     );
   }
 
+  /** One line per connection error no window expected (at most `max`). */
+  connErrorLines(name: string, max = 10): string[] {
+    return this.lines(
+      name,
+      (s) => s.status === 0 && !s.expectedFailure,
+      (s) => `no answer after ${Math.round(s.t1 - s.t0)} ms`,
+    ).slice(0, max);
+  }
+
   /** One line per wrong answer (at most `max`), with what the oracle expected instead. */
   wrongLines(name: string, max = 10): string[] {
     return this.lines(

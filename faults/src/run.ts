@@ -40,6 +40,8 @@ export async function runWindows(
         `(per second after it: ${summary.hitSharesAfter.map((v) => (v === null ? '-' : `${Math.round(v * 100)} %`)).join(', ')})`,
     );
     for (const line of recorder.hangLines(win.name)) console.log(`[faults]     hang: ${line}`);
+    for (const line of recorder.connErrorLines(win.name))
+      console.log(`[faults]     connection error: ${line}`);
     if (!win.expectWrong && summary.wrong > 0) {
       for (const line of recorder.wrongLines(win.name)) console.log(`[faults]     wrong: ${line}`);
       for (const line of invalidationLog(ctx, recorder.windowStart)) console.log(`[faults]     log: ${line}`);

@@ -15,6 +15,7 @@ import {
   startRedisCluster,
   startStack,
 } from '@stash/harness';
+import { type CdnRig, injectCdnFaults, lateNote, startCdnLoad, startCdnRig, stopCdnRig } from './cdn';
 import { crashAfterCommit } from './crash';
 import type { LoadRunner, Target } from './load';
 import type { Recorder } from './recorder';
@@ -44,6 +45,10 @@ export interface WindowContext {
   cluster?: { redis: RedisCluster; stack: Stack };
   /** The rig runs on a primary + lagging replica (`--replica-lag-ms`). */
   replica?: ReplicatedPostgres;
+  /** Any request slower than this fails its window (the CDN window's fetch slack uses it). */
+  hangBoundMs: number;
+  /** Set by the CDN window's setup. */
+  cdn?: CdnRig;
 }
 
 export interface FaultWindow {
@@ -59,6 +64,8 @@ export interface FaultWindow {
   inject(ctx: WindowContext): Promise<void>;
   teardown?(ctx: WindowContext): Promise<void>;
 }
+
+const CDN_WINDOW = 'CDN: Varnish restart, purge port refusing, crash after commit';
 
 const targetsOf = (stack: Stack): Target[] => stack.apps.map((app) => ({ app, down: false }));
 
@@ -172,6 +179,39 @@ export const WINDOWS: FaultWindow[] = [
     },
     async teardown(ctx) {
       await ctx.replica?.startReplica();
+    },
+  },
+  {
+    name: CDN_WINDOW,
+    ownStack: true,
+    what:
+      'Varnish (cdn/stash.vcl) in front of both instances, anonymous reads through it, signed-in reads and writes at the origin, ' +
+      'a writer renaming templates (purged) besides the installs (counts soft at the CDN): Varnish restarted empty, ' +
+      "its purge port refusing connections for 10 s, app2 killed right after a rename's commit",
+    async setup(ctx) {
+      // Its own instances (with STASH_CDN set, the load's targets from now on) on the same
+      // database, on a Redis started empty.
+      await Promise.all(ctx.stack.apps.map((app) => app.stop()));
+      await ctx.redis.kill();
+      await ctx.redis.start();
+      const rig = await startCdnRig(ctx);
+      ctx.cdn = rig;
+      ctx.load.cdn = rig.route;
+      startCdnLoad(ctx, rig, CDN_WINDOW);
+    },
+    async inject(ctx) {
+      if (!ctx.cdn) throw new Error('the CDN window has no rig');
+      await injectCdnFaults(ctx, ctx.cdn);
+    },
+    async teardown(ctx) {
+      ctx.load.cdn = null;
+      const rig = ctx.cdn;
+      ctx.cdn = undefined;
+      if (rig) {
+        await stopCdnRig(rig);
+        ctx.recorder.note(lateNote(rig));
+      }
+      ctx.load.targets = targetsOf(ctx.stack);
     },
   },
   {

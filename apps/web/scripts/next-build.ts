@@ -19,6 +19,8 @@ const SOURCES = [
   join(webRoot, 'package.json'),
   join(repoRoot, 'packages/api/src'),
   join(repoRoot, 'packages/cache/src'),
+  join(repoRoot, 'packages/cdn/src'),
+  join(repoRoot, 'packages/trpc-cache/src'),
   join(repoRoot, 'packages/db/src'),
   join(repoRoot, 'packages/db/prisma/schema.prisma'),
   join(repoRoot, 'packages/tag-sync/src'),

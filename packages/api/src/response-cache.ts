@@ -15,7 +15,7 @@
  *   admin cache modes, streaming (`trpc-accept`), non-200 answers.
  */
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
-import { type TagHeader, type TagHeaderFormat, tagHeader } from '@stash/cdn';
+import { type TagHeader, tagHeader } from '@stash/cdn';
 import { encodeTagList, joinCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
 import type { CachePolicySummary, CacheRegistry, CallReport } from '@stash/trpc-cache';
 import type { CdnWiring } from './caching/cdn';
@@ -47,9 +47,12 @@ interface StoredResponse {
   freshness: SharedFreshness;
   /**
    * The CDN's tag header of the union of the calls' tags, worked out once when the entry is built
-   * by an instance with a CDN configured (absent otherwise). Not fitting: never shared.
+   * by an instance with a CDN configured (absent otherwise). Not fitting: never shared. The soft
+   * facts' tags (install counts, caching/cdn.ts) are left out: no write purges the CDN for them.
    */
   cdnTags?: TagHeader;
+  /** Some tags were left out as soft: the CDN keeps it no longer than the soft cap. */
+  cdnSoft?: boolean;
 }
 
 /** Every tag of a stored answer: what the engine tags the entry with, and the CDN header's keys. */
@@ -111,7 +114,8 @@ function replayableOf(stored: StoredResponse, now: number, deps: ApiDeps): Repla
 function cacheControlOf(stored: StoredResponse, r: Replayable, at: number, deps: ApiDeps): string {
   const maxLagMs = deps.cdnMaxLagMs ?? 0;
   if (deps.cdn && stored.cdnTags?.fits === false) return NOT_SHARED;
-  const purgedMaxAgeMs = r.cdnHeader && deps.cdn ? deps.cdn.maxAgeMs : undefined;
+  const cdn = deps.cdn && (r.cdnHeader || stored.cdnSoft) ? deps.cdn : undefined;
+  const purgedMaxAgeMs = cdn && (stored.cdnSoft ? Math.min(cdn.maxAgeMs, cdn.softMaxAgeMs) : cdn.maxAgeMs);
   return publicCacheControl(
     stored.freshness,
     at,
@@ -190,7 +194,7 @@ export async function serveStoredResponse(
       async (loader) => {
         const { response, calls } = await build();
         const body = await response.text();
-        const stored = response.status === 200 ? toStored(body, calls, plan, deps.cdn?.tagHeader) : null;
+        const stored = response.status === 200 ? toStored(body, calls, plan, deps.cdn) : null;
         if (!stored) {
           loader.skip();
           own = new Response(body, { status: response.status, headers: response.headers });
@@ -220,7 +224,7 @@ function toStored(
   body: string,
   calls: readonly CallReport[] | null,
   plan: ResponsePlan,
-  cdnFormat: TagHeaderFormat | undefined,
+  cdn: Pick<CdnWiring, 'tagHeader' | 'softTag'> | undefined,
 ): StoredResponse | null {
   if (calls?.length !== 1 || calls[0]?.path !== plan.path) return null;
   // Its one call is the planned procedure: the registry gives its grace.
@@ -236,8 +240,17 @@ function toStored(
       header: encodeTagList(c.tags),
     })),
     freshness,
-    ...(cdnFormat ? { cdnTags: tagHeader(tagsOf(calls), cdnFormat) } : {}),
+    ...(cdn ? cdnTagsOf(tagsOf(calls), cdn) : {}),
   };
+}
+
+/** The CDN's header for these tags, the soft facts' tags left out (and noted). */
+function cdnTagsOf(
+  tags: readonly string[],
+  cdn: Pick<CdnWiring, 'tagHeader' | 'softTag'>,
+): Pick<StoredResponse, 'cdnTags' | 'cdnSoft'> {
+  const purged = tags.filter((tag) => !cdn.softTag(tag));
+  return { cdnTags: tagHeader(purged, cdn.tagHeader), cdnSoft: purged.length < tags.length };
 }
 
 /** The stored bytes (or a 304), with the headers the normal path would have sent, for this caller. */

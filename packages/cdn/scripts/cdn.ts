@@ -2,7 +2,9 @@
  * `pnpm cdn`: Varnish with cdn/stash.vcl in front of the app, printing its URL.
  *
  *   pnpm cdn                                    starts the demo app (`pnpm demo`, on PORT or 3000)
- *                                               and Varnish in front of it
+ *                                               and Varnish in front of it; the demo runs with
+ *                                               STASH_CDN=varnish and this Varnish's URL, so its
+ *                                               writes purge it
  *   pnpm cdn --backend=http://127.0.0.1:3000    Varnish in front of an app already running there
  *   --port=6081                                 Varnish's port (default 6081, Varnish's usual)
  *
@@ -26,13 +28,21 @@ async function healthy(url: string): Promise<boolean> {
   );
 }
 
-/** `pnpm demo` in its own process group, so Ctrl-C reaches it through us, after Varnish stops. */
-function startDemo(port: number, teardown: Teardown): ChildProcess {
+/**
+ * `pnpm demo` in its own process group, so Ctrl-C reaches it through us, after Varnish stops.
+ * It tags its stored answers and purges this Varnish (unless STASH_CDN* say otherwise).
+ */
+function startDemo(port: number, varnishUrl: string, teardown: Teardown): ChildProcess {
   const demo = spawn('pnpm', ['--filter', '@stash/web', 'demo'], {
     cwd: repoRoot,
     stdio: 'inherit',
     detached: true,
-    env: { ...process.env, PORT: String(port) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      STASH_CDN: process.env.STASH_CDN ?? 'varnish',
+      STASH_CDN_VARNISH_URLS: process.env.STASH_CDN_VARNISH_URLS ?? varnishUrl,
+    },
   });
   const exited = new Promise<void>((resolve) => demo.once('exit', () => resolve()));
   teardown.add('demo app', async () => {
@@ -58,13 +68,19 @@ await teardown.runMain(async () => {
   const given = option('backend');
   const appPort = Number(process.env.PORT ?? 3000);
   const backend = given ?? `http://127.0.0.1:${appPort}`;
-  const demo = given ? null : startDemo(appPort, teardown);
+  // Varnish is not up yet: the demo's purges before it is fail and are retried by its relay.
+  const demo = given ? null : startDemo(appPort, `http://127.0.0.1:${varnishPort}`, teardown);
   await waitForApp(backend, demo);
 
   const varnish = await startVarnish({ backend, port: varnishPort });
   teardown.add('varnishd', () => varnish.stop());
   console.log(
     `[cdn] Varnish (cdn/stash.vcl, pid ${varnish.pid}) serving ${varnish.url} in front of ${backend}`,
+  );
+  console.log(
+    demo
+      ? `[cdn] the demo runs with STASH_CDN=${process.env.STASH_CDN ?? 'varnish'} STASH_CDN_VARNISH_URLS=${process.env.STASH_CDN_VARNISH_URLS ?? varnish.url}: its writes purge what they change`
+      : `[cdn] for purges, start the app with STASH_CDN=varnish STASH_CDN_VARNISH_URLS=${varnish.url}`,
   );
   console.log(`[cdn] purge a key: curl -X PURGE -H 'xkey-purge: <key>' ${varnish.url}/`);
   console.log('[cdn] Ctrl-C stops it');

@@ -20,6 +20,7 @@ const envSchema = z.object({
     .optional(),
   STASH_CDN_PURGE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(DEFAULT_PURGE_TIMEOUT_MS),
   STASH_CDN_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(3_600),
+  STASH_CDN_SOFT_MAX_AGE_S: z.coerce.number().int().min(0).max(86_400).default(300),
   STASH_CDN_PURGE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   STASH_CDN_REPURGE_AFTER_S: z.coerce.number().int().min(0).max(3_600).default(20),
   STASH_CDN_VARNISH_URLS: z.string().optional(),
@@ -43,6 +44,11 @@ export type CdnConfig =
        * never past what the answer's own cached parts promise (the app takes the lesser).
        */
       maxAgeMs: number;
+      /**
+       * `s-maxage` cap of an answer that shows soft facts (install counts): the CDN copy does
+       * not carry their tags, so no write purges it for them, and this bounds how old they get.
+       */
+      softMaxAgeMs: number;
       /** How long a mutation waits for its purge to be confirmed before it returns anyway. */
       purgeWaitMs: number;
       /** The second purge after the first (longer than the CDN waits for the origin); 0: none. */
@@ -61,6 +67,7 @@ export function loadCdnConfig(env: NodeJS.ProcessEnv = process.env): CdnConfig {
     tagHeader,
     purger: purgerFrom(e),
     maxAgeMs: e.STASH_CDN_MAX_AGE_S * 1000,
+    softMaxAgeMs: e.STASH_CDN_SOFT_MAX_AGE_S * 1000,
     purgeWaitMs: e.STASH_CDN_PURGE_WAIT_MS,
     repurgeAfterMs: e.STASH_CDN_REPURGE_AFTER_S * 1000,
   };

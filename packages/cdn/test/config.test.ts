@@ -15,6 +15,7 @@ describe('loadCdnConfig', () => {
       cdn: 'varnish',
       tagHeader: { name: 'xkey', separator: ' ' },
       maxAgeMs: 3_600_000,
+      softMaxAgeMs: 300_000,
       purgeWaitMs: 2_000,
       repurgeAfterMs: 20_000,
     });
@@ -36,10 +37,16 @@ describe('loadCdnConfig', () => {
       STASH_CDN: 'varnish',
       STASH_CDN_VARNISH_URLS: 'http://a:6081',
       STASH_CDN_MAX_AGE_S: '600',
+      STASH_CDN_SOFT_MAX_AGE_S: '30',
       STASH_CDN_PURGE_WAIT_MS: '250',
       STASH_CDN_REPURGE_AFTER_S: '0',
     });
-    expect(varnish).toMatchObject({ maxAgeMs: 600_000, purgeWaitMs: 250, repurgeAfterMs: 0 });
+    expect(varnish).toMatchObject({
+      maxAgeMs: 600_000,
+      softMaxAgeMs: 30_000,
+      purgeWaitMs: 250,
+      repurgeAfterMs: 0,
+    });
   });
 
   it('names the missing settings of the chosen CDN', () => {

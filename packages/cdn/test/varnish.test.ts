@@ -27,6 +27,14 @@ beforeAll(async () => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     served.set(path, (served.get(path) ?? 0) + 1);
     cookiesSeen.push(req.headers.cookie);
+    // The first request of each /flaky path dies without an answer (an instance killed mid-request).
+    if (path.startsWith('/flaky') && served.get(path) === 1) {
+      req.socket.destroy();
+      return;
+    }
+    // A new connection per fetch: Varnish itself refetches once on a reused connection that
+    // died, which is not what the VCL's retry is for (a fresh connection to a killed instance).
+    res.setHeader('connection', 'close');
     const tags = TAGS[path] ?? ['agent:3'];
     const header = tagHeader(tags, TAG_HEADER_FORMATS.varnish);
     if (header.fits) res.setHeader(header.name, header.value);
@@ -73,6 +81,16 @@ function raw(method: string, headers: Record<string, string>, from = '127.0.0.1'
 }
 
 describe('cdn/stash.vcl in varnishd', () => {
+  it('tries a GET once more when the app dropped it without an answer, never a POST', async () => {
+    const read = await get('/flaky/get');
+    expect(read.status).toBe(200);
+    expect(read.body).toBe('/flaky/get #2');
+    const write = await fetch(`${varnish.url}/flaky/post`, { method: 'POST', body: 'x' });
+    await write.text();
+    expect(write.status).toBe(503);
+    expect(served.get('/flaky/post')).toBe(1);
+  });
+
   it('stores a public answer by its URL and serves it again without asking the app', async () => {
     const first = await get('/public/a');
     expect(first.body).toBe('/public/a #1');

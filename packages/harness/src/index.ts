@@ -8,6 +8,7 @@ export { type RedisCluster, type RedisServer, startRedisCluster, startRedisServe
 export { type Rig, type RigOptions, startRig } from './rig';
 export { sourceState } from './source';
 export { type CacheBackend, type Stack, type StackOptions, startStack } from './stack';
+export { startTcpGate, type TcpGate, type TcpTarget } from './tcp-gate';
 export { Teardown } from './teardown';
 export { renderVcl, STASH_VCL, startVarnish, type Varnish, type VarnishOptions } from './varnish';
 export { ensureWebBuild, startWebApp, type WebApp, type WebAppOptions } from './web';

@@ -20,13 +20,23 @@ export interface SharedCachePurge {
   waitMs: number;
   /** The second purge, this long after the first succeeded; 0: none. */
   againAfterMs: number;
+  /**
+   * Tags no CDN copy carries (facts the app treats as soft at the CDN, e.g. install counts:
+   * bounded by the copy's `s-maxage` instead): never purged, so a write changing only those
+   * sends no purge at all.
+   */
+  notShared?: (tag: string) => boolean;
   /** Where a failed purge is reported (it is retried by the relay). */
   log?: (message: string, meta?: object) => void;
 }
 
-/** Every tag a record names: a CDN has no soft purge, and written-through facts are in `hard`. */
-export function purgedTags(tags: TagsToDrop): string[] {
-  return [...new Set([...tags.hard, ...tags.soft])];
+/**
+ * Every tag a record names that a CDN copy may carry: a CDN has no soft purge, and
+ * written-through facts are in `hard`.
+ */
+export function purgedTags(tags: TagsToDrop, notShared?: (tag: string) => boolean): string[] {
+  const all = new Set([...tags.hard, ...tags.soft]);
+  return notShared ? [...all].filter((tag) => !notShared(tag)) : [...all];
 }
 
 /**
@@ -34,7 +44,7 @@ export function purgedTags(tags: TagsToDrop): string[] {
  * false when it failed (the caller keeps the record for the relay). Schedules the second purge.
  */
 export async function purgeShared(shared: SharedCachePurge, tags: TagsToDrop): Promise<boolean> {
-  const all = purgedTags(tags);
+  const all = purgedTags(tags, shared.notShared);
   if (all.length === 0) return true;
   try {
     await shared.purge(all);

@@ -27,6 +27,17 @@ export function assertLoopback(url: string): void {
     throw new Error(`refusing to send traffic to ${url}: not 127.0.0.1`);
 }
 
+/**
+ * `x-stash-cache` of an answer, with a CDN hit counted as a hit: a CDN replays the app's header
+ * from when it stored the answer (often a miss).
+ */
+export function cacheOutcome(
+  procedure: string,
+  res: Pick<CallResult, 'cache' | 'cacheStatus'>,
+): string | null {
+  return /varnish; hit$/.test(res.cacheStatus ?? '') ? `${procedure}=hit` : res.cache;
+}
+
 /** `marketplace.search=hit, ...` -> Map(procedure -> status). */
 export function parseCacheHeader(value: string | null | undefined): Map<string, string> {
   const out = new Map<string, string>();
@@ -41,6 +52,8 @@ export interface CallResult {
   status: number;
   /** null when the connection failed or the request timed out. */
   cache: string | null;
+  /** `Cache-Status` (RFC 9211): a CDN in front appends its entry, e.g. `varnish; hit`. */
+  cacheStatus?: string | null;
   /** `result.data.json` of a 200 (superjson's plain-JSON part: Dates stay strings). */
   data: unknown;
   error?: string;
@@ -73,6 +86,7 @@ export async function send(
     return {
       status: res.status,
       cache: res.headers.get(CACHE_HEADER),
+      cacheStatus: res.headers.get('cache-status'),
       data,
       ...(res.ok ? {} : { error: text.slice(0, 300) }),
     };

@@ -1,7 +1,10 @@
 /**
- * A TCP path to a real server that a test can shut (connections refused, as when the port is
+ * A TCP path to real servers that a test can shut (connections refused, as when the port is
  * closed) and open again on the same port. It forwards bytes untouched: what answers is the
- * real server behind it.
+ * real server behind it. Given several targets it is a small load balancer: each connection goes
+ * to the next target in turn, and to the one after when that refuses (an instance that is down).
+ * Targets given as a function are asked per connection: a caller that knows an instance is not
+ * ready (restarting, still warming up) leaves it out, as a load balancer's health probe would.
  */
 
 import type { AddressInfo } from 'node:net';
@@ -19,7 +22,17 @@ export interface TcpGate {
   release(): void;
 }
 
-export async function startTcpGate(target: { host: string; port: number }): Promise<TcpGate> {
+export interface TcpTarget {
+  host: string;
+  port: number;
+}
+
+export async function startTcpGate(
+  targets: TcpTarget | readonly TcpTarget[] | (() => readonly TcpTarget[]),
+): Promise<TcpGate> {
+  const current = (): readonly TcpTarget[] =>
+    typeof targets === 'function' ? targets() : Array.isArray(targets) ? targets : [targets as TcpTarget];
+  let turn = 0;
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
@@ -30,6 +43,26 @@ export async function startTcpGate(target: { host: string; port: number }): Prom
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
   };
+  /** To target `index` of `list`, or the next one when it refuses; `left`: targets not tried yet. */
+  const forward = (client: Socket, list: readonly TcpTarget[], index: number, left: number) => {
+    const target = list[index % list.length];
+    if (!target) return void client.destroy();
+    const upstream = connect(target.port, target.host);
+    let connected = false;
+    upstream.once('connect', () => {
+      connected = true;
+      if (client.destroyed) return void upstream.destroy();
+      track(upstream);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    upstream.once('error', () => {
+      upstream.destroy();
+      if (!connected && left > 1 && !client.destroyed) forward(client, list, index + 1, left - 1);
+      else client.destroy();
+    });
+  };
   const open = async () => {
     const listening = createServer((client) => {
       if (holding) {
@@ -37,12 +70,9 @@ export async function startTcpGate(target: { host: string; port: number }): Prom
         held.add(client);
         return;
       }
-      const upstream = connect(target.port, target.host);
       track(client);
-      track(upstream);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-      client.pipe(upstream).pipe(client);
+      const list = current();
+      forward(client, list, turn++, list.length);
     });
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);
