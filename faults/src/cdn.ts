@@ -19,187 +19,18 @@
  * Faults, in turn: Varnish restarted (stopped, started empty on its port), the purge port
  * refusing connections for 10 s, app2 killed right after a rename's commit and restarted.
  */
+import { cacheOutcome, mutationCall, queryCall, send, sleep, startVarnish } from '@stash/harness';
 import {
-  cacheOutcome,
-  freePort,
-  mutationCall,
-  queryCall,
-  type Stack,
-  send,
-  sleep,
-  startStack,
-  startTcpGate,
-  startVarnish,
-  type TcpGate,
-  type Varnish,
-} from '@stash/harness';
-import type { CdnRoute, Target } from './load';
+  type CdnRig,
+  FETCH_SLACK_MS,
+  isRecord,
+  MAX_AGE_S,
+  REPURGE_AFTER_S,
+  REQUEST_TIMEOUT_MS,
+  type Template,
+} from './cdn-rig';
+import type { Target } from './load';
 import type { WindowContext } from './windows';
-
-/** The window's CDN settings (README's STASH_CDN_* table): short, so a window can see them. */
-/** Above the in-flight bound below, so a skeleton fact left to expire like a count is caught. */
-export const SOFT_MAX_AGE_S = 10;
-export const MAX_AGE_S = 20;
-/** Above the window's hang bound (5 s): a CDN fetch taking longer fails the window anyway. */
-export const REPURGE_AFTER_S = 6;
-/** A CDN fetch's own time: a copy is stored when its answer arrives, after it was built. */
-const FETCH_SLACK_MS = 1_000;
-const TEMPLATES = 4;
-const REQUEST_TIMEOUT_MS = 10_000;
-
-interface NameVersion {
-  name: string;
-  startedAt: number;
-  /** From when every read must show it or newer, but for `boundMs`. */
-  visibleFrom: number;
-  /** How much later a CDN may still serve the version before it (ms). */
-  boundMs: number;
-  why: 'purged' | 'purge impaired' | 'crashed';
-}
-
-/** One template's renames, in order (one writer, one rename in flight at a time). */
-export class NameHistory {
-  readonly versions: NameVersion[];
-  pending: { name: string; startedAt: number } | null = null;
-
-  constructor(name: string) {
-    this.versions = [{ name, startedAt: -Infinity, visibleFrom: -Infinity, boundMs: 0, why: 'purged' }];
-  }
-
-  /**
-   * A read over [t0, t1] showed `name`: wrong when a later version had been visible longer than
-   * its bound at t0. `lateMs`: how long a later version had been visible (0: current).
-   */
-  judge(
-    name: string,
-    t0: number,
-    t1: number,
-  ): { ok: true; lateMs: number; why?: string } | { ok: false; detail: string; lagMs: number | null } {
-    const index = this.versions.findIndex((v) => v.name === name);
-    if (index < 0) {
-      if (this.pending?.name === name && this.pending.startedAt < t1) return { ok: true, lateMs: 0 };
-      return { ok: false, detail: `name "${name}" was never written`, lagMs: null };
-    }
-    let lateMs = 0;
-    let why: string | undefined;
-    for (const later of this.versions.slice(index + 1)) {
-      const lag = t0 - later.visibleFrom;
-      if (lag <= 0) continue;
-      if (lag > later.boundMs) {
-        return {
-          ok: false,
-          detail: `name "${name}", but "${later.name}" (${later.why}) was visible ${Math.round(lag)} ms before the read, bound ${later.boundMs} ms`,
-          lagMs: Math.round(lag),
-        };
-      }
-      if (lag > lateMs) {
-        lateMs = lag;
-        why = later.why;
-      }
-    }
-    return { ok: true, lateMs, ...(why ? { why } : {}) };
-  }
-}
-
-interface Template {
-  id: number;
-  history: NameHistory;
-}
-
-/** What the window runs besides the load: the CDN, its gates, the renamer and its readers. */
-export interface CdnRig {
-  stack: Stack;
-  varnish: Varnish;
-  /** The balancer Varnish fetches from. */
-  origin: TcpGate;
-  /** The path the instances purge through. */
-  purgePath: TcpGate;
-  route: CdnRoute;
-  templates: Template[];
-  ownerCookie: string;
-  /** Periods purging could not work (Varnish down, the purge port shut): [from, to]. */
-  impaired: Array<[number, number]>;
-  stopped: boolean;
-  paused: boolean;
-  loops: Promise<void>[];
-  renameInFlight: Promise<void>;
-  late: { purged: number; impaired: number; maxPurgedMs: number; maxImpairedMs: number };
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-export async function startCdnRig(ctx: WindowContext): Promise<CdnRig> {
-  const owner = ctx.load.ownerOfTemplates();
-  const varnishPort = await freePort();
-  const purgePath = await startTcpGate({ host: '127.0.0.1', port: varnishPort });
-  const cleanup: Array<() => Promise<void>> = [() => purgePath.shut()];
-  try {
-    const stack = await startStack({
-      databaseUrl: ctx.databaseUrl,
-      cache: { redisUrl: ctx.redis.url },
-      instances: 2,
-      sessionSecret: ctx.stack.sessionSecret,
-      env: {
-        STASH_FAULT_INJECTION: '1',
-        STASH_CDN: 'varnish',
-        STASH_CDN_VARNISH_URLS: purgePath.url,
-        STASH_CDN_MAX_AGE_S: String(MAX_AGE_S),
-        STASH_CDN_SOFT_MAX_AGE_S: String(SOFT_MAX_AGE_S),
-        STASH_CDN_REPURGE_AFTER_S: String(REPURGE_AFTER_S),
-        // A purge that hangs (Varnish mid-restart) holds a write at most this long: below the
-        // 2 s a request may take before it counts as a hang.
-        STASH_CDN_PURGE_WAIT_MS: '1000',
-      },
-    });
-    cleanup.push(() => stack.stop());
-    ctx.load.targets = stack.apps.map((app) => ({ app, down: false }));
-    // Only to instances the window has not taken down: one restarting (or still warming up after
-    // its restart) gets no traffic, as a load balancer's health probe would keep it out.
-    const origin = await startTcpGate(() =>
-      ctx.load.targets.filter((t) => !t.down).map((t) => ({ host: '127.0.0.1', port: t.app.port })),
-    );
-    cleanup.push(() => origin.shut());
-    const varnish = await startVarnish({ backend: origin.url, port: varnishPort });
-    const rig: CdnRig = {
-      stack,
-      varnish,
-      origin,
-      purgePath,
-      route: { url: varnish.url, down: false, countSlackMs: SOFT_MAX_AGE_S * 1000 + ctx.hangBoundMs },
-      templates: [],
-      ownerCookie: owner.cookie,
-      impaired: [],
-      stopped: false,
-      paused: false,
-      loops: [],
-      renameInFlight: Promise.resolve(),
-      late: { purged: 0, impaired: 0, maxPurgedMs: 0, maxImpairedMs: 0 },
-    };
-    const url = stack.apps[0]?.url ?? '';
-    for (let i = 0; i < TEMPLATES; i++) {
-      const name = `CDN window template ${i} r0`;
-      const res = await send(
-        url,
-        mutationCall('templates.create', {
-          name,
-          description: 'Renamed by the CDN fault window.',
-          category: 'productivity',
-          steps: [{ name: 'Step', action: 'run' }],
-        }),
-        { cookie: owner.cookie, timeoutMs: REQUEST_TIMEOUT_MS },
-      );
-      const id = isRecord(res.data) ? res.data.id : undefined;
-      if (res.status !== 200 || typeof id !== 'number') {
-        throw new Error(`templates.create answered ${res.status}: ${res.error ?? ''}`);
-      }
-      rig.templates.push({ id, history: new NameHistory(name) });
-    }
-    return rig;
-  } catch (error) {
-    for (const step of cleanup.reverse()) await step().catch(() => {});
-    throw error;
-  }
-}
 
 /** The renamer and two readers while `window` is the recorder's, until `stopCdnLoad`. */
 export function startCdnLoad(ctx: WindowContext, rig: CdnRig, window: string): void {
@@ -241,14 +72,6 @@ export function startCdnLoad(ctx: WindowContext, rig: CdnRig, window: string): v
 export async function stopCdnLoad(rig: CdnRig): Promise<void> {
   rig.stopped = true;
   await Promise.all(rig.loops);
-}
-
-export async function stopCdnRig(rig: CdnRig): Promise<void> {
-  await stopCdnLoad(rig);
-  await rig.varnish.stop();
-  await rig.origin.shut();
-  await rig.purgePath.shut();
-  await rig.stack.stop();
 }
 
 const overlaps = (rig: CdnRig, from: number, to: number) =>

@@ -15,7 +15,8 @@ import {
   startRedisCluster,
   startStack,
 } from '@stash/harness';
-import { type CdnRig, injectCdnFaults, lateNote, startCdnLoad, startCdnRig, stopCdnRig } from './cdn';
+import { injectCdnFaults, lateNote, startCdnLoad, stopCdnLoad } from './cdn';
+import { type CdnRig, startCdnRig, stopCdnRig } from './cdn-rig';
 import { crashAfterCommit } from './crash';
 import type { LoadRunner, Target } from './load';
 import type { Recorder } from './recorder';
@@ -208,6 +209,7 @@ export const WINDOWS: FaultWindow[] = [
       const rig = ctx.cdn;
       ctx.cdn = undefined;
       if (rig) {
+        await stopCdnLoad(rig);
         await stopCdnRig(rig);
         ctx.recorder.note(lateNote(rig));
       }
