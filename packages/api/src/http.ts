@@ -105,7 +105,11 @@ async function runTrpc(
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${requestId} ${path ?? '?'}:`, error);
     },
   });
-  return { response, calls: context?.cacheReport.calls ?? null };
+  return {
+    response,
+    calls: context?.cacheReport.calls ?? null,
+    sessionUserId: context?.session?.userId ?? null,
+  };
 }
 
 /**

@@ -7,10 +7,12 @@
  *
  * - Isolation: the key's scope is the user id from the sealed cookie, which only we can seal;
  *   bytes are only ever stored by a request of that same user.
- * - Revocation: the session version is checked on every request, hit or not, exactly as the
- *   context does (a signed-out cookie gets the normal path and its 401). The bytes also carry
- *   the user's session and membership tags, so a sign-out or a removed membership makes them a
- *   miss, and the rebuild runs the procedure's own authorization (which refuses).
+ * - Revocation: the bytes carry the user's session and membership tags, so a sign-out or a
+ *   removed membership makes them a miss, and the rebuild runs the context's session check and
+ *   the procedure's own authorization (which refuse). They also carry the session version their
+ *   build proved current; a hit needs the cookie's version to be that one (the entry being valid
+ *   proves no sign-out moved it since), so the cookie is checked on every request, hit or not,
+ *   without a read of its own (a signed-out cookie gets the normal path and its 401).
  * - Read-your-writes: the bytes carry every tag their call reported, live facts included, and
  *   are read from Redis only (no L1): a write that returned has invalidated them everywhere.
  * - Private: `Cache-Control: private, no-store` like every user-scoped answer; never a shared
@@ -21,8 +23,13 @@
 import { buildCacheKey, type CacheStatus } from '@stash/cache';
 import { formatCallTags, TAGS_HEADER } from '@stash/tag-sync/wire';
 import type { CachePolicySummary, CacheRegistry, CallReport } from '@stash/trpc-cache';
-import { readSessionFromCookieHeader } from './auth/session';
-import { currentSessionVersion } from './auth/session-version';
+import {
+  readCookie,
+  SESSION_COOKIE,
+  type SealedSession,
+  unsealedLately,
+  unsealSession,
+} from './auth/session';
 import { tags as appTags } from './caching/tags';
 import { type ApiDeps, CACHE_MODE_HEADER } from './context';
 import { cacheStatus, PRIVATE, sharedFreshness } from './http-caching';
@@ -31,6 +38,9 @@ import type { PipelineResult } from './response-cache';
 
 /** The namespace private responses live in (listed in the registry: cache-registry.ts). */
 export const PRIVATE_RESPONSE_NAMESPACE = 'http.privateResponse';
+
+/** In the key: entries stored before they carried `sessionVersion` are never read. */
+const STORED_SHAPE = 's2';
 
 /** What is stored for one user and one request: the bytes and what the headers are rebuilt from. */
 interface StoredPrivateResponse {
@@ -43,6 +53,8 @@ interface StoredPrivateResponse {
   /** The same as the client's `x-stash-tags`, formatted once when stored. */
   tagsHeader: string | null;
   freshUntil: number;
+  /** The session version of the cookie that built it, proved current by that build's context. */
+  sessionVersion: number;
 }
 
 export interface PrivatePlan {
@@ -73,31 +85,53 @@ export function planPrivateResponse(
  * The stored bytes for this user and request, or the normal pipeline's answer (`build`, whose
  * 200 is then stored); `normal` when the session does not hold or the cache fails.
  */
-export async function servePrivateResponse(
+export function servePrivateResponse(
   req: Request,
   deps: ApiDeps,
   plan: PrivatePlan,
-  how: { requestId: string; build: () => Promise<PipelineResult>; normal: () => Promise<Response> },
+  how: PrivateServing,
 ): Promise<Response> {
-  const { requestId, build, normal } = how;
-  const sealed = await readSessionFromCookieHeader(req.headers.get('cookie'), deps.sessionSecret);
-  if (!sealed) return normal(); // signed out: the procedure answers 401 itself
+  const sealed = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
+  if (!sealed) return how.normal(); // signed out: the procedure answers 401 itself
+  // A cookie unsealed lately: nothing is awaited before the one Redis read of a hit.
+  const lately = unsealedLately(sealed, deps.sessionSecret);
+  if (lately) return serveSession(deps, plan, how, lately);
+  return unsealSession(sealed, deps.sessionSecret).then((session) =>
+    session ? serveSession(deps, plan, how, session) : how.normal(),
+  );
+}
+
+interface PrivateServing {
+  requestId: string;
+  build: () => Promise<PipelineResult>;
+  normal: () => Promise<Response>;
+}
+
+function serveSession(
+  deps: ApiDeps,
+  plan: PrivatePlan,
+  { requestId, build, normal }: PrivateServing,
+  sealed: SealedSession,
+): Promise<Response> {
   const { userId } = sealed.session;
   const scope = `user:${userId}`;
   const { cacheKeyPrefix: prefix } = deps;
-  const shape = plan.policy.version;
+  const shape = `${plan.policy.version}.${STORED_SHAPE}`;
   const key = rememberedKey([prefix, shape, scope, plan.target], () =>
     buildCacheKey({ prefix, version: shape, path: PRIVATE_RESPONSE_NAMESPACE, scope, input: plan.target }),
   );
   let own: Response | undefined; // this request's own answer when it may not be stored
-  const stored = deps.cache
+  return deps.cache
     .fetch<StoredPrivateResponse | null>(
       key,
       async (loader) => {
-        const { response, calls } = await build();
+        const { response, calls, sessionUserId } = await build();
         const body = await response.text();
+        // Only an answer to this very session (its context proved the cookie current) is stored.
         const value =
-          response.headers.has('set-cookie') || response.status !== 200 ? null : toStored(body, calls, plan);
+          response.headers.has('set-cookie') || response.status !== 200 || sessionUserId !== userId
+            ? null
+            : toStored(body, calls, plan, sealed.version);
         if (!value) {
           loader.skip();
           own = new Response(body, { status: response.status, headers: response.headers });
@@ -113,23 +147,29 @@ export async function servePrivateResponse(
         tags: [appTags.userSession(userId), appTags.userMemberships(userId)],
         tagsFromValue: (value) => (value ? [...value.tags] : []),
         l1: false,
+        // A hit is one round trip, shared by the requests of one turn, never one more behind another.
+        batchReads: true,
       },
     )
-    .catch(() => null);
-  // Checked on every request, in parallel with the read: a revoked cookie gets no bytes.
-  const [version, result] = await Promise.all([
-    currentSessionVersion(deps, userId).catch(() => null),
-    stored,
-  ]);
-  if (version !== sealed.version) return normal();
-  if (!result?.value) return own ?? normal();
-  return replay(result.value, requestId, result.status === 'hit');
+    .then(
+      (result) => {
+        const value = result.value;
+        if (!value) return own ?? normal();
+        // Revocation: the entry carries the user's session tag, so while it is valid no sign-out
+        // has moved the version since its build proved `sessionVersion` current; a cookie with
+        // any other version (from before a sign-out) gets the normal path and its 401.
+        if (value.sessionVersion !== sealed.version) return normal();
+        return replay(value, requestId, result.status === 'hit');
+      },
+      () => own ?? normal(),
+    );
 }
 
 function toStored(
   body: string,
   calls: readonly CallReport[] | null,
   plan: PrivatePlan,
+  sessionVersion: number,
 ): StoredPrivateResponse | null {
   const call = calls?.length === 1 ? calls[0] : undefined;
   if (!call || call.path !== plan.path) return null;
@@ -142,6 +182,7 @@ function toStored(
     tags: call.tags,
     tagsHeader: formatCallTags([['0', call.tags]]),
     freshUntil: freshness.freshUntil,
+    sessionVersion,
   };
 }
 

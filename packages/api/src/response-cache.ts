@@ -161,6 +161,8 @@ export function planStoredResponse(
 export interface PipelineResult {
   response: Response;
   calls: readonly CallReport[] | null;
+  /** The user whose session the request's context proved (cookie sealed by us, version current). */
+  sessionUserId: number | null;
 }
 
 /**

@@ -89,6 +89,7 @@ export interface Call<T> {
   softStaleAfterMs: number;
   softTimeoutMs: number;
   hardTimeoutMs: number | undefined;
+  batchReads: boolean;
 }
 
 /** Checked before anything else, L1 hits included, so a bad TTL never goes unnoticed. */
@@ -119,5 +120,6 @@ export function resolveCall<T>(key: string, loader: Loader<T>, options: FetchOpt
     softStaleAfterMs: Math.max(options.softStaleAfterMs ?? 0, 0),
     softTimeoutMs: Math.max(options.softTimeoutMs ?? 0, 0),
     hardTimeoutMs: options.hardTimeoutMs,
+    batchReads: options.batchReads === true,
   };
 }

@@ -8,6 +8,8 @@
  *     A write on another instance that returned before the caller started may be unknown here
  *     (no bus without L1, or its message still on the way), and the flight may have read the
  *     database before it: only a store check made after the caller's start can vouch.
+ *     (`batchReads`, Redis only: the calls of a key made in one event-loop turn first share one
+ *     hit-shaped read, sent after all of them started; what it does not answer fresh comes here.)
  *  3. One store read returns the entry, the namespace clock and the marks of its tags (and, when
  *     there is no entry, takes the fill lease in the same round trip).
  *  4. Judge it (tags.ts): fresh -> hit; stale -> served while one background refresh runs;
@@ -61,6 +63,8 @@ interface Settled {
 
 export class ReadPath {
   private readonly flights = new SingleFlight<Settled>();
+  /** `batchReads`: the read this turn's calls of a key share, per key, until it is sent. */
+  private readonly batches = new Map<string, Promise<Outcome | undefined>>();
   /** Background refreshes in flight, one per key (in-process dedup; the lease dedups across). */
   private readonly refreshes = new Map<string, Promise<Outcome | undefined>>();
   private readonly backoff = new RefreshBackoff();
@@ -95,14 +99,16 @@ export class ReadPath {
   fetch<T>(call: Call<T>): Promise<FetchResult<T>> {
     const any = call as AnyCall;
     const mode = this.closed ? 'bypass' : call.mode;
-    const outcome: Promise<Outcome> =
-      mode === 'bypass'
-        ? runLoader(any, this.metrics, undefined).then(({ value }) => ({
-            value,
-            status: 'bypass',
-            tier: 'loader',
-          }))
-        : this.join(any, mode, ++this.ticks);
+    let outcome: Promise<Outcome>;
+    if (mode === 'bypass')
+      outcome = runLoader(any, this.metrics, undefined).then(({ value }) => ({
+        value,
+        status: 'bypass',
+        tier: 'loader',
+      }));
+    else if (mode === 'normal' && call.batchReads && this.store.remote)
+      outcome = this.batchedRead(any, ++this.ticks);
+    else outcome = this.join(any, mode, ++this.ticks);
     return outcome.then((done) => {
       this.metrics.recordCall(call.namespace, call.key, done.status, done.tier);
       return done as FetchResult<T>;
@@ -112,7 +118,7 @@ export class ReadPath {
   /** Waits (bounded) for background refreshes, so close() leaves nothing running. */
   async close(maxMs: number): Promise<void> {
     this.closed = true;
-    const running = [...this.refreshes.values(), this.flights.drain()];
+    const running = [...this.refreshes.values(), ...this.batches.values(), this.flights.drain()];
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled(running), new Promise((r) => (timer = setTimeout(r, maxMs)))]);
     clearTimeout(timer);
@@ -133,6 +139,54 @@ export class ReadPath {
     if (!this.store.remote) return flight.then(outcomeOf);
     return flight.then((settled) =>
       settled.checkedAt > startedAt ? settled.outcome : this.join(call, mode, startedAt),
+    );
+  }
+
+  /**
+   * `batchReads`: joins the read this turn's calls of the key share (or starts it). It is sent
+   * after every call that joined it started, so its answer vouches for each of them (the rule of
+   * `join`), and a fresh entry is decoded once for all. Anything else (no entry, a stale or
+   * invalid one) takes the shared flight, which handles leases, stale serving and fills. A failed
+   * read runs the loader without the store, as a flight's failed read does, rather than waiting
+   * out a second timeout.
+   */
+  private batchedRead(call: AnyCall, startedAt: number): Promise<Outcome> {
+    let batch = this.batches.get(call.key);
+    if (!batch) {
+      batch = this.sendBatch(call);
+      this.batches.set(call.key, batch);
+    }
+    return batch.then(
+      (hit) => hit ?? this.join(call, 'normal', startedAt),
+      () => this.joinUncached(call, startedAt),
+    );
+  }
+
+  /** The batch's one read, once the turn is over: a fresh hit, or undefined. */
+  private sendBatch(call: AnyCall): Promise<Outcome | undefined> {
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.batches.delete(call.key); // later calls start the next batch
+      const seq = this.local.seq;
+      return this.read(call, new Flight(undefined)).then((read) => {
+        const entry = read.entry;
+        if (!entry || judge(entry, read, Date.now(), call.softStaleAfterMs) !== 'fresh') return undefined;
+        return this.serve(call, read, seq);
+      });
+    });
+  }
+
+  /** The loader alone, as one flight per key; a caller that started after it waits for the next. */
+  private joinUncached(call: AnyCall, startedAt: number): Promise<Outcome> {
+    const key = `${this.local.seq}\u0000uncached\u0000${call.key}`;
+    const flight = this.flights.run(key, () => {
+      const uncached = new Flight(undefined);
+      return this.loadUncached(call, uncached, 'error').then((outcome) => ({
+        outcome,
+        checkedAt: uncached.checkedAt,
+      }));
+    });
+    return flight.then((settled) =>
+      settled.checkedAt > startedAt ? settled.outcome : this.joinUncached(call, startedAt),
     );
   }
 

@@ -74,6 +74,15 @@ export interface FetchOptions<T> {
    * still cached. Default: no limit beyond the lease wait.
    */
   hardTimeoutMs?: number;
+  /**
+   * Redis only: the calls of this key made in one event-loop turn share one hit-shaped read
+   * (no lease), sent once the turn's callbacks have run, and one decoded value; a call never
+   * waits for a read sent before it started (which could not vouch for it: it would wait for
+   * that read and then one more). A read that finds no fresh entry, or fails, sends its calls
+   * on to the shared flight as usual. For a hot key many requests read at once, whose hit must
+   * cost one round trip.
+   */
+  batchReads?: boolean;
 }
 
 /** What `Cache.prime` stores: an entry a write computed, with its TTL and tags. */

@@ -40,7 +40,7 @@ export class RedisReads {
    * Entry keys this process saw present, each with the tags its entry carried beyond what the
    * caller declares (derived from the value), so the next MGET asks for their marks up front.
    */
-  private readonly known = new Map<string, readonly string[]>();
+  private readonly known = new Map<string, Known>();
 
   constructor(
     private readonly client: RedisClient,
@@ -57,12 +57,30 @@ export class RedisReads {
   private readonly notAskedWithPositions: ReadShape;
 
   read(keys: EntryKeys, tags: readonly string[], options: ReadOptions = {}): Promise<ReadResult> {
-    const extra = this.known.get(keys.entry);
-    if (extra === undefined || options.lease?.exact) return this.full(keys, tags, extra ?? [], options);
+    const known = this.known.get(keys.entry);
+    if (known === undefined || options.lease?.exact)
+      return this.full(keys, tags, known?.extra ?? [], options);
+    const extra = known.extra;
     // Hit-shaped: the plain MGET. An entry that vanished is read again with the lease.
-    const wanted = wantedTags(tags, extra);
+    let wanted: readonly string[];
+    let names: string[];
     const shape = options.positions ? this.notAskedWithPositions : this.notAsked;
-    return this.client.mget(markNames(keys, wanted, shape)).then((values) => {
+    if (options.positions) {
+      wanted = wantedTags(tags, extra);
+      names = markNames(keys, wanted, shape);
+    } else {
+      // A hit's key list is the same every time (a workspace page's is ~80 names): built once.
+      let hit = known.hit;
+      if (!hit || !sameTags(hit.declared, tags)) {
+        const declared = [...tags];
+        const all = wantedTags(declared, extra);
+        hit = { declared, wanted: all, names: markNames(keys, all, shape) };
+        known.hit = hit;
+      }
+      wanted = hit.wanted;
+      names = hit.names;
+    }
+    return this.client.mget(names).then((values) => {
       const read = judge(values, wanted, shape);
       return read?.entry ? read : this.full(keys, tags, extra, options);
     });
@@ -70,7 +88,10 @@ export class RedisReads {
 
   remember(entryKey: string, extraTags: readonly string[]): void {
     if (this.known.size >= 10_000 && !this.known.has(entryKey)) this.known.clear();
-    this.known.set(entryKey, extraTags);
+    const known = this.known.get(entryKey);
+    // The same tags as before: keep the key list built for them.
+    if (known && sameTags(known.extra, extraTags)) return;
+    this.known.set(entryKey, { extra: extraTags });
   }
 
   forget(entryKey: string): void {
@@ -154,6 +175,18 @@ export class RedisReads {
       position: newestPosition(positions ?? []),
     };
   }
+}
+
+/** A key seen present: its entry's tags beyond the declared ones, and a hit's MGET key list. */
+interface Known {
+  extra: readonly string[];
+  hit?: { declared: readonly string[]; wanted: readonly string[]; names: string[] };
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** What a read asked for, hence how its MGET reply is laid out and judged. */
