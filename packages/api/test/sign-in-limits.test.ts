@@ -111,10 +111,13 @@ describe('shared and unforgettable counters', () => {
     const limiter = await sharedLimiter({ perAccount: 5, perAddress: 30, windowMs: 15 * 60_000 }, keyPrefix);
     for (let i = 0; i < 5; i++) await attempt(limiter, ADA, '198.51.100.1');
     expect(await refusal(attempt(limiter, ADA, '198.51.100.2'))).toBe('TOO_MANY_REQUESTS');
-    // Once past the address's 30, every one of these is refused by its address alone.
-    for (let chunk = 0; chunk < 51; chunk++) {
+    // Once past the address's 30, every one of these is refused by its address alone. In waves
+    // of 100: a thousand at once kept a loaded machine's event loop past the limiter's Redis
+    // timeout, and each counter that falls back to its in-process twin (as designed) lets that
+    // address's 30 through again, which is the fallback's promise, not this test's.
+    for (let chunk = 0; chunk < 510; chunk++) {
       await Promise.all(
-        Array.from({ length: 1000 }, (_, i) =>
+        Array.from({ length: 100 }, (_, i) =>
           refusal(attempt(limiter, `made-up-${chunk}-${i}@x.io`, '203.0.113.66')),
         ),
       );
