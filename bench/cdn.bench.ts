@@ -20,7 +20,7 @@ import { freePort, startRig, startVarnish, Teardown, Workload } from '@stash/har
 import { originShare } from './src/cdn-mix';
 import { get, type Measurement, measureSideBySide, type Target, verify } from './src/load';
 import { machine, resultsTable } from './src/report';
-import { measureWithWrk } from './src/wrk';
+import { loadGenerator } from './src/wrk';
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,9 +35,7 @@ const { values: opts } = parseArgs({
 const DURATION_S = Number(opts.duration);
 const WARMUP_S = Number(opts.warmup);
 const ROUNDS = Math.max(1, Number(opts.rounds));
-if (opts.generator !== 'autocannon' && opts.generator !== 'wrk')
-  throw new Error('--generator=autocannon|wrk');
-const GENERATOR = opts.generator;
+const GENERATOR = loadGenerator(opts.generator);
 const CONNECTIONS = [10, 50];
 const SEED = { agents: 5000, templates: 1000, users: 50, workspaces: 100 };
 /** The mixed workload's sizes, as `bench:scenarios` uses them. */
@@ -77,7 +75,7 @@ async function run(): Promise<void> {
     durationS: DURATION_S,
     warmupS: WARMUP_S,
     rounds: ROUNDS,
-    ...(GENERATOR === 'wrk' ? { generator: measureWithWrk } : {}),
+    ...GENERATOR.plan,
   });
   console.log(`\n${resultsTable(rows)}\n`);
   console.log(
@@ -103,7 +101,7 @@ async function run(): Promise<void> {
   console.log(
     machine({
       command: `pnpm --filter @stash/bench bench:cdn ${process.argv.slice(2).join(' ')}`.trim(),
-      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, ${GENERATOR === 'wrk' ? 'wrk 4.1 (one thread, -t1) as a child process' : 'autocannon 9 in the parent process'}`,
+      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, ${GENERATOR.description}`,
       'load average (1 min) at start': loadAtStart,
       cores: String(cpus().length),
       'total time': `${Math.round((Date.now() - started) / 1000)} s`,

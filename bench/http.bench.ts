@@ -12,6 +12,8 @@
  *   options: --duration=12 --warmup=2 (seconds per measurement / per warm-up),
  *            --rounds=3 (each measurement in that many slices, round-robin over the variants),
  *            --only=api-l1,api-redis (measure these variants only; all are still verified),
+ *            --generator=autocannon|wrk (every row's load generator: wrk, C in a child process, takes
+ *            far less of the 2 cores than autocannon in this process, and less per byte received),
  *            --chart=docs/bench-http.svg (where the SVG chart goes; --no-chart: none; a run with
  *            --only writes one only where --chart says, so the docs' chart stays a whole run)
  */
@@ -33,6 +35,7 @@ import { summarizeProfile } from './src/profile';
 import { machine, nextRatios, resultsTable } from './src/report';
 import { fillWorkspace, isSignedInVariant, signIn, verifySignedIn } from './src/signed-in';
 import { isNextVariant, isServerVariant, LABELS, NEXT_VARIANTS, type ServerVariant } from './src/variants';
+import { loadGenerator } from './src/wrk';
 
 const { values: opts } = parseArgs({
   options: {
@@ -47,12 +50,14 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '3' },
     chart: { type: 'string' },
     'no-chart': { type: 'boolean', default: false },
+    generator: { type: 'string', default: 'autocannon' },
   },
   allowPositionals: true,
 });
 const DURATION_S = Number(opts.duration);
 const WARMUP_S = Number(opts.warmup);
 const ROUNDS = Math.max(1, Number(opts.rounds));
+const GENERATOR = loadGenerator(opts.generator);
 const CONNECTIONS = [10, 50];
 const DEMO_SEED = { agents: 5000, templates: 1000, users: 50, workspaces: 100 };
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -173,6 +178,7 @@ async function run(): Promise<void> {
     durationS: DURATION_S,
     warmupS: WARMUP_S,
     rounds: ROUNDS,
+    ...GENERATOR.plan,
   });
   const tiers = await Promise.all(
     (['api-l1', 'api-redis', 'api-bypass'] as const).map(async (variant) => {
@@ -202,7 +208,7 @@ async function run(): Promise<void> {
   console.log(
     machine({
       command,
-      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, autocannon 9 in the parent process`,
+      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, ${GENERATOR.description}`,
       'load average (1 min) at start': loadAtStart,
       'next app': next.note,
       'total time': `${Math.round((Date.now() - started) / 1000)} s`,

@@ -74,3 +74,18 @@ export async function measureWithWrk(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** `--generator=autocannon|wrk`: the plan's generator for every row, and how the report names it. */
+export function loadGenerator(name: string | undefined): {
+  plan: { generator?: typeof measureWithWrk };
+  description: string;
+} {
+  if (name === undefined || name === 'autocannon')
+    return { plan: {}, description: 'autocannon 9 in the parent process' };
+  if (name === 'wrk')
+    return {
+      plan: { generator: measureWithWrk },
+      description: 'wrk 4.1 (one thread, -t1) as a child process',
+    };
+  throw new Error(`--generator=autocannon|wrk, got "${name}"`);
+}
