@@ -29,7 +29,7 @@ import {
   REQUEST_TIMEOUT_MS,
   type Template,
 } from './cdn-rig';
-import type { Target } from './load';
+import { cdnFailureExpected, type Target } from './load';
 import type { WindowContext } from './windows';
 
 /** The renamer and two readers while `window` is the recorder's, until `stopCdnLoad`. */
@@ -152,11 +152,7 @@ async function readName(ctx: WindowContext, rig: CdnRig, template: Template): Pr
     t1,
     status: res.status,
     cache: cacheOutcome(call.procedure, res),
-    // Also while an instance is being killed: the CDN can only cut a reader whose answer it was
-    // streaming from it.
-    expectedFailure:
-      res.status === 0 &&
-      (rig.route.down || ctx.load.targets.some((t) => t.down || t.expectFailures === true)),
+    expectedFailure: res.status === 0 && cdnFailureExpected(rig.route, ctx.load.targets),
   };
   if (res.status !== 200) return recorder.record(sample, where);
   const name = isRecord(res.data) ? res.data.name : undefined;

@@ -44,6 +44,14 @@ export interface CdnRoute {
 
 const failureExpected = (t: Target) => t.down || t.expectFailures === true || !t.app.alive();
 
+/**
+ * A read through the CDN that got no answer is expected while the CDN is stopped, or while the
+ * window takes an instance down: the CDN may have been streaming that instance's answer, and can
+ * only cut the reader's connection then, as any proxy would.
+ */
+export const cdnFailureExpected = (route: CdnRoute, targets: Target[]) =>
+  route.down || targets.some(failureExpected);
+
 export interface LoadDeps {
   workload: Workload;
   histories: Map<number, AgentHistory>;
@@ -185,11 +193,9 @@ export class LoadRunner {
       t1,
       status: res.status,
       cache: cacheOutcome(call.procedure, res),
-      // Through the CDN: also while the window kills an instance, whose answer the CDN may have
-      // been streaming (it can only cut the reader's connection then, as any proxy would).
       expectedFailure:
         res.status === 0 &&
-        (cdn ? cdn.down || this.targets.some(failureExpected) : target !== null && failureExpected(target)),
+        (cdn ? cdnFailureExpected(cdn, this.targets) : target !== null && failureExpected(target)),
     };
     if (res.status !== 200) return this.deps.recorder.record(sample, where);
     if (op.kind === 'search') {
