@@ -19,8 +19,12 @@ export function createRedisClient(
   // The subscriber is not on the request path: let it queue its SUBSCRIBE until connected.
   const enableOfflineQueue = role === 'subscriber';
   const common = {
-    // Single node: off, the hot path sends one command per call anyway and auto-pipelining
-    // adds a batch object per command; invalidate() builds its own pipeline.
+    // Off. Single node: the hot path sends one command per call anyway, auto-pipelining adds a
+    // batch object per command, and invalidate() builds its own pipeline. Cluster: a batch is
+    // sent as one pipeline, and ioredis follows a MOVED answer inside a pipeline only when every
+    // failed command got the same one. After a master restarted (the client's pool dropped it),
+    // a batch for its slots goes elsewhere and gets one MOVED per slot: every command failed,
+    // and the slot map stayed wrong. A command sent alone follows its MOVED (and reconnects).
     enableAutoPipelining: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
@@ -33,8 +37,7 @@ export function createRedisClient(
           config.cluster.map(({ host, port }) => ({ host, port })),
           {
             enableOfflineQueue,
-            // Cluster: on, so commands for many slots issued together go out as one write per node.
-            enableAutoPipelining: role === 'command',
+            enableAutoPipelining: false,
             clusterRetryStrategy: backoff,
             slotsRefreshTimeout: 2000,
             redisOptions: {

@@ -276,8 +276,8 @@ export class RedisStore implements Store {
 
   /**
    * Marks the tags in every given namespace (one clock tick each) and lists the registered
-   * namespaces in one round trip: an explicit pipeline on a single node; on a cluster, commands
-   * issued in the same tick, which auto-pipelining sends as one write per node, in parallel.
+   * namespaces in one round trip: an explicit pipeline on a single node; on a cluster, one command
+   * per namespace, all sent at once (each follows its own MOVED: see redis-client.ts).
    * `publish` (single node only) rides in the same pipeline, after the marks, so a receiver that
    * reacts to the message already sees them. `position`: where the write left the database,
    * recorded per tag beside the marks (positions.ts).

@@ -122,6 +122,10 @@ export interface RedisClusterProcess {
   all: ClusterNode[];
   /** SIGKILL (like a crash) or SIGSTOP/SIGCONT one node. */
   signal(port: number, signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): void;
+  /** Stops one node (SIGTERM) and waits until it exited: its port refuses connections. */
+  shutDown(port: number): Promise<void>;
+  /** Starts a shut-down node again: its slots come back from its config file, its data does not. */
+  startAgain(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -136,6 +140,7 @@ export async function startCluster(shape: ClusterShape = {}): Promise<RedisClust
   const replicas = shape.replicas ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'stash-cluster-'));
   const children = new Map<number, ChildProcess>();
+  const argsOf = new Map<number, string[]>();
   const ports: number[] = [];
   const stop = async () => {
     await Promise.all(
@@ -165,6 +170,7 @@ export async function startCluster(shape: ClusterShape = {}): Promise<RedisClust
         dir,
       ];
       if (shape.nodeTimeoutMs !== undefined) args.push('--cluster-node-timeout', String(shape.nodeTimeoutMs));
+      argsOf.set(port, args);
       children.set(port, spawn('redis-server', args, { stdio: 'ignore' }));
     }
     await Promise.all(ports.map((port) => waitForPing(port)));
@@ -213,6 +219,18 @@ export async function startCluster(shape: ClusterShape = {}): Promise<RedisClust
     all: ports.map((port) => ({ host: '127.0.0.1', port })),
     signal: (port, signal) => {
       children.get(port)?.kill(signal);
+    },
+    shutDown: async (port) => {
+      const child = children.get(port);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+    startAgain: async (port) => {
+      children.set(port, spawn('redis-server', argsOf.get(port) ?? [], { stdio: 'ignore' }));
+      await waitForPing(port);
     },
     stop,
   };
