@@ -6,7 +6,7 @@ import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_TOKEN } from './server';
-import { holdRequests, type Stack, screenshot, startStack } from './support';
+import { holdRequests, interactive, type Stack, screenshot, startStack } from './support';
 
 let stack: Stack;
 let page: Page;
@@ -73,7 +73,7 @@ describe('stash web', () => {
       where: { published: true },
       orderBy: { id: 'desc' },
     });
-    await page.getByLabel('Search agents').fill(target.name);
+    await (await interactive(page.getByLabel('Search agents'))).fill(target.name);
     await expect
       .poll(() => page.locator('[data-testid="agent-list"] h2').allTextContents())
       .toContain(target.name);

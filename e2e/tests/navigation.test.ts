@@ -3,7 +3,7 @@
 import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support';
+import { interactive, type Stack, startStack } from './support';
 
 let stack: Stack;
 let page: Page;
@@ -63,6 +63,7 @@ describe('finding agents', () => {
     await page.clock.install();
     await page.goto('/');
     await expect.poll(() => cards().count()).toBeGreaterThan(0);
+    await interactive(page.getByLabel('Search agents'));
     const pause = async () => page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
     await pause();
     searchCalls.length = 0;

@@ -2,7 +2,7 @@
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support';
+import { interactive, type Stack, startStack } from './support';
 
 let stack: Stack;
 let page: Page;
@@ -36,7 +36,7 @@ describe('search', () => {
   it('corrects a typo, says what it searched for, counts exactly and marks the matches', async () => {
     await page.goto('/');
     await expect.poll(() => cards().count()).toBeGreaterThan(0);
-    await page.getByLabel('Search agents').pressSequentially('zephyrne summarizer');
+    await (await interactive(page.getByLabel('Search agents'))).pressSequentially('zephyrne summarizer');
 
     await expect
       .poll(() => page.getByTestId('corrected-query').textContent())

@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { DEMO_PASSWORD, DEMO_USERS } from '@stash/db';
 import { createTestDatabase, type TestDatabase } from '@stash/db/testing';
-import { type Browser, type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+  type Route,
+} from 'playwright-core';
 import { type AppServer, ensureBuild, startApp } from './server';
 
 const CHROMIUM_ARGS = [
@@ -86,8 +93,26 @@ export async function adasWorkspace(db: TestDatabase): Promise<{ id: number; nam
   return owned.workspace;
 }
 
+/**
+ * Resolves once React has taken over the element (hydration attaches its fiber to the node). The
+ * server's HTML shows a box before that and takes keys, but React then renders it from its own
+ * state and the keys are gone: a test that types as soon as the box is visible loses them when
+ * the machine is slow to run the app's scripts.
+ */
+export async function interactive(element: Locator): Promise<Locator> {
+  await element
+    .page()
+    .waitForFunction(
+      (node) => node !== null && Object.keys(node).some((key) => key.startsWith('__reactFiber')),
+      await element.elementHandle(),
+      { timeout: 30_000 },
+    );
+  return element;
+}
+
 export async function signIn(page: Page, email = DEMO_USERS[0] ?? ''): Promise<void> {
   await page.goto('/sign-in');
+  await interactive(page.getByLabel('Email'));
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.locator('form button[type="submit"]').click();
