@@ -22,6 +22,13 @@ export interface Measurement {
   bytesPerResponse: number;
   /** Every response's latency in µs: a cell's slices merge into one distribution. */
   latencies: Histogram;
+  /**
+   * The same without each connection's first response (autocannon only; wrk cannot tell them
+   * apart). A slice opens all its connections at once and a busy server accepts them late, so
+   * with few requests per connection those first responses alone can fill the top 1 %: this is
+   * the tail of serving on open connections, as a client that keeps its connections sees it.
+   */
+  onOpenConnections?: Histogram;
 }
 
 /** Latencies in µs, from 1 µs to 10 min, 3 significant digits (autocannon's own precision). */
@@ -82,12 +89,17 @@ export async function measure(
   const options = { url: `${target.url}${target.path ?? SEARCH_PATH}`, connections, headers: target.headers };
   if (warmupS > 0) await autocannon({ ...options, duration: warmupS });
   const latencies = newLatencyHistogram();
+  const onOpenConnections = newLatencyHistogram();
+  const answered = new WeakSet<object>();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const run = autocannon({ ...options, duration: durationS }, (error, done) =>
       error ? reject(error) : resolve(done),
     );
-    run.on('response', (_client, _status, _bytes, responseTimeMs) => {
-      latencies.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
+    run.on('response', (client, _status, _bytes, responseTimeMs) => {
+      const us = Math.max(1, Math.round(responseTimeMs * 1000));
+      latencies.recordValue(us);
+      if (answered.has(client)) onOpenConnections.recordValue(us);
+      else answered.add(client);
     });
   });
   // autocannon counts a 304 as non-2xx: the revalidation variant expects exactly those.
@@ -106,6 +118,7 @@ export async function measure(
     ...percentilesMs(latencies),
     bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total),
     latencies,
+    onOpenConnections,
   };
 }
 
@@ -121,11 +134,14 @@ export function combineSlices(parts: Measurement[]): Measurement {
   if (!first) throw new Error('no measurement');
   const latencies = newLatencyHistogram();
   for (const part of parts) latencies.add(part.latencies);
+  const open = parts.every((part) => part.onOpenConnections) ? newLatencyHistogram() : undefined;
+  for (const part of parts) if (open && part.onOpenConnections) open.add(part.onOpenConnections);
   return {
     ...first,
     rps: parts.reduce((sum, p) => sum + p.rps, 0) / parts.length, // equal slices: the mean rate
     ...percentilesMs(latencies),
     latencies,
+    ...(open ? { onOpenConnections: open } : {}),
   };
 }
 
