@@ -13,12 +13,14 @@
  * --generator=autocannon|wrk (for both rows). autocannon runs in this process, on the same cores
  * as Varnish and Next: a Varnish hit is cheap enough that it took a core at 17,000 req/s and set
  * the tail. wrk (apt-get install -y wrk; C, one thread) does the same for much less CPU.
+ * --pin: the generator on core 0, varnishd and `next start` on core 1 (src/pin.ts).
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { freePort, startRig, startVarnish, Teardown, Workload } from '@stash/harness';
 import { originShare } from './src/cdn-mix';
 import { get, type Measurement, measureSideBySide, type Target, verify } from './src/load';
+import { pinGeneratorAndServers } from './src/pin';
 import { machine, resultsTable } from './src/report';
 import { loadGenerator } from './src/wrk';
 
@@ -29,6 +31,7 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '3' },
     generator: { type: 'string', default: 'autocannon' },
+    pin: { type: 'boolean', default: false },
   },
   allowPositionals: true, // pnpm passes a `--` through
 });
@@ -59,6 +62,10 @@ async function run(): Promise<void> {
   if (!app) throw new Error('no app instance');
   const varnish = await startVarnish({ backend: app.url, port: varnishPort });
   teardown.add('stop varnishd', varnish.stop);
+
+  const appPid = app.pid();
+  const pinned = opts.pin && appPid !== undefined ? pinGeneratorAndServers([varnish.pid, appPid]) : undefined;
+  if (opts.pin && !pinned) throw new Error('--pin: the app has no process id');
 
   const origin: Target = { variant: 'next-api', url: app.url, headers: {} };
   const cdn: Target = { variant: 'cdn-varnish', url: varnish.url, headers: {} };
@@ -102,8 +109,8 @@ async function run(): Promise<void> {
     machine({
       command: `pnpm --filter @stash/bench bench:cdn ${process.argv.slice(2).join(' ')}`.trim(),
       'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, ${GENERATOR.description}`,
+      cores: pinned ?? `${cpus().length}, shared by the generator and the servers`,
       'load average (1 min) at start': loadAtStart,
-      cores: String(cpus().length),
       'total time': `${Math.round((Date.now() - started) / 1000)} s`,
     }),
   );
