@@ -6,24 +6,11 @@
  *   entry and its origin but not the newest mark, and must not be trusted for it.
  */
 import { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildCacheKey, type Cache, createCache } from '../src/index';
-import {
-  keySlot,
-  memoryLogger,
-  type RedisClusterProcess,
-  sleep,
-  startCluster,
-  uniquePrefix,
-} from './support/redis';
+import { keySlot, memoryLogger, sleep, uniquePrefix, useCluster } from './support/redis';
 
-let cluster: RedisClusterProcess;
-beforeAll(async () => {
-  cluster = await startCluster({ replicas: 1, nodeTimeoutMs: 2000 });
-}, 90_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useCluster({ replicas: 1, nodeTimeoutMs: 2000 });
 
 const caches: Cache[] = [];
 afterAll(async () => {

@@ -6,24 +6,11 @@
  * is only replayed by the writer, and every other instance keeps serving what the write replaced.
  */
 import { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildCacheKey, type Cache, createCache } from '../src/index';
-import {
-  keySlot,
-  memoryLogger,
-  type RedisClusterProcess,
-  sleep,
-  startCluster,
-  uniquePrefix,
-} from './support/redis';
+import { keySlot, memoryLogger, sleep, uniquePrefix, useCluster } from './support/redis';
 
-let cluster: RedisClusterProcess;
-beforeAll(async () => {
-  cluster = await startCluster();
-}, 90_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useCluster();
 
 const caches: Cache[] = [];
 afterAll(async () => {

@@ -1,24 +1,10 @@
 /** A 3-master Redis Cluster started by the test: everything works without CROSSSLOT errors. */
 import { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildCacheKey, type Cache, type CacheEvent, createCache } from '../src/index';
-import {
-  busMessage,
-  keySlot,
-  memoryLogger,
-  type RedisClusterProcess,
-  sleep,
-  startCluster,
-  uniquePrefix,
-} from './support/redis';
+import { busMessage, keySlot, memoryLogger, sleep, uniquePrefix, useCluster } from './support/redis';
 
-let cluster: RedisClusterProcess;
-beforeAll(async () => {
-  cluster = await startCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useCluster();
 
 describe('redis cluster', () => {
   it('get/set, tags across namespaces, soft invalidation, leases and types on 3 masters', async () => {

@@ -5,9 +5,9 @@
  * Against a throw-away single node, the memory store and a 3-master cluster.
  */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCacheKey, type Cache, createCache, type LoaderContext } from '../src/index';
-import { memoryLogger, type RedisClusterProcess, sleep, startCluster, uniquePrefix } from './support/redis';
+import { memoryLogger, sleep, uniquePrefix, useCluster } from './support/redis';
 import { useThrowAwayRedis } from './support/throw-away-redis';
 
 const redis = useThrowAwayRedis();
@@ -144,13 +144,7 @@ describe('positions in redis', () => {
 });
 
 describe('positions on a cluster', () => {
-  let cluster: RedisClusterProcess;
-  beforeAll(async () => {
-    cluster = await startCluster();
-  }, 60_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  const cluster = useCluster();
 
   it('are recorded in every namespace and read by fills on their own masters', async () => {
     const prefix = uniquePrefix('pos-cluster');

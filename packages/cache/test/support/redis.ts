@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import type { Cache, CacheLogger } from '../../src/types';
 
 const run = promisify(execFile);
@@ -234,6 +235,21 @@ export async function startCluster(shape: ClusterShape = {}): Promise<RedisClust
     },
     stop,
   };
+}
+
+/**
+ * A cluster for the tests of the file or `describe` block that calls it: started before them,
+ * stopped after. The handle is filled in by the time the first test runs.
+ */
+export function useCluster(shape: ClusterShape = {}): RedisClusterProcess {
+  const handle = {} as RedisClusterProcess;
+  beforeAll(async () => {
+    Object.assign(handle, await startCluster(shape));
+  }, 90_000);
+  afterAll(async () => {
+    await handle.stop?.();
+  });
+  return handle;
 }
 
 /** Resolves when `cache` has applied the next invalidation another instance sent on the bus. */
