@@ -2,7 +2,6 @@
 
 import type { RouterOutputs } from '@stash/api';
 import { CATEGORIES, type Category } from '@stash/validators';
-import { useLayoutEffect, useRef } from 'react';
 import { titleCase } from '~/lib/format';
 import {
   effectiveSort,
@@ -23,21 +22,6 @@ interface Props {
 
 export function SearchControls({ value, text, counts, onText, onChange }: Props) {
   const countOf = (c: Category) => counts?.find((x) => x.category === c)?.count;
-  const box = useRef<HTMLInputElement>(null);
-  const hydrated = useRef(false);
-  // The box is uncontrolled: the server's HTML takes keys before the app's scripts run, and React
-  // would replace them with its state when it takes a controlled box over. So the first time,
-  // what the box holds wins (keys typed early become the search); after that the box follows
-  // `text` when it changes from elsewhere (Back, "clear filters").
-  useLayoutEffect(() => {
-    const node = box.current;
-    if (!node) return;
-    if (!hydrated.current) {
-      hydrated.current = true;
-      if (node.value !== text) return onText(node.value);
-    }
-    if (node.value !== text) node.value = text;
-  }, [text, onText]);
   return (
     <search>
       <form className="controls" onSubmit={(e) => e.preventDefault()}>
@@ -47,8 +31,7 @@ export function SearchControls({ value, text, counts, onText, onChange }: Props)
           placeholder="Search agents…"
           aria-label="Search agents"
           maxLength={MAX_QUERY_LENGTH}
-          ref={box}
-          defaultValue={text}
+          value={text}
           onChange={(e) => onText(e.target.value)}
         />
         <select
