@@ -5,7 +5,6 @@
 import { createCache } from '@stash/cache';
 import { sparePort } from '@stash/cache/testing';
 import { describe, expect, it, vi } from 'vitest';
-import type { ApiDeps } from '../src';
 import { OutboxRelay } from '../src/caching/outbox';
 import { useCdnRig } from './support/cdn-rig';
 import { ADA } from './support/harness';
@@ -42,7 +41,7 @@ describe('a purge that hangs', () => {
   it('lets the mutation return after the wait bound; the record stays until the purge is done', async () => {
     const template = await rig().templateInVarnish();
     const cdn = rig().deps.cdn!;
-    const impatient: ApiDeps = { ...rig().deps, cdn: { ...cdn, purge: { ...cdn.purge, waitMs: 300 } } };
+    const impatient = rig().withPurge({ waitMs: 300 });
     rig().gate.hold();
     try {
       await rig().rename(template.id, `${template.name} (held)`, impatient);
@@ -62,8 +61,7 @@ describe('a purge that hangs', () => {
 describe('the second purge', () => {
   it('drops a copy the CDN stored after the first', async () => {
     const template = await rig().templateInVarnish();
-    const cdn = rig().deps.cdn!;
-    const twice: ApiDeps = { ...rig().deps, cdn: { ...cdn, purge: { ...cdn.purge, againAfterMs: 200 } } };
+    const twice = rig().withPurge({ againAfterMs: 200 });
     const purgesBefore = rig().purges;
     // Stored again right after the first purge was confirmed (before the second is scheduled).
     rig().afterPurge = async () => {

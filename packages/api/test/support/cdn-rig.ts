@@ -135,6 +135,12 @@ export class CdnRig {
     return { id: created.id, name: first.name };
   }
 
+  /** The rig's app dependencies with some purge settings changed (a shorter wait, a second purge). */
+  withPurge(settings: Partial<NonNullable<ApiDeps['cdn']>['purge']>): ApiDeps {
+    const cdn = this.deps.cdn!;
+    return { ...this.deps, cdn: { ...cdn, purge: { ...cdn.purge, ...settings } } };
+  }
+
   /** Ada renames her template (a skeleton fact: the CDN must be purged for it). */
   async rename(id: number, name: string, through: ApiDeps = this.deps) {
     const ctx = createContextInner(through, { session: await this.h.session(ADA) });
