@@ -59,7 +59,13 @@ describe('marketplace.search', () => {
       expect(haystack).toContain(word.toLowerCase());
     }
     const none = await api.marketplace.search({ query: 'zzqqxx qqzzyy' });
-    expect(none).toEqual({ items: [], nextCursor: null, total: 0, correctedQuery: null });
+    expect(none).toEqual({
+      items: [],
+      nextCursor: null,
+      total: 0,
+      totalIsEstimate: false,
+      correctedQuery: null,
+    });
   });
 
   it.each([

@@ -4,7 +4,10 @@ import { fullTextSearch } from '../search/full-text';
 import type { MatchRange } from '../search/highlight';
 import { searchWords } from '../search/normalize';
 import { type ResolvedWord, resolveWords } from '../search/vocabulary';
+import { type AgentCard, agentCardSelect } from './card';
 import { type Cursor, cursorDate, cursorNumber, encodeCursor, toPage } from './cursor';
+
+export { type AgentCard, agentCardSelect } from './card';
 
 /** 'relevance' is Best match: only meaningful with a query (the input schema picks it then). */
 export const SORTS = ['relevance', 'trending', 'newest', 'rating', 'installs'] as const;
@@ -17,23 +20,6 @@ const SORT_COLUMN = {
   rating: 'rating',
   installs: 'installCount',
 } as const satisfies Record<BrowseSort, keyof Prisma.AgentWhereInput>;
-
-export const agentCardSelect = {
-  id: true,
-  slug: true,
-  name: true,
-  description: true,
-  category: true,
-  tags: true,
-  rating: true,
-  ratingCount: true,
-  installCount: true,
-  trendingScore: true,
-  createdAt: true,
-  author: { select: { id: true, name: true } },
-} as const satisfies Prisma.AgentSelect;
-
-export type AgentCard = Prisma.AgentGetPayload<{ select: typeof agentCardSelect }>;
 
 export interface SearchAgentsParams {
   query: string;
@@ -54,8 +40,10 @@ export type SearchCard = AgentCard & { matches: CardMatches | null };
 export interface SearchPage {
   items: SearchCard[];
   nextCursor: string | null;
-  /** Exact number of agents the query returns (null when browsing: the category counts say it). */
+  /** How many agents the query returns (null when browsing: the category counts say it). */
   total: number | null;
+  /** True when `total` is an estimate (a Best match search with more than about a thousand). */
+  totalIsEstimate: boolean;
   /** The words searched for when some were corrected ("sumarize" -> "summarize"), else null. */
   correctedQuery: string | null;
 }
@@ -96,6 +84,7 @@ async function browseAgents(
     items: page.items.map((agent) => ({ ...agent, matches: null })),
     nextCursor: page.nextCursor,
     total: null,
+    totalIsEstimate: false,
     correctedQuery: null,
   };
 }
@@ -122,25 +111,17 @@ async function searchByText(
     cursor: params.cursor,
   });
   const hits = result.hits.slice(0, params.limit);
-  const cards = await prisma.agent.findMany({
-    where: { id: { in: hits.map((h) => h.id) } },
-    select: agentCardSelect,
-  });
-  const byId = new Map(cards.map((card) => [card.id, card]));
-  const items = hits.flatMap((hit) => {
-    const card = byId.get(hit.id);
-    return card ? [{ ...card, matches: hit.matches }] : [];
-  });
+  const items = hits.map((hit) => ({ ...hit.card, matches: hit.matches }));
   const lastHit = hits.at(-1);
   const nextCursor =
     result.hits.length > params.limit && lastHit
       ? encodeCursor({
           value: lastHit.sortValue instanceof Date ? lastHit.sortValue.toISOString() : lastHit.sortValue,
-          id: lastHit.id,
+          id: lastHit.card.id,
         })
       : null;
   const correctedQuery = resolved.some((w) => w.corrected) ? resolved.map((w) => w.term).join(' ') : null;
-  return { items, nextCursor, total: result.total, correctedQuery };
+  return { items, nextCursor, total: result.total, totalIsEstimate: result.totalIsEstimate, correctedQuery };
 }
 
 export async function searchAgents(prisma: PrismaClient, params: SearchAgentsParams): Promise<SearchPage> {

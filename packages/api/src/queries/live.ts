@@ -1,6 +1,6 @@
 /** The live facts' database reads (caching/live.ts): run on a miss, and inside a write. */
 import type { Prisma, PrismaClient } from '@stash/db';
-import { agentCardSelect } from './agents';
+import { agentCardSelect } from './card';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

@@ -54,8 +54,9 @@ const LIST_GRACE = '1m';
 
 export const marketplaceRouter = {
   // v2: Best match, corrections, match ranges and the exact total joined the output.
+  // v3: Best match by strata, and totalIsEstimate joined the output.
   search: caching
-    .query({ scope: 'public', ttl: TTL.marketplace, grace: LIST_GRACE, l1: true, version: 'v2' })
+    .query({ scope: 'public', ttl: TTL.marketplace, grace: LIST_GRACE, l1: true, version: 'v3' })
     .input(searchInput)
     .query(({ ctx, input }) => searchAgents(ctx.prisma, input), {
       tags: [tags.marketplaceLists],

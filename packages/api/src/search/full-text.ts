@@ -1,37 +1,32 @@
 /**
- * The ranked full-text query over `agent_search` (one narrow row per published agent: its
- * GIN-indexed document and the columns search sorts by; migration 20261208090000_agent_search_table).
- * docs/search.md argues the choices; in short:
+ * The full-text query over `agent_search` (one narrow row per published agent: its GIN-indexed
+ * documents and the columns search sorts by). docs/search.md argues the choices; in short:
  *
  * - Each word becomes one tsquery term: its English stems (other forms of the word) OR the word
- *   unstemmed; the last word also as a prefix of both, since the user may still be typing it.
+ *   unstemmed; the last word only as a prefix of both, since the user may still be typing it.
  * - The agents matching EVERY term are returned when there are any (AND); otherwise those matching
- *   ANY term, ranked by how many terms they match (OR fallback). So "summarize pdf" finds
- *   summarizers although no agent mentions PDFs, and never returns 0 while one word matches.
- * - Best match: score = matched terms + text rank x popularity factor, where the text rank is
- *   ts_rank with name >> tags >> description weights normalized into [0, 1), and the popularity
- *   factor lies in [1 - POPULARITY_WEIGHT, 1): popularity reorders agents whose text matches
- *   about equally well but never lifts a worse match over a better one by much, and never over
- *   an agent that matches more words.
- * - Pages are keyset on (sort value, id), the sort value being that score for Best match, so a
+ *   ANY term, those matching more terms first (OR fallback). So "summarize pdf" finds summarizers
+ *   although no agent mentions PDFs, and never returns 0 while one word matches.
+ * - Best match orders by strata (where the words are: name, tags, elsewhere; strata.ts), then by
+ *   installs, and reads a page's worth of candidates best first instead of scoring every match.
+ *   Its total is exact up to about 500 and an honest estimate beyond.
+ * - Pages are keyset on (sort value, id), the sort value being the score for Best match, so a
  *   cursor is the same kind as every other sort's and page 2 continues exactly after page 1.
- * - Matches are found, scored and counted on the narrow table; agents' own rows (which carry the
- *   README) are read for the page only, for the highlights.
+ * - Agents' own rows (which carry the README) are read for the page only: its cards and highlights.
  */
 import { Prisma, type PrismaClient } from '@stash/db';
+import { type AgentCard, CARD_COLUMNS, type CardRow, cardFromRow } from '../queries/card';
 import { type Cursor, cursorDate, cursorNumber } from '../queries/cursor';
-import { HEADLINE_OPTIONS, type MatchRange, markedRanges, mergeRanges } from './highlight';
+import { HEADLINE_OPTIONS, type MatchRange, markedRanges } from './highlight';
+import { bestMatchStrata, strataArguments } from './strata';
 import { MIN_PREFIX_LENGTH } from './typos';
 
 export type FullTextSort = 'relevance' | 'trending' | 'newest' | 'rating' | 'installs';
 
-/** ts_rank weights for D, C, B, A: description 0.2, tags 0.4, name 1. */
-const RANK_WEIGHTS = '{0.05, 0.2, 0.4, 1.0}';
-/** ts_rank normalization 32: rank / (rank + 1), so the text rank stays below 1. */
-const RANK_NORMALIZATION = 32;
-/** The most popularity may take off the text rank (the least popular agents lose 20 %). */
-export const POPULARITY_WEIGHT = 0.2;
-/** Install count at which popularity gives half its boost: about the seed's median. */
+/**
+ * Inside a stratum the score is base + installs / (installs + POPULARITY_HALF): it grows with
+ * installs and stays below base + 1, so it orders by installs and never crosses strata.
+ */
 export const POPULARITY_HALF = 150;
 
 export interface FullTextWord {
@@ -51,7 +46,7 @@ export interface FullTextParams {
 }
 
 export interface FullTextHit {
-  id: number;
+  card: AgentCard;
   sortValue: number | Date;
   matches: { name: MatchRange[]; description: MatchRange[] };
 }
@@ -60,123 +55,152 @@ export interface FullTextPage {
   hits: FullTextHit[];
   /** How many agents the search returns over all pages. */
   total: number;
+  /** True when `total` is estimated (Best match, beyond about 500). */
+  totalIsEstimate: boolean;
 }
 
-interface Row {
-  id: number;
+interface Row extends CardRow {
   sort_value: number | Date;
   total: number;
-  name: string;
-  description: string;
-  name_en: string | null;
-  name_simple: string | null;
-  description_en: string | null;
-  description_simple: string | null;
-}
-
-/** The word in tsquery syntax; it holds only letters and digits (normalize.ts), safe to quote. */
-function querySyntax(word: FullTextWord): string {
-  const whole = `'${word.term}'`;
-  return word.prefix && word.term.length >= MIN_PREFIX_LENGTH ? `${whole} | ${whole}:*` : whole;
-}
-
-function tsquerySql(word: FullTextWord, syntax: string): Prisma.Sql {
-  const simple = Prisma.sql`to_tsquery('simple'::regconfig, ${syntax})`;
-  return word.stemmed ? Prisma.sql`(to_tsquery('english'::regconfig, ${syntax}) || ${simple})` : simple;
-}
-
-/** The term that ranks: the whole word and its prefix are two operands, so an exact word counts more. */
-function rankTermSql(word: FullTextWord): Prisma.Sql {
-  return tsquerySql(word, querySyntax(word));
+  exact: boolean;
+  name_marked: string | null;
+  description_marked: string | null;
 }
 
 /**
- * The term that filters: the same agents as rankTermSql, with the whole word left out when the
- * prefix subsumes it. The planner treats each operand as independent and would estimate `w | w:*`
- * to match about twice the agents it does, enough to pick a sequential scan over the GIN index.
+ * One word's tsquery: its English stem (other forms of the word) OR the word unstemmed. The last
+ * word, which may be half typed, matches every vocabulary word it starts, and their stems,
+ * instead of the word unstemmed. The words come from `search_words` (exactly the documents'
+ * unstemmed lexemes, with their stems) because a GIN index reads a prefix (`w:*`) by collecting
+ * every match up front, which cost more than the rest of a search; the stems let the English
+ * headline alone mark every matched word. Words hold only letters and digits (normalize.ts), so
+ * they are safe to quote and carry no LIKE wildcards.
  */
-function matchTermSql(word: FullTextWord): Prisma.Sql {
-  const syntax = querySyntax(word);
-  return tsquerySql(word, syntax.includes(':*') ? `'${word.term}':*` : syntax);
+function termSql(word: FullTextWord): Prisma.Sql {
+  const whole = `'${word.term}'`;
+  const simple =
+    word.prefix && word.term.length >= MIN_PREFIX_LENGTH
+      ? Prisma.sql`coalesce((
+          SELECT concat_ws(' | ', string_agg(quote_literal(v.word), ' | '),
+                           string_agg(DISTINCT quote_literal(v.lexeme), ' | '))::tsquery
+          FROM search_words v WHERE v.word LIKE ${`${word.term}%`} AND v.agents > 0
+        ), to_tsquery('simple'::regconfig, ${whole}))`
+      : Prisma.sql`to_tsquery('simple'::regconfig, ${whole})`;
+  return word.stemmed ? Prisma.sql`(to_tsquery('english'::regconfig, ${whole}) || ${simple})` : simple;
 }
 
-const SORT_VALUE: Record<FullTextSort, Prisma.Sql> = {
-  relevance: Prisma.sql`h.matched::float8 + h.rank::float8
-    * (${1 - POPULARITY_WEIGHT}::float8 + ${POPULARITY_WEIGHT}::float8 * h.install_count / (h.install_count + ${POPULARITY_HALF}::float8))`,
+type ColumnSort = Exclude<FullTextSort, 'relevance'>;
+
+const SORT_VALUE: Record<ColumnSort, Prisma.Sql> = {
   trending: Prisma.sql`h.trending_score`,
   newest: Prisma.sql`h.created_at`,
   rating: Prisma.sql`h.rating`,
   installs: Prisma.sql`h.install_count`,
 };
 
-function afterCursor(sortBy: FullTextSort, cursor: Cursor | undefined): Prisma.Sql {
+function afterCursor(sortBy: ColumnSort, cursor: Cursor | undefined): Prisma.Sql {
   if (!cursor) return Prisma.sql`TRUE`;
   const value =
     sortBy === 'newest' ? cursorDate(cursor) : cursorNumber(cursor, sortBy === 'installs' ? 'int' : 'float');
   return Prisma.sql`(k.sort_value < ${value} OR (k.sort_value = ${value} AND k.id < ${cursor.id}))`;
 }
 
-export async function fullTextSearch(prisma: PrismaClient, params: FullTextParams): Promise<FullTextPage> {
-  const { words, category, sortBy, limit, cursor } = params;
-  // The terms are written inline, not in a CTE: the planner then folds them to constants (a CTE's
-  // value is unknown when planning, which hides the ranked query's words from it).
-  const terms = words.map(matchTermSql);
+/**
+ * The page's cards with their highlights, from the `page` (id, sort_value) and `total` (total,
+ * exact) CTEs; one row with a NULL id when the page is empty. Words are marked by the English
+ * configuration (a word's other forms too: every term carries the stems of its words), or by
+ * the simple one for a search of stop words alone, which English drops.
+ */
+function pageWithHighlights(any: Prisma.Sql, words: FullTextWord[]): Prisma.Sql {
+  const config = words.every((w) => w.stemmed)
+    ? Prisma.sql`'english'::regconfig`
+    : Prisma.sql`'simple'::regconfig`;
+  return Prisma.sql`
+    SELECT p.id, p.sort_value, t.total::int AS total, t.exact, ${CARD_COLUMNS},
+      ts_headline(${config}, a.name, ${any}, ${HEADLINE_OPTIONS}) AS name_marked,
+      ts_headline(${config}, a.description, ${any}, ${HEADLINE_OPTIONS}) AS description_marked
+    FROM total t LEFT JOIN (page p JOIN agents a ON a.id = p.id JOIN users u ON u.id = a.author_id) ON TRUE
+    ORDER BY p.sort_value DESC, p.id DESC`;
+}
+
+/**
+ * Best match: the strata (strata.ts) read best first by agent_search_best, which stops when the
+ * page is full and also returns the total (exact up to about 500, else estimated).
+ */
+function bestMatchSql(terms: Prisma.Sql[], params: FullTextParams): Prisma.Sql {
+  const { category, limit, cursor } = params;
+  // Each term is computed once, in `w`: the strata use every term many times, and a prefix
+  // term lists vocabulary words.
+  const names = terms.map((_, i) => Prisma.raw(`t${i + 1}`));
+  const plan = bestMatchStrata(names.map((name) => Prisma.sql`w.${name}`));
+  const fallback = terms.length > 1 ? plan.any : Prisma.sql`NULL::tsquery`;
+  const after = cursor
+    ? Prisma.sql`${cursorNumber(cursor, 'float')}::float8, ${cursor.id}::int`
+    : Prisma.sql`NULL::float8, NULL::int`;
+  return Prisma.sql`
+    WITH w AS MATERIALIZED (
+      SELECT ${Prisma.join(terms.map((term, i) => Prisma.sql`${term} AS ${names[i]!}`))}
+    ),
+    best AS (
+      SELECT b.* FROM w, agent_search_best(${strataArguments(plan.strata)}, ${plan.every}, ${fallback},
+        ${plan.fallbackFrom}::int, ${POPULARITY_HALF}::float8, ${category ?? null}::text, ${after},
+        ${limit + 1}::int) b
+    ),
+    page AS (SELECT b.agent_id AS id, b.score AS sort_value FROM best b WHERE b.agent_id IS NOT NULL),
+    total AS (SELECT b.total, b.exact FROM best b LIMIT 1)
+    ${pageWithHighlights(Prisma.sql`(SELECT ${plan.any} FROM w)`, params.words)}`;
+}
+
+/** Another sort with search text: every match read and sorted by the column (and counted). */
+function byColumnSql(terms: Prisma.Sql[], sortBy: ColumnSort, params: FullTextParams): Prisma.Sql {
+  const { category, limit, cursor } = params;
   const any = Prisma.sql`(${Prisma.join(terms, ' || ')})`;
   const all = Prisma.sql`(${Prisma.join(terms, ' && ')})`;
-  const rankQuery =
-    sortBy === 'relevance' ? Prisma.sql`(${Prisma.join(words.map(rankTermSql), ' || ')})` : Prisma.sql`NULL`;
   const inCategory = Prisma.sql`${category ?? null}::text`;
-  // Scored inside agent_search_ranked (migration 20261209090000_agent_search_ranked): documents
-  // never leave the heap page they are read from. Only Best match needs the text rank; other
-  // sorts pass no rank query and skip computing it for every candidate.
   const ranked = (match: Prisma.Sql, termsToCount: Prisma.Sql) =>
-    Prisma.sql`agent_search_ranked(${match}, ${rankQuery}, ${RANK_WEIGHTS}::float4[],
-      ${RANK_NORMALIZATION}::int, ${termsToCount}, ${inCategory})`;
-  const columns = Prisma.sql`a.agent_id AS id, a.rank, a.install_count, a.trending_score, a.created_at, a.rating`;
-  // AND first: the GIN index intersects the words' posting lists, so a specific query scores a
-  // few hundred rows. Only when that finds nothing are the agents matching any word scored (the
-  // one-time filter skips that scan otherwise); scoring the union every time cost 10x more.
-  // An agent matching every word matches words.length of them: no need to count them per row.
-  const rows = await prisma.$queryRaw<Row[]>`
+    Prisma.sql`agent_search_ranked(${match}, NULL::tsquery, NULL::float4[], 0, ${termsToCount}, ${inCategory})`;
+  const columns = Prisma.sql`a.agent_id AS id, a.install_count, a.trending_score, a.created_at, a.rating`;
+  // AND first: the GIN index intersects the words' posting lists. Only when that finds nothing
+  // are the agents matching any word read (the one-time filter skips that scan otherwise).
+  return Prisma.sql`
     WITH every_word AS (
-      SELECT ${columns}, ${words.length}::int AS matched FROM ${ranked(all, Prisma.sql`NULL::tsquery[]`)} a
+      SELECT ${columns} FROM ${ranked(all, Prisma.sql`NULL::tsquery[]`)} a
     ),
     hits AS (
       SELECT * FROM every_word
       UNION ALL
-      SELECT ${columns}, a.matched
-      FROM ${ranked(any, Prisma.sql`ARRAY[${Prisma.join(terms)}]::tsquery[]`)} a
+      SELECT ${columns} FROM ${ranked(any, Prisma.sql`NULL::tsquery[]`)} a
       WHERE NOT EXISTS (SELECT 1 FROM every_word)
     ),
     kept AS (
-      SELECT h.id, ${SORT_VALUE[sortBy]} AS sort_value, count(*) OVER () AS total
-      FROM hits h
+      SELECT h.id, ${SORT_VALUE[sortBy]} AS sort_value, count(*) OVER () AS total FROM hits h
     ),
     page AS (
       SELECT k.* FROM kept k WHERE ${afterCursor(sortBy, cursor)}
       ORDER BY k.sort_value DESC, k.id DESC
       LIMIT ${limit + 1}
-    )
-    SELECT p.id, p.sort_value, p.total::int AS total, a.name, a.description,
-      ts_headline('english'::regconfig, a.name, ${any}, ${HEADLINE_OPTIONS}) AS name_en,
-      ts_headline('simple'::regconfig, a.name, ${any}, ${HEADLINE_OPTIONS}) AS name_simple,
-      ts_headline('english'::regconfig, a.description, ${any}, ${HEADLINE_OPTIONS}) AS description_en,
-      ts_headline('simple'::regconfig, a.description, ${any}, ${HEADLINE_OPTIONS}) AS description_simple
-    FROM page p JOIN agents a ON a.id = p.id
-    ORDER BY p.sort_value DESC, p.id DESC`;
+    ),
+    total AS (SELECT coalesce((SELECT total FROM kept LIMIT 1), 0) AS total, TRUE AS exact)
+    ${pageWithHighlights(any, params.words)}`;
+}
+
+export async function fullTextSearch(prisma: PrismaClient, params: FullTextParams): Promise<FullTextPage> {
+  // The terms are written inline, not in a CTE: the planner then folds them to constants (a CTE's
+  // value is unknown when planning, which hides the query's words from it).
+  const terms = params.words.map(termSql);
+  const rows = await prisma.$queryRaw<Row[]>(
+    params.sortBy === 'relevance' ? bestMatchSql(terms, params) : byColumnSql(terms, params.sortBy, params),
+  );
+  const pageRows = rows.filter((row) => row.id !== null);
   return {
     total: rows[0]?.total ?? 0,
-    hits: rows.map((row) => ({
-      id: row.id,
+    totalIsEstimate: rows[0]?.exact === false,
+    hits: pageRows.map((row) => ({
+      card: cardFromRow(row),
       sortValue: row.sort_value,
       matches: {
-        // English marks stems ("translates" for "translate"); simple marks prefixes typed past
-        // a stem ("translati" in "translation").
-        name: mergeRanges(markedRanges(row.name, row.name_en), markedRanges(row.name, row.name_simple)),
-        description: mergeRanges(
-          markedRanges(row.description, row.description_en),
-          markedRanges(row.description, row.description_simple),
-        ),
+        name: markedRanges(row.name, row.name_marked),
+        description: markedRanges(row.description, row.description_marked),
       },
     })),
   };

@@ -28,15 +28,3 @@ export function markedRanges(original: string, marked: string | null): MatchRang
   }
   return plain === original ? ranges : [];
 }
-
-/** Sorted, non-overlapping union of several range lists (adjacent ranges are joined). */
-export function mergeRanges(...lists: MatchRange[][]): MatchRange[] {
-  const all = lists.flat().toSorted((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const merged: Array<[number, number]> = [];
-  for (const [start, end] of all) {
-    const last = merged.at(-1);
-    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-    else merged.push([start, end]);
-  }
-  return merged;
-}

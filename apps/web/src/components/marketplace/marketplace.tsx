@@ -58,6 +58,7 @@ export function Marketplace({ initial, shortenedFrom }: Props) {
             hasMore={search.hasNextPage}
             categoryTotal={categoryTotal}
             searchTotal={firstPage?.total}
+            searchTotalIsEstimate={firstPage?.totalIsEstimate}
             correctedQuery={firstPage?.correctedQuery}
           />
           <AgentGrid agents={items} onClear={filtered ? clear : undefined} />
