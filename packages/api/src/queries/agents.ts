@@ -1,9 +1,9 @@
 /** Agent reads, shaped for the marketplace. Kept apart from routers so they stay one screen. */
 import type { Prisma, PrismaClient } from '@stash/db';
-import { fullTextSearch } from '../search/full-text';
+import { type FullTextWord, fullTextSearch } from '../search/full-text';
 import type { MatchRange } from '../search/highlight';
 import { searchWords } from '../search/normalize';
-import { type ResolvedWord, resolveWords } from '../search/vocabulary';
+import { type ResolvedWord, resolvedWords } from '../search/vocabulary';
 import { type AgentCard, agentCardSelect } from './card';
 import { type Cursor, cursorDate, cursorNumber, encodeCursor, toPage } from './cursor';
 
@@ -95,21 +95,34 @@ function meaningfulWords(resolved: ResolvedWord[]): ResolvedWord[] {
   return meaningful.length > 0 ? meaningful : resolved;
 }
 
-/** A query: typos corrected against the vocabulary, then ranked full-text search. */
+/** The words a search looks for: meaningful ones, stop words unstemmed, the last one a prefix. */
+function searchedWords(resolved: ResolvedWord[]): FullTextWord[] {
+  const last = resolved.at(-1);
+  return meaningfulWords(resolved).map((w) => ({ term: w.term, stemmed: !w.stopWord, prefix: w === last }));
+}
+
+/**
+ * A query: typos corrected against the vocabulary, then ranked full-text search, in one
+ * statement; a query with a stop word ("and", "the") takes a second one, since stop words are
+ * dropped or searched unstemmed.
+ */
 async function searchByText(
   prisma: PrismaClient,
   words: string[],
   params: SearchAgentsParams,
 ): Promise<SearchPage> {
-  const resolved = await resolveWords(prisma, words);
-  const last = resolved.at(-1);
-  const result = await fullTextSearch(prisma, {
-    words: meaningfulWords(resolved).map((w) => ({ term: w.term, stemmed: !w.stopWord, prefix: w === last })),
+  const query = {
     category: params.category,
     sortBy: params.sortBy,
     limit: params.limit,
     cursor: params.cursor,
-  });
+  };
+  const asTyped = words.map((w) => ({ typed: w, term: w, corrected: false, stopWord: false }));
+  const first = await fullTextSearch(prisma, { ...query, words: searchedWords(asTyped), check: words });
+  const resolved = resolvedWords(words, first.checked ?? []);
+  const result = first.searched
+    ? first
+    : await fullTextSearch(prisma, { ...query, words: searchedWords(resolved) });
   const hits = result.hits.slice(0, params.limit);
   const items = hits.map((hit) => ({ ...hit.card, matches: hit.matches }));
   const lastHit = hits.at(-1);

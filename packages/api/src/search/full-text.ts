@@ -20,6 +20,7 @@ import { type Cursor, cursorDate, cursorNumber } from '../queries/cursor';
 import { HEADLINE_OPTIONS, type MatchRange, markedRanges } from './highlight';
 import { bestMatchStrata, strataArguments } from './strata';
 import { MIN_PREFIX_LENGTH } from './typos';
+import { type WordCheckRow, wordCheckSql } from './vocabulary';
 
 export type FullTextSort = 'relevance' | 'trending' | 'newest' | 'rating' | 'installs';
 
@@ -39,6 +40,12 @@ export interface FullTextWord {
 
 export interface FullTextParams {
   words: FullTextWord[];
+  /**
+   * The words as typed (`words` being these, none a stop word), checked against the vocabulary
+   * in the same statement (vocabulary.ts): each word is searched for as corrected, and the search
+   * runs unless a word turns out to be a stop word (`searched` is then false). Saves a round trip.
+   */
+  check?: string[];
   category?: string | undefined;
   sortBy: FullTextSort;
   limit: number;
@@ -57,11 +64,17 @@ export interface FullTextPage {
   total: number;
   /** True when `total` is estimated (Best match, beyond about 500). */
   totalIsEstimate: boolean;
+  /** With `check`: the vocabulary's verdict on each word. */
+  checked: WordCheckRow[] | null;
+  /** False when `check` found a stop word: nothing was searched. */
+  searched: boolean;
 }
 
 interface Row extends CardRow {
+  checked: WordCheckRow[] | null;
   sort_value: number | Date;
-  total: number;
+  /** NULL when the check stopped the search. */
+  total: number | null;
   exact: boolean;
   name_marked: string | null;
   description_marked: string | null;
@@ -76,17 +89,26 @@ interface Row extends CardRow {
  * headline alone mark every matched word. Words hold only letters and digits (normalize.ts), so
  * they are safe to quote and carry no LIKE wildcards.
  */
-function termSql(word: FullTextWord): Prisma.Sql {
-  const whole = `'${word.term}'`;
+function termSql(word: FullTextWord, text: Prisma.Sql): Prisma.Sql {
+  const whole = Prisma.sql`quote_literal(${text})`;
   const simple =
     word.prefix && word.term.length >= MIN_PREFIX_LENGTH
       ? Prisma.sql`coalesce((
           SELECT concat_ws(' | ', string_agg(quote_literal(v.word), ' | '),
                            string_agg(DISTINCT quote_literal(v.lexeme), ' | '))::tsquery
-          FROM search_words v WHERE v.word LIKE ${`${word.term}%`} AND v.agents > 0
+          FROM search_words v WHERE v.word LIKE ${text} || '%' AND v.agents > 0
         ), to_tsquery('simple'::regconfig, ${whole}))`
       : Prisma.sql`to_tsquery('simple'::regconfig, ${whole})`;
   return word.stemmed ? Prisma.sql`(to_tsquery('english'::regconfig, ${whole}) || ${simple})` : simple;
+}
+
+/** Each word's text: the word, or with a check, its correction when the check found one. */
+function termTexts(params: FullTextParams): Prisma.Sql[] {
+  return params.words.map((word, i) =>
+    params.check
+      ? Prisma.sql`coalesce((SELECT c.fix FROM checked c WHERE c.i = ${i + 1}), ${word.term}::text)`
+      : Prisma.sql`${word.term}::text`,
+  );
 }
 
 type ColumnSort = Exclude<FullTextSort, 'relevance'>;
@@ -106,20 +128,40 @@ function afterCursor(sortBy: ColumnSort, cursor: Cursor | undefined): Prisma.Sql
 }
 
 /**
- * The page's cards with their highlights, from the `page` (id, sort_value) and `total` (total,
- * exact) CTEs; one row with a NULL id when the page is empty. Words are marked by the English
+ * The whole statement: the CTEs of one kind of search, which define `page` (id, sort_value) and
+ * `total` (total, exact) and run only when `searching` holds, then the page's cards with their
+ * highlights; one row with a NULL id when the page is empty. Words are marked by the English
  * configuration (a word's other forms too: every term carries the stems of its words), or by
  * the simple one for a search of stop words alone, which English drops.
  */
-function pageWithHighlights(any: Prisma.Sql, words: FullTextWord[]): Prisma.Sql {
-  const config = words.every((w) => w.stemmed)
+function statement(
+  params: FullTextParams,
+  search: (searching: Prisma.Sql) => { ctes: Prisma.Sql; any: Prisma.Sql },
+): Prisma.Sql {
+  const { check } = params;
+  // With a check, the search's CTEs are read only when no word is a stop word (whose terms and
+  // highlights differ): each has this as a one-time filter, and a CTE nobody reads never runs.
+  const searching = check ? Prisma.sql`(SELECT ok FROM go)` : Prisma.sql`TRUE`;
+  const checkCtes = check
+    ? Prisma.sql`checked AS MATERIALIZED (${wordCheckSql(check)}),
+      go AS (SELECT NOT EXISTS (SELECT 1 FROM checked c
+        WHERE c.stop AND (c.fix IS NULL OR c.fix = (${check}::text[])[c.i])) AS ok),`
+    : Prisma.empty;
+  const checkedColumn = check
+    ? Prisma.sql`(SELECT json_agg(c ORDER BY c.i) FROM checked c)`
+    : Prisma.sql`NULL::json`;
+  const { ctes, any } = search(searching);
+  const config = params.words.every((w) => w.stemmed)
     ? Prisma.sql`'english'::regconfig`
     : Prisma.sql`'simple'::regconfig`;
   return Prisma.sql`
-    SELECT p.id, p.sort_value, t.total::int AS total, t.exact, ${CARD_COLUMNS},
+    WITH ${checkCtes} ${ctes}
+    SELECT ${checkedColumn} AS checked, p.id, p.sort_value, t.total::int AS total, t.exact, ${CARD_COLUMNS},
       ts_headline(${config}, a.name, ${any}, ${HEADLINE_OPTIONS}) AS name_marked,
       ts_headline(${config}, a.description, ${any}, ${HEADLINE_OPTIONS}) AS description_marked
-    FROM total t LEFT JOIN (page p JOIN agents a ON a.id = p.id JOIN users u ON u.id = a.author_id) ON TRUE
+    FROM (SELECT 1) one
+    LEFT JOIN total t ON TRUE
+    LEFT JOIN (page p JOIN agents a ON a.id = p.id JOIN users u ON u.id = a.author_id) ON TRUE
     ORDER BY p.sort_value DESC, p.id DESC`;
 }
 
@@ -137,18 +179,20 @@ function bestMatchSql(terms: Prisma.Sql[], params: FullTextParams): Prisma.Sql {
   const after = cursor
     ? Prisma.sql`${cursorNumber(cursor, 'float')}::float8, ${cursor.id}::int`
     : Prisma.sql`NULL::float8, NULL::int`;
-  return Prisma.sql`
-    WITH w AS MATERIALIZED (
+  return statement(params, (searching) => ({
+    ctes: Prisma.sql`w AS MATERIALIZED (
       SELECT ${Prisma.join(terms.map((term, i) => Prisma.sql`${term} AS ${names[i]!}`))}
     ),
     best AS (
       SELECT b.* FROM w, agent_search_best(${strataArguments(plan.strata)}, ${plan.every}, ${fallback},
         ${plan.fallbackFrom}::int, ${POPULARITY_HALF}::float8, ${category ?? null}::text, ${after},
         ${limit + 1}::int) b
+      WHERE ${searching}
     ),
     page AS (SELECT b.agent_id AS id, b.score AS sort_value FROM best b WHERE b.agent_id IS NOT NULL),
-    total AS (SELECT b.total, b.exact FROM best b LIMIT 1)
-    ${pageWithHighlights(Prisma.sql`(SELECT ${plan.any} FROM w)`, params.words)}`;
+    total AS (SELECT b.total, b.exact FROM best b LIMIT 1)`,
+    any: Prisma.sql`(SELECT ${plan.any} FROM w)`,
+  }));
 }
 
 /** Another sort with search text: every match read and sorted by the column (and counted). */
@@ -162,15 +206,15 @@ function byColumnSql(terms: Prisma.Sql[], sortBy: ColumnSort, params: FullTextPa
   const columns = Prisma.sql`a.agent_id AS id, a.install_count, a.trending_score, a.created_at, a.rating`;
   // AND first: the GIN index intersects the words' posting lists. Only when that finds nothing
   // are the agents matching any word read (the one-time filter skips that scan otherwise).
-  return Prisma.sql`
-    WITH every_word AS (
-      SELECT ${columns} FROM ${ranked(all, Prisma.sql`NULL::tsquery[]`)} a
+  return statement(params, (searching) => ({
+    ctes: Prisma.sql`every_word AS (
+      SELECT ${columns} FROM ${ranked(all, Prisma.sql`NULL::tsquery[]`)} a WHERE ${searching}
     ),
     hits AS (
       SELECT * FROM every_word
       UNION ALL
       SELECT ${columns} FROM ${ranked(any, Prisma.sql`NULL::tsquery[]`)} a
-      WHERE NOT EXISTS (SELECT 1 FROM every_word)
+      WHERE ${searching} AND NOT EXISTS (SELECT 1 FROM every_word)
     ),
     kept AS (
       SELECT h.id, ${SORT_VALUE[sortBy]} AS sort_value, count(*) OVER () AS total FROM hits h
@@ -180,14 +224,16 @@ function byColumnSql(terms: Prisma.Sql[], sortBy: ColumnSort, params: FullTextPa
       ORDER BY k.sort_value DESC, k.id DESC
       LIMIT ${limit + 1}
     ),
-    total AS (SELECT coalesce((SELECT total FROM kept LIMIT 1), 0) AS total, TRUE AS exact)
-    ${pageWithHighlights(any, params.words)}`;
+    total AS (SELECT coalesce((SELECT total FROM kept LIMIT 1), 0) AS total, TRUE AS exact WHERE ${searching})`,
+    any,
+  }));
 }
 
 export async function fullTextSearch(prisma: PrismaClient, params: FullTextParams): Promise<FullTextPage> {
   // The terms are written inline, not in a CTE: the planner then folds them to constants (a CTE's
   // value is unknown when planning, which hides the query's words from it).
-  const terms = params.words.map(termSql);
+  const texts = termTexts(params);
+  const terms = params.words.map((word, i) => termSql(word, texts[i]!));
   const rows = await prisma.$queryRaw<Row[]>(
     params.sortBy === 'relevance' ? bestMatchSql(terms, params) : byColumnSql(terms, params.sortBy, params),
   );
@@ -195,6 +241,8 @@ export async function fullTextSearch(prisma: PrismaClient, params: FullTextParam
   return {
     total: rows[0]?.total ?? 0,
     totalIsEstimate: rows[0]?.exact === false,
+    checked: rows[0]?.checked ?? null,
+    searched: rows[0]?.total != null,
     hits: pageRows.map((row) => ({
       card: cardFromRow(row),
       sortValue: row.sort_value,

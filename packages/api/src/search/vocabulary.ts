@@ -1,8 +1,8 @@
 /**
  * Checks the user's words against the vocabulary of published agents' words (`search_words`,
- * kept by triggers) and corrects the ones that match nothing. One round trip for all words.
+ * kept by triggers) and corrects the ones that match nothing.
  */
-import type { PrismaClient } from '@stash/db';
+import { Prisma } from '@stash/db';
 import { MIN_PREFIX_LENGTH, typoBudget } from './typos';
 
 export interface ResolvedWord {
@@ -16,7 +16,8 @@ export interface ResolvedWord {
   stopWord: boolean;
 }
 
-interface Row {
+/** One row of search_resolve_words per word. */
+export interface WordCheckRow {
   i: number;
   known: boolean;
   stop: boolean;
@@ -28,19 +29,24 @@ interface Row {
  * start of a word)? If not, the best correction within its typo budget (typos.ts): a whole
  * vocabulary word, the start of a longer word for the last word (it may be half typed), or a word
  * whose stem is that close to its stem; a swap of neighbouring letters counts as one edit, as in
- * Meilisearch. The statement is the PL/pgSQL function `search_resolve_words` (migration
- * 20261209100000_search_resolve_words, which states the rules in full), so its plan is kept per
- * connection instead of being made again for every search.
+ * Meilisearch. The PL/pgSQL function `search_resolve_words` states the rules in full (migration
+ * 20261209100000_search_resolve_words; 20261210090000_agent_search_strata runs it word by word, so
+ * a correction is planned only for a word that needs one). A statement of its own, or part of the
+ * search's statement (full-text.ts), which then runs only when no word needs changing.
  */
-export async function resolveWords(prisma: PrismaClient, words: string[]): Promise<ResolvedWord[]> {
-  if (words.length === 0) return [];
+export function wordCheckSql(words: string[]): Prisma.Sql {
   const budgets = words.map((w) => typoBudget(w.length));
-  const rows = await prisma.$queryRaw<Row[]>`
-    SELECT r.i, r.known, r.stop, r.fix
+  return Prisma.sql`SELECT r.i, r.known, r.stop, r.fix
     FROM search_resolve_words(${words}::text[], ${budgets}::int[], ${MIN_PREFIX_LENGTH}::int) AS r`;
-  return rows.map((row) => {
-    const typed = words[row.i - 1]!;
-    const fix = row.fix && row.fix !== typed ? row.fix : null;
-    return { typed, term: fix ?? typed, corrected: fix !== null, stopWord: row.stop && !fix };
-  });
+}
+
+/** The rows of wordCheckSql as words to search for. */
+export function resolvedWords(words: string[], rows: WordCheckRow[]): ResolvedWord[] {
+  return rows
+    .toSorted((a, b) => a.i - b.i)
+    .map((row) => {
+      const typed = words[row.i - 1]!;
+      const fix = row.fix && row.fix !== typed ? row.fix : null;
+      return { typed, term: fix ?? typed, corrected: fix !== null, stopWord: row.stop && !fix };
+    });
 }
