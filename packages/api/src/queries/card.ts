@@ -37,7 +37,8 @@ export interface CardRow {
   rating_count: number;
   install_count: number;
   trending_score: number;
-  created_at: Date;
+  /** A string when the row came as JSON. */
+  created_at: Date | string;
   author_id: number;
   author_name: string;
 }
@@ -54,7 +55,7 @@ export function cardFromRow(row: CardRow): AgentCard {
     ratingCount: row.rating_count,
     installCount: row.install_count,
     trendingScore: row.trending_score,
-    createdAt: row.created_at,
+    createdAt: new Date(row.created_at),
     author: { id: row.author_id, name: row.author_name },
   };
 }

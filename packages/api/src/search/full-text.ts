@@ -7,8 +7,9 @@
  * - The agents matching EVERY term are returned when there are any (AND); otherwise those matching
  *   ANY term, those matching more terms first (OR fallback). So "summarize pdf" finds summarizers
  *   although no agent mentions PDFs, and never returns 0 while one word matches.
- * - Best match orders by strata (where the words are: name, tags, elsewhere; strata.ts), then by
- *   installs, and reads a page's worth of candidates best first instead of scoring every match.
+ * - Best match orders by strata (where the words are: name, tags, elsewhere), then by installs,
+ *   and reads a page's worth of candidates best first instead of scoring every match (the SQL
+ *   functions agent_search_strata and agent_search_best, migration 20261210090000_agent_search_strata).
  *   Its total is exact up to about 500 and an honest estimate beyond.
  * - Pages are keyset on (sort value, id), the sort value being the score for Best match, so a
  *   cursor is the same kind as every other sort's and page 2 continues exactly after page 1.
@@ -18,7 +19,6 @@ import { Prisma, type PrismaClient } from '@stash/db';
 import { type AgentCard, CARD_COLUMNS, type CardRow, cardFromRow } from '../queries/card';
 import { type Cursor, cursorDate, cursorNumber } from '../queries/cursor';
 import { HEADLINE_OPTIONS, type MatchRange, markedRanges } from './highlight';
-import { bestMatchStrata, strataArguments } from './strata';
 import { MIN_PREFIX_LENGTH } from './typos';
 import { type WordCheckRow, wordCheckSql } from './vocabulary';
 
@@ -70,14 +70,19 @@ export interface FullTextPage {
   searched: boolean;
 }
 
-interface Row extends CardRow {
+/** The statement's one value (see `statement`). */
+interface PageJson {
   checked: WordCheckRow[] | null;
-  sort_value: number | Date;
   /** NULL when the check stopped the search. */
   total: number | null;
-  exact: boolean;
-  name_marked: string | null;
-  description_marked: string | null;
+  exact: boolean | null;
+  hits: Array<
+    CardRow & {
+      sort_value: number | string;
+      name_marked: string | null;
+      description_marked: string | null;
+    }
+  >;
 }
 
 /**
@@ -96,7 +101,11 @@ function termSql(word: FullTextWord, text: Prisma.Sql): Prisma.Sql {
       ? Prisma.sql`coalesce((
           SELECT concat_ws(' | ', string_agg(quote_literal(v.word), ' | '),
                            string_agg(DISTINCT quote_literal(v.lexeme), ' | '))::tsquery
-          FROM search_words v WHERE v.word LIKE ${text} || '%' AND v.agents > 0
+          FROM search_words v
+          -- The range lets the text_pattern_ops index read the words (LIKE with a computed
+          -- pattern cannot): every word starting with the text sorts between these bytes.
+          WHERE v.word ~>=~ ${text} AND v.word ~<~ (${text} || chr(1114111))
+            AND v.word LIKE ${text} || '%' AND v.agents > 0
         ), to_tsquery('simple'::regconfig, ${whole}))`
       : Prisma.sql`to_tsquery('simple'::regconfig, ${whole})`;
   return word.stemmed ? Prisma.sql`(to_tsquery('english'::regconfig, ${whole}) || ${simple})` : simple;
@@ -154,28 +163,32 @@ function statement(
   const config = params.words.every((w) => w.stemmed)
     ? Prisma.sql`'english'::regconfig`
     : Prisma.sql`'simple'::regconfig`;
+  // One row, one JSON value: Prisma converts every value of a raw result one by one, which cost
+  // more than the rest of the client's work when the page came back as 21 rows of 20 columns.
   return Prisma.sql`
     WITH ${checkCtes} ${ctes}
-    SELECT ${checkedColumn} AS checked, p.id, p.sort_value, t.total::int AS total, t.exact, ${CARD_COLUMNS},
-      ts_headline(${config}, a.name, ${any}, ${HEADLINE_OPTIONS}) AS name_marked,
-      ts_headline(${config}, a.description, ${any}, ${HEADLINE_OPTIONS}) AS description_marked
-    FROM (SELECT 1) one
-    LEFT JOIN total t ON TRUE
-    LEFT JOIN (page p JOIN agents a ON a.id = p.id JOIN users u ON u.id = a.author_id) ON TRUE
-    ORDER BY p.sort_value DESC, p.id DESC`;
+    SELECT json_build_object(
+      'checked', ${checkedColumn},
+      'total', (SELECT t.total FROM total t),
+      'exact', (SELECT t.exact FROM total t),
+      'hits', (SELECT coalesce(json_agg(h ORDER BY h.sort_value DESC, h.id DESC), '[]'::json) FROM (
+        SELECT p.id, p.sort_value, ${CARD_COLUMNS},
+          ts_headline(${config}, a.name, ${any}, ${HEADLINE_OPTIONS}) AS name_marked,
+          ts_headline(${config}, a.description, ${any}, ${HEADLINE_OPTIONS}) AS description_marked
+        FROM page p JOIN agents a ON a.id = p.id JOIN users u ON u.id = a.author_id
+      ) h)
+    ) AS page`;
 }
 
 /**
- * Best match: the strata (strata.ts) read best first by agent_search_best, which stops when the
- * page is full and also returns the total (exact up to about 500, else estimated).
+ * Best match: agent_search_best reads the strata of the words best first, stops when the page
+ * is full, and also returns the total (exact up to about 500, else estimated).
  */
 function bestMatchSql(terms: Prisma.Sql[], params: FullTextParams): Prisma.Sql {
   const { category, limit, cursor } = params;
-  // Each term is computed once, in `w`: the strata use every term many times, and a prefix
-  // term lists vocabulary words.
+  // Each term is computed once, in `w` (a prefix term lists vocabulary words).
   const names = terms.map((_, i) => Prisma.raw(`t${i + 1}`));
-  const plan = bestMatchStrata(names.map((name) => Prisma.sql`w.${name}`));
-  const fallback = terms.length > 1 ? plan.any : Prisma.sql`NULL::tsquery`;
+  const refs = names.map((name) => Prisma.sql`w.${name}`);
   const after = cursor
     ? Prisma.sql`${cursorNumber(cursor, 'float')}::float8, ${cursor.id}::int`
     : Prisma.sql`NULL::float8, NULL::int`;
@@ -184,14 +197,13 @@ function bestMatchSql(terms: Prisma.Sql[], params: FullTextParams): Prisma.Sql {
       SELECT ${Prisma.join(terms.map((term, i) => Prisma.sql`${term} AS ${names[i]!}`))}
     ),
     best AS (
-      SELECT b.* FROM w, agent_search_best(${strataArguments(plan.strata)}, ${plan.every}, ${fallback},
-        ${plan.fallbackFrom}::int, ${POPULARITY_HALF}::float8, ${category ?? null}::text, ${after},
-        ${limit + 1}::int) b
+      SELECT b.* FROM w, agent_search_best(ARRAY[${Prisma.join(refs)}]::tsquery[], ${POPULARITY_HALF}::float8,
+        ${category ?? null}::text, ${after}, ${limit + 1}::int) b
       WHERE ${searching}
     ),
     page AS (SELECT b.agent_id AS id, b.score AS sort_value FROM best b WHERE b.agent_id IS NOT NULL),
     total AS (SELECT b.total, b.exact FROM best b LIMIT 1)`,
-    any: Prisma.sql`(SELECT ${plan.any} FROM w)`,
+    any: Prisma.sql`(SELECT ${Prisma.join(refs, ' || ')} FROM w)`,
   }));
 }
 
@@ -234,18 +246,18 @@ export async function fullTextSearch(prisma: PrismaClient, params: FullTextParam
   // value is unknown when planning, which hides the query's words from it).
   const texts = termTexts(params);
   const terms = params.words.map((word, i) => termSql(word, texts[i]!));
-  const rows = await prisma.$queryRaw<Row[]>(
+  const [{ page }] = await prisma.$queryRaw<[{ page: PageJson }]>(
     params.sortBy === 'relevance' ? bestMatchSql(terms, params) : byColumnSql(terms, params.sortBy, params),
   );
-  const pageRows = rows.filter((row) => row.id !== null);
   return {
-    total: rows[0]?.total ?? 0,
-    totalIsEstimate: rows[0]?.exact === false,
-    checked: rows[0]?.checked ?? null,
-    searched: rows[0]?.total != null,
-    hits: pageRows.map((row) => ({
+    total: page.total ?? 0,
+    totalIsEstimate: page.exact === false,
+    checked: page.checked,
+    searched: page.total !== null,
+    hits: page.hits.map((row) => ({
       card: cardFromRow(row),
-      sortValue: row.sort_value,
+      // JSON carries a date as text (the Newest sort's value).
+      sortValue: typeof row.sort_value === 'string' ? new Date(row.sort_value) : row.sort_value,
       matches: {
         name: markedRanges(row.name, row.name_marked),
         description: markedRanges(row.description, row.description_marked),

@@ -121,20 +121,83 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- One page of Best match and the search's total. The caller (strata.ts) builds the strata; per
--- stratum i:
---   by_names[i], by_heads[i], by_documents[i]
---                    the stratum's condition, on exactly one of the three documents (the others
---                    NULL): that document's GIN index reads the stratum (an index scan given a
---                    NULL query returns nothing without reading the index);
---   musts[i]         a condition on document every agent of the stratum also meets (the words);
---   not_names[i], not_heads[i], not_documents[i]
---                    agents matching these (on that document) belong to an earlier stratum;
---   bases[i]         the stratum's score; an agent's score is base + installs / (installs + half),
---                    in [base, base + 1) and growing with installs.
--- The strata before fallback_from cover the agents matching every_word; those from it on, the
--- OR fallback, the agents matching any_word, used only when no agent (in the category) matches
--- every_word.
+-- Best match as an ordered list of strata, each a set of agents described by tsqueries on one of
+-- agent_search's three documents, with a base score (docs/search.md, "Best match"). Inside a
+-- stratum an agent's score is base + installs / (installs + half): it grows with installs and
+-- stays under base + 1, so popularity orders a stratum and never crosses into another.
+--   by_name, by_head, by_document  the stratum's condition, on exactly one of the three
+--                  documents (the others NULL): that document's GIN index reads the stratum;
+--   must           a condition on document every agent of the stratum also meets;
+--   not_name, not_head, not_document  agents matching these belong to an earlier stratum.
+CREATE TYPE "agent_search_stratum" AS (
+  "by_name" tsquery, "by_head" tsquery, "by_document" tsquery, "must" tsquery,
+  "not_name" tsquery, "not_head" tsquery, "not_document" tsquery, "base" float8
+);
+
+-- Agents matching at least `m` of the terms: the OR of every m-term AND.
+CREATE FUNCTION "agent_search_at_least"("terms" tsquery[], "m" INTEGER)
+RETURNS tsquery LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  n INTEGER := cardinality("terms");
+  result tsquery;
+  together tsquery;
+  picked INTEGER;
+BEGIN
+  FOR picked IN 1 .. (1 << n) - 1 LOOP
+    CONTINUE WHEN length(replace(picked::bit(32)::text, '0', '')) <> "m";
+    together := NULL;
+    FOR k IN 1 .. n LOOP
+      IF picked & (1 << (k - 1)) <> 0 THEN
+        together := CASE WHEN together IS NULL THEN "terms"[k] ELSE together && "terms"[k] END;
+      END IF;
+    END LOOP;
+    result := CASE WHEN result IS NULL THEN together ELSE result || together END;
+  END LOOP;
+  RETURN result;
+END $$;
+
+-- The strata of a search for `terms` (one tsquery per word), best first. Those before the
+-- returned `fallback_from` hold the agents with every word: all words in the name, all in name or
+-- tags, some in the name, some in name or tags, the rest (one word: name, tags, the rest). The
+-- ones from it on are the OR fallback, used only when no agent has every word: agents with the
+-- most words first (n-1, ... 1), and among those a word in the name, then in the tags, then
+-- elsewhere. A stratum of more matched words always scores above one of fewer (10 per word).
+CREATE FUNCTION "agent_search_strata"("terms" tsquery[], OUT "strata" "agent_search_stratum"[], OUT "fallback_from" INTEGER)
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  n INTEGER := cardinality("terms");
+  every tsquery := agent_search_at_least("terms", n);
+  any_word tsquery := agent_search_at_least("terms", 1);
+  base float8 := 10 * n;
+  matched tsquery;
+  more tsquery;
+BEGIN
+  IF n = 1 THEN
+    "strata" := ARRAY[
+      ROW(every, NULL, NULL, every, NULL, NULL, NULL, base + 4),
+      ROW(NULL, every, NULL, every, every, NULL, NULL, base + 3),
+      ROW(NULL, NULL, every, every, NULL, every, NULL, base)]::"agent_search_stratum"[];
+  ELSE
+    "strata" := ARRAY[
+      ROW(every, NULL, NULL, every, NULL, NULL, NULL, base + 4),
+      ROW(NULL, every, NULL, every, every, NULL, NULL, base + 3),
+      ROW(any_word, NULL, NULL, every, NULL, every, NULL, base + 2),
+      ROW(NULL, any_word, NULL, every, any_word, every, NULL, base + 1),
+      ROW(NULL, NULL, every, every, NULL, any_word, NULL, base)]::"agent_search_stratum"[];
+  END IF;
+  "fallback_from" := cardinality("strata") + 1;
+  FOR m IN REVERSE n - 1 .. 1 LOOP
+    matched := agent_search_at_least("terms", m);
+    more := CASE WHEN m < n - 1 THEN agent_search_at_least("terms", m + 1) END;
+    base := 10 * m;
+    "strata" := "strata" || ARRAY[
+      ROW(any_word, NULL, NULL, matched, NULL, NULL, more, base + 2),
+      ROW(NULL, any_word, NULL, matched, any_word, NULL, more, base + 1),
+      ROW(NULL, NULL, matched, matched, NULL, any_word, more, base)]::"agent_search_stratum"[];
+  END LOOP;
+END $$;
+
+-- One page of Best match for `terms` (one tsquery per word) and the search's total.
 --
 -- Returns up to `take` rows after the cursor (after_score, after_id) in score order, each with
 -- the total; with no row to return, one row whose agent_id is NULL carries the total.
@@ -152,9 +215,7 @@ END $$;
 -- enable_seqscan = off for the reason agent_search_ranked gives: the index is never the worse
 -- choice, and the planner over-estimates prefix terms.
 CREATE FUNCTION "agent_search_best"(
-  "by_names" tsquery[], "by_heads" tsquery[], "by_documents" tsquery[], "musts" tsquery[],
-  "not_names" tsquery[], "not_heads" tsquery[], "not_documents" tsquery[], "bases" float8[],
-  "every_word" tsquery, "any_word" tsquery, "fallback_from" INTEGER, "popularity_half" float8,
+  "terms" tsquery[], "popularity_half" float8,
   "in_category" TEXT, "after_score" float8, "after_id" INTEGER, "take" INTEGER
 )
 RETURNS TABLE ("agent_id" INTEGER, "score" float8, "total" INTEGER, "exact" BOOLEAN)
@@ -163,6 +224,9 @@ SET enable_seqscan = off
 AS $$
 #variable_conflict use_column
 DECLARE
+  strata "agent_search_stratum"[];
+  fallback_from INTEGER;
+  st "agent_search_stratum";
   phase INTEGER;
   matching tsquery;
   first_stratum INTEGER;
@@ -178,16 +242,17 @@ DECLARE
   n INTEGER;
   first_of TEXT;
 BEGIN
+  SELECT p."strata", p."fallback_from" INTO strata, fallback_from FROM agent_search_strata("terms") p;
   FOR phase IN 1 .. 2 LOOP
     IF phase = 1 THEN
-      matching := "every_word";
+      matching := agent_search_at_least("terms", cardinality("terms"));
       first_stratum := 1;
-      last_stratum := least("fallback_from" - 1, cardinality("bases"));
+      last_stratum := fallback_from - 1;
     ELSE
-      EXIT WHEN "fallback_from" > cardinality("bases");
-      matching := "any_word";
-      first_stratum := "fallback_from";
-      last_stratum := cardinality("bases");
+      EXIT WHEN fallback_from > cardinality(strata);
+      matching := agent_search_at_least("terms", 1);
+      first_stratum := fallback_from;
+      last_stratum := cardinality(strata);
     END IF;
 
     SELECT count(*) INTO sampled FROM "agent_search" s
@@ -196,30 +261,30 @@ BEGIN
 
     IF sampled < 16 THEN
       -- Few matches: read them once, count them, and score each by its first stratum. The
-      -- strata become one CASE of their non-NULL conditions (dynamic SQL, so each array element
-      -- is a constant to the planner): a subquery over the strata per row cost three times as much.
+      -- strata become one CASE of their non-NULL conditions (dynamic SQL, so each is a constant
+      -- to the planner): a subquery over the strata per row cost three times as much.
       first_of := 'CASE';
       FOR i IN first_stratum .. last_stratum LOOP
+        st := strata[i];
         first_of := first_of || ' WHEN true'
-          || CASE WHEN "by_names"[i] IS NOT NULL THEN format(' AND s.name_document @@ $1[%s]', i) ELSE '' END
-          || CASE WHEN "by_heads"[i] IS NOT NULL THEN format(' AND s.head_document @@ $2[%s]', i) ELSE '' END
-          || CASE WHEN "by_documents"[i] IS NOT NULL AND "by_documents"[i] <> matching
-                  THEN format(' AND s.document @@ $3[%s]', i) ELSE '' END
-          || CASE WHEN "musts"[i] <> matching THEN format(' AND s.document @@ $4[%s]', i) ELSE '' END
-          || CASE WHEN "not_names"[i] IS NOT NULL THEN format(' AND NOT s.name_document @@ $5[%s]', i) ELSE '' END
-          || CASE WHEN "not_heads"[i] IS NOT NULL THEN format(' AND NOT s.head_document @@ $6[%s]', i) ELSE '' END
-          || CASE WHEN "not_documents"[i] IS NOT NULL THEN format(' AND NOT s.document @@ $7[%s]', i) ELSE '' END
-          || format(' THEN $8[%s]', i);
+          || CASE WHEN st.by_name IS NOT NULL THEN format(' AND s.name_document @@ ($1[%s]).by_name', i) ELSE '' END
+          || CASE WHEN st.by_head IS NOT NULL THEN format(' AND s.head_document @@ ($1[%s]).by_head', i) ELSE '' END
+          || CASE WHEN st.by_document IS NOT NULL AND st.by_document <> matching
+                  THEN format(' AND s.document @@ ($1[%s]).by_document', i) ELSE '' END
+          || CASE WHEN st.must <> matching THEN format(' AND s.document @@ ($1[%s]).must', i) ELSE '' END
+          || CASE WHEN st.not_name IS NOT NULL THEN format(' AND NOT s.name_document @@ ($1[%s]).not_name', i) ELSE '' END
+          || CASE WHEN st.not_head IS NOT NULL THEN format(' AND NOT s.head_document @@ ($1[%s]).not_head', i) ELSE '' END
+          || CASE WHEN st.not_document IS NOT NULL THEN format(' AND NOT s.document @@ ($1[%s]).not_document', i) ELSE '' END
+          || format(' THEN ($1[%s]).base', i);
       END LOOP;
       RETURN QUERY EXECUTE format(
         'SELECT m.agent_id, m.score, m.total::int, true FROM ('
-        '  SELECT s.agent_id, (%s END) + s.install_count::float8 / (s.install_count + $9) AS score,'
+        '  SELECT s.agent_id, (%s END) + s.install_count::float8 / (s.install_count + $2) AS score,'
         '         count(*) OVER () AS total'
-        '  FROM agent_search s WHERE s.document @@ $10 AND ($11::text IS NULL OR s.category = $11)'
-        ') m WHERE $12::float8 IS NULL OR (m.score, m.agent_id) < ($12, $13)'
-        ' ORDER BY m.score DESC, m.agent_id DESC LIMIT greatest($14, 0)', first_of)
-        USING "by_names", "by_heads", "by_documents", "musts", "not_names", "not_heads", "not_documents",
-              "bases", "popularity_half", matching, "in_category", "after_score", "after_id", "take";
+        '  FROM agent_search s WHERE s.document @@ $3 AND ($4::text IS NULL OR s.category = $4)'
+        ') m WHERE $5::float8 IS NULL OR (m.score, m.agent_id) < ($5, $6)'
+        ' ORDER BY m.score DESC, m.agent_id DESC LIMIT greatest($7, 0)', first_of)
+        USING strata, "popularity_half", matching, "in_category", "after_score", "after_id", "take";
       GET DIAGNOSTICS got = ROW_COUNT;
       IF got > 0 THEN RETURN; END IF;
       -- An empty page: past the last match, or no match at all (then try the fallback).
@@ -238,27 +303,30 @@ BEGIN
     below := (2 ^ greatest(top_tier - 1, 0))::int - 1;
     FOR i IN first_stratum .. last_stratum LOOP
       EXIT WHEN got >= "take";
+      st := strata[i];
       -- A stratum wholly before the cursor: its scores are all >= its base.
-      CONTINUE WHEN "after_score" IS NOT NULL AND "bases"[i] > "after_score";
+      CONTINUE WHEN "after_score" IS NOT NULL AND st.base > "after_score";
       FOR step IN 0 .. 2 LOOP
         tier := CASE WHEN step < 2 THEN quote_literal('~' || (top_tier - step))::tsquery END;
         RETURN QUERY
-          SELECT s."agent_id", "bases"[i] + s."install_count"::float8 / (s."install_count" + "popularity_half"),
+          SELECT s."agent_id", st.base + s."install_count"::float8 / (s."install_count" + "popularity_half"),
                  sampled * 32, false
           FROM "agent_search" s
-          WHERE (s."name_document" @@ coalesce("by_names"[i] && tier, "by_names"[i])
-                 OR s."head_document" @@ coalesce("by_heads"[i] && tier, "by_heads"[i])
-                 OR s."document" @@ coalesce("by_documents"[i] && tier, "by_documents"[i]))
+          -- A GIN index scan given a NULL query returns nothing without reading the index, so
+          -- only the stratum's own document is read.
+          WHERE (s."name_document" @@ coalesce(st.by_name && tier, st.by_name)
+                 OR s."head_document" @@ coalesce(st.by_head && tier, st.by_head)
+                 OR s."document" @@ coalesce(st.by_document && tier, st.by_document))
             AND (tier IS NOT NULL OR s."install_count" < below)
             -- In coalesce, so the planner never reads the stratum through this condition (a
             -- generic plan cannot tell which is narrower, and the words alone are all matches).
-            AND coalesce(s."document" @@ "musts"[i], false)
-            AND NOT coalesce(s."name_document" @@ "not_names"[i], false)
-            AND NOT coalesce(s."head_document" @@ "not_heads"[i], false)
-            AND NOT coalesce(s."document" @@ "not_documents"[i], false)
+            AND coalesce(s."document" @@ st.must, false)
+            AND NOT coalesce(s."name_document" @@ st.not_name, false)
+            AND NOT coalesce(s."head_document" @@ st.not_head, false)
+            AND NOT coalesce(s."document" @@ st.not_document, false)
             AND ("in_category" IS NULL OR s."category" = "in_category")
             AND ("after_score" IS NULL
-                 OR ("bases"[i] + s."install_count"::float8 / (s."install_count" + "popularity_half"), s."agent_id")
+                 OR (st.base + s."install_count"::float8 / (s."install_count" + "popularity_half"), s."agent_id")
                     < ("after_score", "after_id"))
           ORDER BY s."install_count" DESC, s."agent_id" DESC
           LIMIT "take" - got;
