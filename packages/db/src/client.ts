@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
@@ -58,6 +59,20 @@ function instrumentClient(client: pg.PoolClient, onQuery: (e: QueryEvent) => voi
 }
 
 /**
+ * Put first in a raw statement's text to have it prepared by name on each connection, so
+ * PostgreSQL parses it once and can keep its plan: planning took 0.6-1 ms of search's 3-4 ms
+ * statement. For statements with a bounded number of texts only: each text stays prepared for the
+ * connection's life, and Prisma's own statements (an IN list of every length) would pile up.
+ */
+export const PREPARED = '/* prepared */';
+
+/** The name a PREPARED statement is prepared under (its text's hash); '' leaves others unnamed. */
+function statementName(query: { sql: string }): string {
+  if (!query.sql.startsWith(PREPARED)) return '';
+  return `stash_${createHash('sha1').update(query.sql).digest('hex').slice(0, 24)}`;
+}
+
+/**
  * Creates a Prisma client over `@prisma/adapter-pg` with its own pg Pool.
  * Call it once per process (or per test database) and share the result: every call opens a pool.
  */
@@ -78,7 +93,7 @@ export function createDb(opts: CreateDbOptions): Db {
   // An idle client dying (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
 
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: statementName }) });
   let closed: Promise<void> | undefined;
   return {
     prisma,

@@ -1,6 +1,6 @@
 // Public API of @stash/db. Test helpers live in '@stash/db/testing'.
 
-export { type CreateDbOptions, createDb, type Db, type QueryEvent } from './client';
+export { type CreateDbOptions, createDb, type Db, PREPARED, type QueryEvent } from './client';
 export { type EmbeddedOptions, type EmbeddedPostgres, startEmbeddedPostgres } from './embedded';
 export * from './generated/prisma/client';
 export {
