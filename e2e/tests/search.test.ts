@@ -25,6 +25,17 @@ beforeAll(async () => {
       },
     });
   }
+  // Enough listings with one word that the API estimates their number (over about 500).
+  await stack.db.prisma.agent.createMany({
+    data: Array.from({ length: 640 }, (_, i) => ({
+      slug: `quokka-${i}`,
+      name: `Quokka Helper ${i}`,
+      description: 'Keeps quokka notes.',
+      category: 'writing',
+      tags: [],
+      authorId: author.id,
+    })),
+  });
   page = await (await stack.context()).newPage();
 });
 
@@ -54,5 +65,15 @@ describe('search', () => {
     ]);
     // Best match is the order a search starts in.
     expect(await page.getByLabel('Sort by').inputValue()).toBe('relevance');
+  });
+
+  it('says "about" before a count the API estimated', async () => {
+    await page.goto('/');
+    await expect.poll(() => cards().count()).toBeGreaterThan(0);
+    await (await interactive(page.getByLabel('Search agents'))).pressSequentially('quokka');
+    await expect
+      .poll(() => page.getByTestId('result-count').textContent())
+      .toMatch(/^about [\d,]+ agents match “quokka”$/);
+    expect(await cards().first().locator('h2 mark').allTextContents()).toEqual(['Quokka']);
   });
 });

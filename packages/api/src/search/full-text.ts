@@ -3,7 +3,7 @@
  * documents and the columns search sorts by). docs/search.md argues the choices; in short:
  *
  * - Each word becomes one tsquery term: its English stems (other forms of the word) OR the word
- *   unstemmed; the last word only as a prefix of both, since the user may still be typing it.
+ *   unstemmed; the last word also every word it starts, since the user may still be typing it.
  * - The agents matching EVERY term are returned when there are any (AND); otherwise those matching
  *   ANY term, those matching more terms first (OR fallback). So "summarize pdf" finds summarizers
  *   although no agent mentions PDFs, and never returns 0 while one word matches.
@@ -244,8 +244,6 @@ function byColumnSql(terms: Prisma.Sql[], sortBy: ColumnSort, params: FullTextPa
 }
 
 export async function fullTextSearch(prisma: PrismaClient, params: FullTextParams): Promise<FullTextPage> {
-  // The terms are written inline, not in a CTE: the planner then folds them to constants (a CTE's
-  // value is unknown when planning, which hides the query's words from it).
   const texts = termTexts(params);
   const terms = params.words.map((word, i) => termSql(word, texts[i]!));
   const [{ page }] = await prisma.$queryRaw<[{ page: PageJson }]>(
