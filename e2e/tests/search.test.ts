@@ -9,6 +9,13 @@ let page: Page;
 
 const cards = () => page.locator('[data-testid="agent-list"] > li');
 
+/** Opens the marketplace and types `text` into the search box once the page is interactive. */
+async function typeSearch(text: string) {
+  await page.goto('/');
+  await expect.poll(() => cards().count()).toBeGreaterThan(0);
+  await (await interactive(page.getByLabel('Search agents'))).pressSequentially(text);
+}
+
 beforeAll(async () => {
   stack = await startStack();
   // Listings no seeded word is close to, so the correction has exactly one right answer.
@@ -45,10 +52,7 @@ afterAll(async () => {
 
 describe('search', () => {
   it('corrects a typo, says what it searched for, counts exactly and marks the matches', async () => {
-    await page.goto('/');
-    await expect.poll(() => cards().count()).toBeGreaterThan(0);
-    await (await interactive(page.getByLabel('Search agents'))).pressSequentially('zephyrne summarizer');
-
+    await typeSearch('zephyrne summarizer');
     await expect
       .poll(() => page.getByTestId('corrected-query').textContent())
       .toBe('Showing results for zephyrine summarizer');
@@ -68,9 +72,7 @@ describe('search', () => {
   });
 
   it('says "about" before a count the API estimated', async () => {
-    await page.goto('/');
-    await expect.poll(() => cards().count()).toBeGreaterThan(0);
-    await (await interactive(page.getByLabel('Search agents'))).pressSequentially('quokka');
+    await typeSearch('quokka');
     await expect
       .poll(() => page.getByTestId('result-count').textContent())
       .toMatch(/^about [\d,]+ agents match “quokka”$/);
