@@ -7,6 +7,7 @@
  */
 import { createCache } from '@stash/cache';
 import { type RedisProcess, sparePort, startRedis } from '@stash/cache/testing';
+import { ReadRouter } from '@stash/db';
 import { TEST_SEED_OPTIONS } from '@stash/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiRuntime } from '../src';
@@ -124,6 +125,23 @@ describe('a write through one instance, read through the other while the replica
       expect((await reader.templates.byId({ id: template.id })).name).toBe(name);
     } finally {
       await unreachable.close();
+    }
+  });
+
+  it('shows a write made before an instance started, when the cache has lost its record (emptied Redis)', async () => {
+    const template = await templateOf(GRACE);
+    const name = unique('Before the restart');
+    await (await as(one, GRACE)).templates.update({ id: template.id, name });
+    // A new instance on an empty store: no entry and no recorded position, so the engine vouches
+    // 0n, and the replica (500 ms behind) has not replayed the write yet.
+    const emptied = createCache({ prefix: unique('stash-emptied').replace(' ', '-'), redis: redis.url });
+    try {
+      await emptied.ready(2_000);
+      const started = new ReadRouter(one.deps.prisma, one.deps.reads!.replicas);
+      const reader = await api.as({ ...two.deps, cache: emptied, reads: started }, GRACE);
+      expect((await reader.templates.byId({ id: template.id })).name).toBe(name);
+    } finally {
+      await emptied.close();
     }
   });
 

@@ -18,6 +18,7 @@
  */
 import type { PrismaClient } from '../generated/prisma/client';
 import { parseLsn } from './lsn';
+import { primaryPosition } from './position';
 
 /** One replica: its Prisma client, and a way to ask how far it has replayed. */
 export interface Replica {
@@ -53,6 +54,14 @@ export class ReadRouter {
   private readonly guarded = new Map<Replica, PrismaClient>();
   private readonly checkTimeoutMs: number;
   private readonly retryAfterMs: number;
+  /**
+   * The primary's position when this router first routed a fill, read once. A write made before
+   * then recorded its position in a cache store this process may never have read: the store
+   * can have been emptied since (a Redis restarted or flushed), and then the engine reports 0n
+   * for the write's tags. Every replica fill must have replayed at least this far, so such a
+   * write is never read back older from a lagging replica by a process started after it.
+   */
+  private floor: Promise<bigint> | undefined;
 
   constructor(
     readonly primary: PrismaClient,
@@ -75,12 +84,24 @@ export class ReadRouter {
    * not learn what the entry must reflect (the cache was unreachable or bypassed): the primary.
    */
   async forFill(minPosition: bigint | undefined): Promise<ReadSource> {
+    const floor = minPosition === undefined ? undefined : await this.startFloor();
     const source =
-      minPosition === undefined
+      minPosition === undefined || floor === undefined
         ? ({ from: 'primary', prisma: this.primary } as const)
-        : await this.readAt(minPosition);
+        : await this.readAt(minPosition > floor ? minPosition : floor);
     this.fills[source.from]++;
     return source;
+  }
+
+  /** The floor (see `floor`); undefined, and asked again next time, when the primary did not answer. */
+  private async startFloor(): Promise<bigint | undefined> {
+    this.floor ??= primaryPosition(this.primary);
+    try {
+      return await this.floor;
+    } catch {
+      this.floor = undefined;
+      return undefined;
+    }
   }
 
   /**
