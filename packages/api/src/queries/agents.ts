@@ -7,8 +7,6 @@ import { type ResolvedWord, resolvedWords } from '../search/vocabulary';
 import { type AgentCard, agentCardSelect } from './card';
 import { type Cursor, cursorDate, cursorNumber, encodeCursor, toPage } from './cursor';
 
-export { type AgentCard, agentCardSelect } from './card';
-
 /** 'relevance' is Best match: only meaningful with a query (the input schema picks it then). */
 export const SORTS = ['relevance', 'trending', 'newest', 'rating', 'installs'] as const;
 export type AgentSort = (typeof SORTS)[number];
@@ -42,7 +40,7 @@ export interface SearchPage {
   nextCursor: string | null;
   /** How many agents the query returns (null when browsing: the category counts say it). */
   total: number | null;
-  /** True when `total` is an estimate (a Best match search with more than about a thousand). */
+  /** True when `total` is an estimate (a Best match search with more than about 500 matches). */
   totalIsEstimate: boolean;
   /** The words searched for when some were corrected ("sumarize" -> "summarize"), else null. */
   correctedQuery: string | null;
