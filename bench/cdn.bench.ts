@@ -9,7 +9,10 @@
  * operations): anonymous reads through Varnish, the writes signed in at the origin (they purge);
  * how many anonymous reads Varnish sent to the origin, per 1,000.
  *
- * Options: --duration=12 (s per measurement), --warmup=2, --rounds=3 (round-robin slices),
+ * Options: --only=rows|mix (default both), --duration=12 (s per measurement), --warmup=2,
+ * --rounds=3 (round-robin slices), --encoding=gzip|identity (what both rows accept; gzip, as
+ * browsers ask, by default), --clients=10 (the mix's closed-loop clients), --ops=20000, --mix-s (stop the mix after this
+ * many seconds: with --ops=10000000 --mix-s=900 it runs for 15 min, three copy lifetimes),
  * --generator=autocannon|wrk (for both rows). autocannon runs in this process, on the same cores
  * as Varnish and Next: a Varnish hit is cheap enough that it took a core at 17,000 req/s and set
  * the tail. wrk (apt-get install -y wrk; C, one thread) does the same for much less CPU.
@@ -32,6 +35,10 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '3' },
     generator: { type: 'string', default: 'autocannon' },
     pin: { type: 'boolean', default: false },
+    encoding: { type: 'string', default: 'gzip' },
+    only: { type: 'string', default: 'rows,mix' },
+    clients: { type: 'string', default: '10' },
+    'mix-s': { type: 'string' },
   },
   allowPositionals: true, // pnpm passes a `--` through
 });
@@ -40,6 +47,19 @@ const WARMUP_S = Number(opts.warmup);
 const ROUNDS = Math.max(1, Number(opts.rounds));
 const GENERATOR = loadGenerator(opts.generator);
 const CONNECTIONS = [10, 50];
+const PHASES = new Set(opts.only.split(','));
+if (![...PHASES].every((phase) => phase === 'rows' || phase === 'mix')) {
+  throw new Error(`--only=${opts.only}: expected rows, mix or both (rows,mix)`);
+}
+if (opts.encoding !== 'gzip' && opts.encoding !== 'identity') {
+  throw new Error(`--encoding=${opts.encoding}: expected gzip (what browsers ask for) or identity`);
+}
+/**
+ * Both rows ask as a browser does (`Accept-Encoding: gzip`) unless told otherwise: Varnish keeps
+ * the app's gzipped answer and hands it out as it is, but unzips it again for every client that
+ * does not accept gzip.
+ */
+const REQUEST_HEADERS: Record<string, string> = { 'accept-encoding': opts.encoding };
 const SEED = { agents: 5000, templates: 1000, users: 50, workspaces: 100 };
 /** The mixed workload's sizes, as `bench:scenarios` uses them. */
 const SEARCHES = 500;
@@ -67,13 +87,40 @@ async function run(): Promise<void> {
   const pinned = opts.pin && appPid !== undefined ? pinGeneratorAndServers([varnish.pid, appPid]) : undefined;
   if (opts.pin && !pinned) throw new Error('--pin: the app has no process id');
 
-  const origin: Target = { variant: 'next-api', url: app.url, headers: {} };
-  const cdn: Target = { variant: 'cdn-varnish', url: varnish.url, headers: {} };
+  const origin: Target = { variant: 'next-api', url: app.url, headers: REQUEST_HEADERS };
+  const cdn: Target = { variant: 'cdn-varnish', url: varnish.url, headers: REQUEST_HEADERS };
+  if (PHASES.has('rows')) await throughputRows(origin, cdn, app.url);
+  if (PHASES.has('mix')) {
+    // The mix: anonymous reads through Varnish, signed-in writes at the origin.
+    const mix = await originShare({
+      workload: new Workload(world, 1),
+      cookies,
+      cdnUrl: varnish.url,
+      originUrl: app.url,
+      ops: Number(opts.ops),
+      ...(opts['mix-s'] ? { seconds: Number(opts['mix-s']) } : {}),
+      concurrency: Number(opts.clients),
+    });
+    console.log(`\n${mix}\n`);
+  }
+  console.log(
+    machine({
+      command: `pnpm --filter @stash/bench bench:cdn ${process.argv.slice(2).join(' ')}`.trim(),
+      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, ${GENERATOR.description}`,
+      cores: pinned ?? `${cpus().length}, shared by the generator and the servers`,
+      'load average (1 min) at start': loadAtStart,
+      'total time': `${Math.round((Date.now() - started) / 1000)} s`,
+    }),
+  );
+}
+
+/** Rows 8 and 13 side by side, after checking both give the same bytes. */
+async function throughputRows(origin: Target, cdn: Target, appUrl: string): Promise<void> {
   const reference = (await get(origin)).body;
   await verify(origin, reference);
   await verify(cdn, reference);
   const cacheControl = (
-    await fetch(`${app.url}/api/trpc/marketplace.search?input=${encodeURIComponent('{"json":{}}')}`)
+    await fetch(`${appUrl}/api/trpc/marketplace.search?input=${encodeURIComponent('{"json":{}}')}`)
   ).headers.get('cache-control');
   console.log(`verified: both return the reference body; the origin sends ${cacheControl}`);
 
@@ -95,25 +142,6 @@ async function run(): Promise<void> {
     const ratio = (at('cdn-varnish')?.rps ?? 0) / (at('next-api')?.rps ?? 1);
     console.log(`| ${connections} | ${ratio.toFixed(2)}× | ${at('cdn-varnish')?.p99} |`);
   }
-  // The mix: anonymous reads through Varnish, signed-in writes at the origin.
-  const mix = await originShare({
-    workload: new Workload(world, 1),
-    cookies,
-    cdnUrl: varnish.url,
-    originUrl: app.url,
-    ops: Number(opts.ops),
-    concurrency: 10,
-  });
-  console.log(`\n${mix}\n`);
-  console.log(
-    machine({
-      command: `pnpm --filter @stash/bench bench:cdn ${process.argv.slice(2).join(' ')}`.trim(),
-      'per measurement': `${DURATION_S} s in ${ROUNDS} round-robin slices after a ${WARMUP_S} s warm-up, ${GENERATOR.description}`,
-      cores: pinned ?? `${cpus().length}, shared by the generator and the servers`,
-      'load average (1 min) at start': loadAtStart,
-      'total time': `${Math.round((Date.now() - started) / 1000)} s`,
-    }),
-  );
 }
 
 await teardown.runMain(async () => {

@@ -13,7 +13,14 @@ export interface CdnMixOptions {
   originUrl: string;
   /** Operations drawn from the mix (signed-in reads among them are drawn and skipped). */
   ops: number;
+  /**
+   * Stop after this many seconds even if fewer ops were drawn: a run must outlast the CDN copies'
+   * lifetime (up to 300 s) a few times over to count their expiry, which comes in waves.
+   */
+  seconds?: number;
   concurrency: number;
+  /** A progress line this often (ms): the long runs take minutes. */
+  progressEveryMs?: number;
 }
 
 interface Tally {
@@ -29,8 +36,19 @@ export async function originShare(opts: CdnMixOptions): Promise<string> {
   let writes = 0;
   let failures = 0;
   let drawn = 0;
+  const writeMs: number[] = [];
   const warm = await warmUp(opts);
   const started = performance.now();
+  // Per window: how fast the reads went and how many the CDN sent on (expiry comes in waves).
+  let window: Tally = { reads: 0, origin: 0 };
+  const progress = setInterval(() => {
+    const s = ((performance.now() - started) / 1000).toFixed(0);
+    const w = window;
+    window = { reads: 0, origin: 0 };
+    console.log(
+      `  mix ${s} s: ${drawn}/${opts.ops} ops drawn; last window ${w.reads} anonymous reads, ${w.origin} sent to the origin`,
+    );
+  }, opts.progressEveryMs ?? 30_000);
 
   const write = async () => {
     const { userId, workspaceId } = opts.workload.writer();
@@ -39,10 +57,12 @@ export async function originShare(opts: CdnMixOptions): Promise<string> {
     const op: WriteOp = { kind: installed.has(key) ? 'uninstall' : 'install', userId, workspaceId, agentId };
     if (op.kind === 'install') installed.add(key);
     else installed.delete(key);
+    const sentAt = performance.now();
     const res = await send(opts.originUrl, callFor(op), {
       cookie: opts.cookies.get(userId),
       timeoutMs: 10_000,
     });
+    writeMs.push(performance.now() - sentAt);
     if (res.status === 200) writes++;
     else failures++;
   };
@@ -55,29 +75,36 @@ export async function originShare(opts: CdnMixOptions): Promise<string> {
       return;
     }
     const fromOrigin = !/varnish; hit$/.test(res.headers.get('cache-status') ?? '');
-    for (const tally of late ? [whole, secondHalf] : [whole]) {
+    for (const tally of late ? [whole, secondHalf, window] : [whole, window]) {
       tally.reads++;
       if (fromOrigin) tally.origin++;
     }
   };
 
+  const deadline = started + (opts.seconds ?? Number.POSITIVE_INFINITY) * 1000;
   const worker = async () => {
-    while (drawn < opts.ops) {
-      const late = drawn++ >= opts.ops / 2;
+    while (drawn < opts.ops && performance.now() < deadline) {
+      const late = drawn++ >= opts.ops / 2 || performance.now() > (started + deadline) / 2;
       const kind = opts.workload.kind();
       if (kind === 'write') await write();
       else if (kind === 'search' || kind === 'agent') await read(kind, late);
     }
   };
-  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  } finally {
+    clearInterval(progress);
+  }
   const seconds = (performance.now() - started) / 1000;
   const per1000 = (t: Tally) => ((t.origin / Math.max(1, t.reads)) * 1000).toFixed(1);
+  writeMs.sort((a, b) => a - b);
+  const writeAt = (q: number) => (writeMs[Math.floor((writeMs.length - 1) * q)] ?? 0).toFixed(0);
   return [
     `Warm-up: ${warm.urls} URLs read once through the CDN (${warm.origin} went to the origin, ${warm.failures} failed) in ${warm.seconds.toFixed(0)} s; then counted:`,
     '',
-    '| ops drawn | anonymous reads | sent to the origin | per 1,000 reads | per 1,000, second half | writes | failed | seconds |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${opts.ops} | ${whole.reads} | ${whole.origin} | ${per1000(whole)} | ${per1000(secondHalf)} | ${writes} | ${failures} | ${seconds.toFixed(0)} |`,
+    '| ops drawn | anonymous reads | reads/s | sent to the origin | per 1,000 reads | per 1,000, second half | writes | write p50 / p99 ms | failed | seconds |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${drawn} | ${whole.reads} | ${(whole.reads / seconds).toFixed(0)} | ${whole.origin} | ${per1000(whole)} | ${per1000(secondHalf)} | ${writes} | ${writeAt(0.5)} / ${writeAt(0.99)} | ${failures} | ${seconds.toFixed(0)} |`,
   ].join('\n');
 }
 
