@@ -83,13 +83,20 @@ export function createContextInner(
     clientAddress?: string | null;
     fault?: string;
     l1Reads?: boolean;
+    /**
+     * Every cached read runs its loader and overwrites its entry: the response cache rebuilding a
+     * stored answer near its end (response-cache.ts). This server's own decision, not a caller's,
+     * so unlike `cacheMode` it needs no admin.
+     */
+    refreshCachedReads?: boolean;
   } = {},
 ): Context {
   const session = opts.session ?? null;
+  const asked = isAdmin(deps, session) ? (opts.cacheMode ?? 'normal') : 'normal';
   return {
     ...deps,
     session,
-    cacheMode: isAdmin(deps, session) ? (opts.cacheMode ?? 'normal') : 'normal',
+    cacheMode: opts.refreshCachedReads ? 'refresh' : asked,
     l1Reads: opts.l1Reads ?? true,
     cacheReport: new CacheReport(),
     invalidations: new InvalidationLog(),
@@ -123,7 +130,12 @@ export async function createContextFromRequest(
   deps: ApiDeps,
   req: Request,
   resHeaders: Headers,
-  opts: { requestId?: string; clientAddress?: string | null; l1Reads?: boolean } = {},
+  opts: {
+    requestId?: string;
+    clientAddress?: string | null;
+    l1Reads?: boolean;
+    refreshCachedReads?: boolean;
+  } = {},
 ): Promise<Context> {
   const session = await sessionFromCookie(deps, req.headers.get('cookie'));
   return createContextInner(deps, {

@@ -54,29 +54,35 @@ export function handleTrpcRequest(
   const target = pathAndQuery(req.url);
   const path = procedurePathOf(target, endpoint);
   if (path === MALFORMED) return malformedPathResponse(requestId);
-  const run = (l1Reads: boolean) =>
-    runTrpc(req, deps, { endpoint, requestId, l1Reads, clientAddress: opts.clientAddress ?? null });
-  const normal = () => run(true).then((result) => result.response);
+  const run = (reads: CachedReads) =>
+    runTrpc(req, deps, { endpoint, requestId, ...reads, clientAddress: opts.clientAddress ?? null });
+  const normal = () => run({ l1Reads: true }).then((result) => result.response);
   if (path === null) return normal();
   const plan = planStoredResponse(req, deps, { path, target, registry: cacheRegistry });
   if (!plan) {
     // A signed-in read of the user's own data: the bytes stored for this user, when allowed.
     const mine = planPrivateResponse(req, { path, target, registry: cacheRegistry });
     return mine
-      ? servePrivateResponse(req, deps, mine, { requestId, build: () => run(false), normal })
+      ? servePrivateResponse(req, deps, mine, { requestId, build: () => run({ l1Reads: false }), normal })
       : normal();
   }
   return (
     storedLocally(req, deps, plan, requestId) ??
-    serveStoredResponse(req, deps, plan, requestId, () => run(false), normal)
+    serveStoredResponse(req, deps, plan, requestId, (how) => run({ l1Reads: false, ...how }), normal)
   );
+}
+
+/** How the pipeline's cached reads treat the cache (context.ts has both). */
+interface CachedReads {
+  l1Reads: boolean;
+  refreshCachedReads?: boolean;
 }
 
 /** tRPC's own pipeline: context, resolvers, serialization; and the calls' cache reports. */
 async function runTrpc(
   req: Request,
   deps: ApiDeps,
-  opts: { endpoint: string; requestId: string; l1Reads: boolean; clientAddress: ClientAddress },
+  opts: CachedReads & { endpoint: string; requestId: string; clientAddress: ClientAddress },
 ): Promise<PipelineResult> {
   const { requestId } = opts;
   let context: Context | undefined;
@@ -92,6 +98,7 @@ async function runTrpc(
         requestId,
         clientAddress: typeof opts.clientAddress === 'function' ? opts.clientAddress() : opts.clientAddress,
         l1Reads: opts.l1Reads,
+        refreshCachedReads: opts.refreshCachedReads ?? false,
       });
       return context;
     },

@@ -11,6 +11,9 @@
  * - Lives no longer than its parts stay fresh (`freshUntil`), and only answers built from fresh
  *   parts are stored, so no field is older than the procedure's TTL (+ grace) promises.
  * - Kept in L1 only when the procedure is (marketplace lists); exact reads come from Redis.
+ * - With a CDN, rebuilt from its parts' loaders rather than handed out in the last tenth of its
+ *   TTL (`nearItsEnd`), or when a part was past its freshness (`partsPastFreshness`: it could
+ *   not be shared at all): a copy handed to a CDN then would be back within seconds.
  * - Never: POSTs, user-scoped or uncached procedures, batches of several calls (normal path),
  *   admin cache modes, streaming (`trpc-accept`), non-200 answers.
  */
@@ -176,25 +179,56 @@ export function storedLocally(
   plan: ResponsePlan,
   requestId: string,
 ): Response | undefined {
-  const local = deps.cache.localHit<StoredResponse | null>(plan.key, { l1: plan.policy.l1 });
-  return local?.value ? replay(req, deps, local.value, requestId, true, true) : undefined;
+  const stored = deps.cache.localHit<StoredResponse | null>(plan.key, { l1: plan.policy.l1 })?.value;
+  if (!stored || nearItsEnd(stored, plan, deps, Date.now())) return undefined;
+  return replay(req, deps, stored, requestId, true, true);
 }
+
+/**
+ * With a CDN, an answer in the last `refreshAhead` share of its TTL is rebuilt by the request that
+ * finds it instead of handed out: a CDN keeps a copy no longer than its parts stay fresh, so one
+ * handed out now would be back at the origin in seconds (caching/cdn.ts, `REFRESH_AHEAD`).
+ */
+function nearItsEnd(stored: StoredResponse, plan: ResponsePlan, deps: ApiDeps, now: number): boolean {
+  if (!deps.cdn) return false;
+  return stored.freshness.freshUntil - now <= deps.cdn.refreshAhead * plan.policy.ttlMs;
+}
+
+/**
+ * Was a part read past its freshness: stale (in its grace), or reported without a lifetime though
+ * it came from the cache or its loader (a stale entry and a live fact's miss report `miss`)? Such
+ * an answer is not stored or shared, and its parts' loaders would give it a full lifetime. Errors
+ * and bypasses are not: Redis being down is no reason to run the loaders twice.
+ */
+function partsPastFreshness(calls: readonly CallReport[] | null): boolean {
+  return (
+    calls?.some(
+      (call) =>
+        call.status === 'stale' ||
+        (call.freshUntil === undefined && (call.status === 'hit' || call.status === 'miss')),
+    ) ?? false
+  );
+}
+
+/** How the pipeline builds a stored answer: `refreshCachedReads` runs every part's loader. */
+export type BuildStored = (how: { refreshCachedReads: boolean }) => Promise<PipelineResult>;
 
 export async function serveStoredResponse(
   req: Request,
   deps: ApiDeps,
   plan: ResponsePlan,
   requestId: string,
-  build: () => Promise<PipelineResult>,
+  build: BuildStored,
   normal: () => Promise<Response>,
 ): Promise<Response> {
   let own: Response | undefined; // this request's own answer when it may not be stored
-  let result: Awaited<ReturnType<typeof deps.cache.fetch<StoredResponse | null>>>;
-  try {
-    result = await deps.cache.fetch<StoredResponse | null>(
+  let pastFreshness = false; // set by the build: see `partsPastFreshness`
+  const fetchStored = (mode: 'normal' | 'refresh') =>
+    deps.cache.fetch<StoredResponse | null>(
       plan.key,
       async (loader) => {
-        const { response, calls } = await build();
+        const { response, calls } = await build({ refreshCachedReads: mode === 'refresh' });
+        pastFreshness = partsPastFreshness(calls);
         const body = await response.text();
         const stored = response.status === 200 ? toStored(body, calls, plan, deps.cdn) : null;
         if (!stored) {
@@ -211,8 +245,22 @@ export async function serveStoredResponse(
         jitter: 0,
         tagsFromValue: (stored) => (stored ? tagsOf(stored.calls) : []),
         l1: plan.policy.l1,
+        mode,
       },
     );
+  let result: Awaited<ReturnType<typeof fetchStored>>;
+  try {
+    result = await fetchStored('normal');
+    // With a CDN, what it is handed must last: an answer near its end (stored, or just built from
+    // parts as near theirs) or one that could not be stored because a part was past its freshness
+    // (it would go out with s-maxage=0) is rebuilt from its parts' loaders.
+    const rebuild = result.value
+      ? nearItsEnd(result.value, plan, deps, Date.now())
+      : deps.cdn && pastFreshness;
+    if (rebuild) {
+      own = undefined;
+      result = await fetchStored('refresh');
+    }
   } catch {
     return own ?? normal();
   }

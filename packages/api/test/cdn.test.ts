@@ -63,6 +63,76 @@ describe('stored public answers at the CDN', () => {
     expect(res.headers.get('cache-control')).toContain('s-maxage=0');
   });
 
+  it('rebuilds a stored answer near its end rather than hand the CDN a copy about to expire', async () => {
+    const agent = await rig().agentNotInstalled();
+    const cdn = rig().deps.cdn!;
+    // refreshAhead 0: no stored answer counts as near its end; 1: every one does.
+    const read = (refreshAhead: number, path = agentPath(agent.id)) =>
+      handleTrpcRequest(new Request(`http://localhost${path}`), {
+        ...rig().deps,
+        cdn: { ...cdn, refreshAhead },
+      });
+    const description = async (res: Response) =>
+      trpcData<{ description: string }>(await res.text()).description;
+    const sMaxAge = (res: Response) =>
+      Number(/s-maxage=(\d+)/.exec(res.headers.get('cache-control') ?? '')?.[1]);
+    expect(await description(await read(0))).toBe(agent.description);
+    // A change the cache is not told of: the stored answer still shows the old text ...
+    const rewritten = `${agent.description} Rewritten behind the cache.`;
+    await rig().h.db.prisma.agent.update({ where: { id: agent.id }, data: { description: rewritten } });
+    const replayed = await read(0);
+    expect(replayed.headers.get('x-stash-cache')).toBe('marketplace.agent=hit');
+    expect(await description(replayed)).toBe(agent.description);
+    // ... until it is near its end. An answer just built from a cached part as near its end
+    // (another URL of the same call: a new stored response) is rebuilt from the database, and
+    // what the CDN gets lives a full lifetime (the parts' TTL, under the soft cap of the count) ...
+    const built = await read(1, `${agentPath(agent.id)}&copy=2`);
+    expect(built.headers.get('x-stash-cache')).toBe('marketplace.agent=miss');
+    expect(await description(built)).toBe(rewritten);
+    expect(sMaxAge(built)).toBeGreaterThan(60);
+    // ... and so is the stored one, which is the rebuilt answer from then on.
+    const rebuilt = await read(1);
+    expect(rebuilt.headers.get('x-stash-cache')).toBe('marketplace.agent=miss');
+    expect(await description(rebuilt)).toBe(rewritten);
+    expect(sMaxAge(rebuilt)).toBeGreaterThan(60);
+    const next = await read(0);
+    expect(next.headers.get('x-stash-cache')).toBe('marketplace.agent=hit');
+    expect(await description(next)).toBe(rewritten);
+  });
+
+  it('rebuilds a page whose list was stale rather than hand the CDN an answer it cannot keep', async () => {
+    // Several URLs of one search: one list entry, a stored response each.
+    const url = (copy: string) => `${SEARCH_PATH}&copy=${copy}`;
+    const read = (path: string, deps: ApiDeps) =>
+      handleTrpcRequest(new Request(`http://localhost${path}`), deps);
+    const sMaxAge = (res: Response) =>
+      Number(/s-maxage=(\d+)/.exec(res.headers.get('cache-control') ?? '')?.[1]);
+    const { cdn: _, ...withoutCdn } = rig().deps;
+    const first = await read(url('first'), rig().deps);
+    const { items } = trpcData<{ items: Array<{ id: number }> }>(await first.text());
+    const cardId = items[0]?.id;
+    if (cardId === undefined) throw new Error('the search page is empty');
+    // The list goes stale (as past its TTL, in its grace): it is served while it is refreshed.
+    const staleList = () => rig().deps.cache.invalidateTags([tags.marketplaceLists()], { soft: true });
+    await staleList();
+    // Without a CDN, a page built from it is answered at once and not shared ...
+    const plain = await read(url('plain'), withoutCdn);
+    expect(plain.headers.get('x-stash-cache')).toBe('marketplace.search=stale');
+    expect(plain.headers.get('cache-control')).toContain('s-maxage=0');
+    // ... with one, it is rebuilt from the database, stored, and shared for a full lifetime;
+    const expectRebuilt = (res: Response) => {
+      expect(res.headers.get('x-stash-cache')).toBe('marketplace.search=miss');
+      expect(res.headers.get('cache-status')).toBe('stash; fwd=miss; stored');
+      expect(sMaxAge(res)).toBeGreaterThan(60);
+    };
+    await staleList();
+    expectRebuilt(await read(url('second'), rig().deps));
+    // also when a card's count was a miss besides (the call then reports `miss`, not `stale`).
+    await staleList();
+    await rig().deps.cache.invalidateTags([tags.agentInstalls(cardId)]);
+    expectRebuilt(await read(url('third'), rig().deps));
+  });
+
   it('never tags or shares an answer that depends on the session', async () => {
     const cookie = await signedInCookie(rig().h, ADA);
     const res = await fetch(

@@ -24,12 +24,23 @@ export const SOFT_AT_CDN: readonly AnyTag[] = [tags.agentInstalls, tags.workspac
 /** Is this tag one of the soft facts (left out of the CDN's tag header, never purged)? */
 export const softAtCdn = (tag: string): boolean => SOFT_AT_CDN.some((def) => def.matches(tag));
 
+/**
+ * The last part of an answer's TTL in which a request rebuilds a stored public answer rather than
+ * hand it out (response-cache.ts), as a share of the TTL. A CDN keeps a copy no longer than its
+ * parts stay fresh, so a copy handed out near the end comes back within seconds: one origin
+ * request more per copy and lifetime, and at 0 s left Varnish stops storing the URL for 2 min
+ * (its hit-for-miss). With the rebuild every copy a CDN gets lives at least this share of the TTL.
+ */
+export const REFRESH_AHEAD = 0.1;
+
 export interface CdnWiring {
   tagHeader: TagHeaderFormat;
   /** `s-maxage` cap of an answer carrying its tags (never past its parts' own freshness). */
   maxAgeMs: number;
   /** `s-maxage` cap of an answer that shows soft facts too: how old they may be at the CDN. */
   softMaxAgeMs: number;
+  /** `REFRESH_AHEAD` (tests set 0: never rebuild early, or 1: always). */
+  refreshAhead: number;
   /** Tags a CDN copy does not carry (`softAtCdn`). */
   softTag: (tag: string) => boolean;
   purge: SharedCachePurge;
@@ -51,6 +62,7 @@ export function wireCdn(options: CdnWiringOptions): CdnWiring {
     tagHeader: options.tagHeader,
     maxAgeMs: options.maxAgeMs,
     softMaxAgeMs: options.softMaxAgeMs,
+    refreshAhead: REFRESH_AHEAD,
     softTag: softAtCdn,
     purge: {
       purge: options.purge,
